@@ -1,0 +1,7 @@
+"""interviewer: a terminal mock-interview coach.
+
+The core (rubrics, round engine, transcripts, brains, scoring) never imports a UI
+toolkit; user interfaces are thin layers over it.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,169 @@
+"""What an answer actually argues: reasoning signals found sentence by sentence.
+
+The engine uses this to pick follow-ups (what the last answer lacks) and to track what
+the candidate raised before being asked; the scorer uses it for evidence. A signal only
+counts when it comes with substance: a number attached to a claim, a tradeoff that names
+what it gives up, a failure paired with what the design does about it. A technical term
+in a sentence that carries none of that is recorded as a name-drop, not as reasoning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lexicon as lx
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|(?=\n)|$)|[^\n]+?(?=\n|$)")
+_QUESTION_WORDS = lx.words("what", "how", "do", "does", "is", "are", "should", "can", "could", "would", "which", "who", "when", "where", "will")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence of an answer: offsets into the original text and the verbatim slice."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Round-specific knowledge the analysis needs: technical vocabulary and the areas a
+    full-stack answer covers (area id -> compiled term pattern)."""
+
+    vocabulary: re.Pattern[str] | None = None
+    areas: tuple[tuple[str, re.Pattern[str]], ...] = ()
+
+    @staticmethod
+    @lru_cache(maxsize=32)
+    def build(vocabulary: tuple[str, ...], areas: tuple[tuple[str, tuple[str, ...]], ...]) -> "Context":
+        vocab = lx.words(*(v.lower() for v in vocabulary)) if vocabulary else None
+        compiled = tuple((area_id, lx.words(*(t.lower() for t in terms))) for area_id, terms in areas if terms)
+        return Context(vocabulary=vocab, areas=compiled)
+
+
+@dataclass
+class Analysis:
+    text: str
+    sentences: list[Span]
+    hits: dict[str, list[Span]] = field(default_factory=dict)
+    multipliers: set[str] = field(default_factory=set)
+    areas: set[str] = field(default_factory=set)
+    name_drops: list[Span] = field(default_factory=list)
+    injections: list[Span] = field(default_factory=list)
+    fluff: list[Span] = field(default_factory=list)
+    blame: list[Span] = field(default_factory=list)
+    substantive: int = 0
+
+    def has(self, signal: str) -> bool:
+        return bool(self.hits.get(signal))
+
+    @property
+    def signals(self) -> set[str]:
+        return {s for s, spans in self.hits.items() if spans}
+
+
+def split_sentences(text: str) -> list[Span]:
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if len(stripped) < 2:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        spans.append(Span(start, start + len(stripped), stripped))
+    return spans
+
+
+def analyze(text: str, context: Context | None = None) -> Analysis:
+    context = context or Context()
+    result = Analysis(text=text, sentences=split_sentences(text))
+    hits: dict[str, list[Span]] = {}
+    previous: tuple[Span, str] | None = None
+    for span in result.sentences:
+        low = span.text.lower()
+        if lx.INJECTION.search(low):
+            # Text that addresses the scorer is data about the candidate, never evidence.
+            result.injections.append(span)
+            previous = None
+            continue
+        found = _sentence_signals(low, context, previous[1] if previous else "")
+        multipliers = {m for m, pattern in lx.MULTIPLIERS.items() if pattern.search(low)}
+        if "scale" in found:
+            result.multipliers |= multipliers
+        technical = _technical(low, context)
+        substantive = found & {"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor"}
+        if technical and substantive:
+            for area_id, pattern in context.areas:
+                if pattern.search(low):
+                    result.areas.add(area_id)
+                    found.add("breadth")
+        if substantive:
+            result.substantive += 1
+        elif context.vocabulary is not None and context.vocabulary.search(low):
+            result.name_drops.append(span)
+        if lx.FLUFF.search(low):
+            result.fluff.append(span)
+        if lx.BLAME.search(low):
+            result.blame.append(span)
+        for signal in found:
+            hits.setdefault(signal, []).append(span)
+        previous = (span, low)
+    result.hits = hits
+    return result
+
+
+def _technical(low: str, context: Context) -> int:
+    count = len(lx.TECH_TERMS.findall(low))
+    if context.vocabulary is not None:
+        count += len(context.vocabulary.findall(low))
+    return count
+
+
+def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
+    """Signals one sentence shows. Each needs a concrete sentence: a quantity, or a specific
+    technical term without hedging ("some kind of", "it depends")."""
+    found: set[str] = set()
+    body = lx.OPENER.sub("", low)
+    n_words = len(body.split())
+    technical = _technical(body, context)
+    quantities = lx.QUANTITY.findall(body)
+    vague = bool(lx.VAGUE.search(body))
+    concrete = bool(quantities) or (technical >= 1 and not vague)
+    if lx.OVERCLAIM.search(body) and not quantities:
+        concrete = False
+    causal = bool(lx.CAUSAL.search(body))
+    if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
+        found.add("clarifying")
+    elif lx.CLARIFY.search(body) and n_words >= 5 and not vague:
+        found.add("clarifying")
+    if not concrete or n_words < 5:
+        return found
+    if quantities and (causal or technical or len(quantities) >= 2 or lx.ARITHMETIC.search(body)):
+        found.add("numbers")
+    if causal:
+        found.add("reasoning")
+    if lx.CHOICE.search(body) and lx.COST.search(body):
+        found.add("tradeoffs")
+    failure = lx.FAILURE.search(body)
+    if failure and (lx.MITIGATION.search(body) or causal or re.search(r"\b(?:if|when|then|until|unless)\b", body)):
+        found.add("failure_modes")
+    elif failure is None and lx.MITIGATION.search(body) and lx.FAILURE.search(before):
+        # "If the worker dies mid-stream ..." followed by "The client resumes from its offset."
+        found.add("failure_modes")
+    multiplier = any(p.search(body) for p in lx.MULTIPLIERS.values())
+    if (multiplier or lx.GROWTH.search(body)) and lx.CONSEQUENCE.search(body) and (multiplier or quantities or technical >= 1):
+        found.add("scale")
+    if lx.TESTING.search(body) and (technical or causal):
+        found.add("testing")
+    if lx.COMPLEXITY.search(body):
+        found.add("complexity")
+    if lx.OWNERSHIP.search(body):
+        found.add("ownership")
+    if lx.STANCE.search(body) and (causal or lx.CHOICE.search(body)) and not lx.FLUFF.search(body):
+        found.add("specificity")
+    if lx.RIGOR.search(body) and (causal or quantities or technical >= 2):
+        found.add("rigor")
+    return found

@@ -1,0 +1,32 @@
+"""The brain interface: something that phrases the engine's moves.
+
+A brain never decides what happens next; the round engine does. Replies are streamed as
+an iterator of text chunks so a UI can show them as they arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+from ..engine.state import Move
+from ..rubric.schema import Problem, Rubric
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What a brain may see when phrasing a move."""
+
+    rubric: Rubric
+    problem: Problem
+    level: str
+    interviewer_turn: int  # how many interviewer turns came before this one, plus one
+    last_answer: str | None
+
+
+class Brain(Protocol):
+    name: str
+
+    def respond(self, move: Move, conversation: Conversation) -> Iterator[str]:
+        """Yield the interviewer's words for `move`, in chunks."""
+        ...

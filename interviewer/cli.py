@@ -1,0 +1,73 @@
+"""The `interviewer` command. Errors a user can fix print one line and exit with 2."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InterviewerError
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="Practise engineering interview rounds and get a good-vs-great scorecard.",
+    )
+    parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    practice = sub.add_parser("practice", help="run an interview round")
+    practice.add_argument("round", help="round id (see `interviewer rubrics`)")
+    practice.add_argument("--problem", help="problem id within the round (default: a random one)")
+    practice.add_argument("--level", choices=["L4", "L5", "L6"], help="target level (default: L5)")
+    practice.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
+    practice.add_argument("--transcripts-dir", type=Path, help="where to save the session")
+
+    resume = sub.add_parser("resume", help="continue an interrupted session")
+    resume.add_argument("file", type=Path)
+    resume.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
+
+    score = sub.add_parser("score", help="score a transcript (JSONL from this tool or plain text)")
+    score.add_argument("file", type=Path)
+    fmt = score.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print one JSON object")
+    fmt.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
+
+    review = sub.add_parser("review", help="print a transcript with its scorecard")
+    review.add_argument("file", type=Path)
+
+    rubrics = sub.add_parser("rubrics", help="list rounds, or validate rubric files")
+    rubrics.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("INTERVIEWER_LOG", "WARNING").upper(), format="%(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except InterviewerError as exc:
+        print(f"interviewer: error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from . import commands
+
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    handler = getattr(commands, args.command)
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""What each `interviewer` sub-command does, over the services the CLI builds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import plain
+from .errors import UnknownRoundError
+from .rubric import validate_path
+from .scoring import score as score_transcript
+from .scoring import to_json_text, to_markdown
+from .services import build_services
+from .session import Session
+from .transcript import load_transcript
+
+
+def practice(args: argparse.Namespace) -> int:
+    services = build_services(level=args.level, transcripts_dir=args.transcripts_dir)
+    session = Session.create(services.library, args.round, args.problem, services.settings, services.brain)
+    print(f"interviewer: {session.rubric.title} / {session.problem.title} (offline interviewer, no network). "
+          f"Saving to {session.path}", file=sys.stderr)
+    first = session.open()
+    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args), first)
+
+
+def resume(args: argparse.Namespace) -> int:
+    services = build_services()
+    session, transcript = Session.resume(args.file, services.library, services.settings, services.brain)
+    for warning in transcript.warnings:
+        print(f"interviewer: warning: {warning}", file=sys.stderr)
+    answers = len(transcript.candidate_turns())
+    print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).", file=sys.stderr)
+    first = session.pending_answer(transcript)
+    if first is None:
+        last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
+        if last is not None:
+            sys.stdout.write(f"\nInterviewer (where we left off): {last.text}\n")
+    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args), first)
+
+
+def score(args: argparse.Namespace) -> int:
+    card = _scorecard(args.file)
+    sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
+    return 0
+
+
+def review(args: argparse.Namespace) -> int:
+    transcript = load_transcript(args.file)
+    card = _scorecard(args.file, transcript)
+    out = sys.stdout
+    out.write(f"Round: {transcript.round}" + (f" / {transcript.problem}" if transcript.problem else "") + "\n")
+    if transcript.created:
+        out.write(f"Started: {transcript.created}\n")
+    for turn in transcript.turns:
+        who = "Interviewer" if turn.role == "interviewer" else "Candidate"
+        clock = f"[{int(turn.t // 60):02d}:{int(turn.t % 60):02d}] " if transcript.format == "jsonl" else ""
+        out.write(f"\n{turn.n:>3} {clock}{who}: {turn.text}\n")
+    out.write("\n" + to_markdown(card))
+    return 0
+
+
+def rubrics(args: argparse.Namespace) -> int:
+    if args.validate is not None:
+        for loaded in validate_path(args.validate):
+            rubric = loaded.rubric
+            print(f"ok  {loaded.path}  ({rubric.id}: {len(rubric.problems)} problems, {len(rubric.dimensions)} dimensions)")
+        return 0
+    services = build_services()
+    rows = [(r.rubric.id, r.rubric.title, f"{r.rubric.duration_min} min", f"{len(r.rubric.problems)} problems")
+            for r in services.library.all()]
+    width = max(len(row[0]) for row in rows)
+    for rid, title, minutes, problems in rows:
+        print(f"{rid:<{width}}  {minutes:>7}  {problems:>11}  {title}")
+    return 0
+
+
+def _scorecard(path, transcript=None):
+    transcript = transcript or load_transcript(path)
+    services = build_services()
+    try:
+        loaded = services.library.load(transcript.round)
+    except UnknownRoundError as exc:
+        raise UnknownRoundError(f"{path}: field Round: {exc.message}") from None
+    for warning in transcript.warnings:
+        print(f"interviewer: warning: {warning}", file=sys.stderr)
+    return score_transcript(transcript, loaded.rubric)
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return sys.stdin.isatty()

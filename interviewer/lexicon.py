@@ -1,0 +1,202 @@
+"""Word lists and patterns the answer analysis is built from.
+
+Kept apart from the logic so they can be read and tuned in one place. Every pattern
+is matched against lower-cased text.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def words(*items: str) -> re.Pattern[str]:
+    """A pattern matching any of the phrases, each anchored at a word start. Phrases are
+    prefixes ("idempoten" matches "idempotent"); one ending in "$" must end a word."""
+
+    def one(item: str) -> str:
+        whole = item.endswith("$")
+        body = re.escape(item.rstrip("$")).replace(r"\ ", r"\s+")
+        return body + r"(?![a-z])" if whole else body
+
+    body = "|".join(one(i) for i in sorted(items, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{body})")
+
+
+# A quantity with a unit or a countable noun: "20k QPS", "500 ms", "80 GB", "$2 per million".
+QUANTITY = re.compile(
+    r"(?:\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
+    r"|(?<![a-z0-9.])\d[\d,.]*\s*(?:k|m|b|million|billion|thousand|hundred)?\s*"
+    r"(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?\b|hours?|days?|weeks?|months?|years?|"
+    r"[kmgtp]i?b\b|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|"
+    r"qps|rps|tps|req|requests?|calls|queries|writes|reads|ops|messages|events|"
+    r"users|dau|mau|customers|orgs?|tenants|accounts|people|engineers|teams?|"
+    r"tokens?|gpus?|h100s?|a100s?|cpus?|cores?|nodes?|replicas?|servers?|machines?|shards?|partitions?|"
+    r"regions?|pods?|workers?|instances|connections|streams|sessions|jobs|items|keys|entries|rows|records|"
+    r"dollars|cents|usd|per\b|a\s+(?:second|day|month|minute)|/s\b|/sec|/day|x\s+(?:cheaper|faster|slower)|"
+    r"concurrent|parallel|in\s+flight|hit\s+rate|fp16|bit\b|-bit))"
+)
+MULTIPLIERS = {
+    "10x": re.compile(r"(?<![\d.])10\s?x\b|(?<![\d.])10\s+times|\bten\s?(?:x|times|fold)|10-fold|(?<!two\s)(?<!three\s)order of magnitude"),
+    "100x": re.compile(r"(?<![\d.])100\s?x\b|(?<![\d.])100\s+times|hundred\s?(?:x|times|fold)|100-fold|two orders of magnitude"),
+    "1000x": re.compile(r"(?<![\d.])1,?000\s?x\b|(?<![\d.])1,?000\s+times|thousand\s?(?:x|times|fold)|1,?000-fold|three orders of magnitude"),
+}
+ARITHMETIC = re.compile(r"\d\s*(?:[x×*/]|times|divided by|over)\s*\$?\d|=\s*\$?\d|(?:that's|thats|which is|so)\s+(?:about|roughly|around|~)?\s*\$?\d")
+
+CAUSAL = words(
+    "because", "since", "so that", "which means", "that means", "means that", "therefore", "otherwise",
+    "in order to", "the reason", "that way", "this way", "as a result", "that's why", "thats why",
+    "which lets", "which keeps", "which avoids", "which gives", "to avoid", "to keep", "to protect",
+    "so we", "so the", "so it", "so i", "so a", "so each", "so that's", "given that", "thanks to", "due to",
+    "which is why", "so if", "then we", "then the", "then it", "hence", "so any", "so one", "so every",
+    "so you", "so our", "so they", "it follows", "the catch", "the point", "the goal", "the risk",
+    "which would", "which makes", "that lets", "that keeps", "meaning",
+)
+CHOICE = words(
+    "instead of", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
+    "i chose", "i'd choose", "i'd pick", "i'd go with", "we chose", "we picked", "prefer", "option",
+    "either", "trade", "tradeoff", "trade-off", "could also", "the other way", "whereas", "but", "though",
+    "although", "while", "cheaper than", "simpler than", "better than", "worse than",
+)
+COST = words(
+    "cost", "costs", "downside", "give up", "gives up", "giving up", "lose", "loses", "losing", "at the expense",
+    "price", "worse", "slower", "more memory", "extra memory", "less accurate", "complexity", "complex",
+    "harder", "penalty", "overhead", "in exchange", "sacrific", "expensive", "stale", "staleness",
+    "inconsisten", "eventual", "waste", "wasted", "burst", "latency", "risk", "drawback", "con ",
+    "extra hop", "extra round trip", "operational burden", "more moving parts", "less flexible", "coupling",
+    "pay", "paying", "approximate", "imprecise", "false positive", "memory", "contention", "blocking",
+    "hurts", "hurt", "unfair", "over-count", "undercount", "under-count", "double", "lock-in", "not free",
+)
+FAILURE = words(
+    "fail", "fails", "failure", "failing", "crash", "crashes", "dies$", "die$", "dead$", "goes down", "went down", "is down", "outage",
+    "timeout", "times out", "time out", "backs up", "backlog", "overload", "overloaded", "partition",
+    "lost$", "lose$", "loses$", "drop$", "dropped$", "drops$", "corrupt", "stale", "thundering herd", "hot spot",
+    "hotspot", "hot key", "stampede", "split brain", "poison", "degrade", "cold cache", "cold start",
+    "oom", "out of memory", "disconnect", "disconnects", "unavailable", "slow consumer", "flaky", "restart",
+    "race$", "races$", "deadlock", "starv", "leak", "retry storm", "falls over", "fall over", "runs out", "bottleneck",
+    "saturat", "breaks$", "break$", "goes wrong", "mid-stream", "halfway", "spike", "misses", "miss",
+    "regression", "duplicate", "duplicates", "double-charg", "torn", "power loss", "evicted", "expire",
+)
+MITIGATION = words(
+    "retry", "retries", "backoff", "back off", "fallback", "fall back", "degrade", "shed", "circuit",
+    "replica", "failover", "fail over", "idempoten", "dead-letter", "dead letter", "dlq", "checkpoint",
+    "timeout", "queue", "buffer", "alert", "rate limit", "reroute", "drain", "resume", "reconnect",
+    "redundan", "health check", "bulkhead", "jitter", "cap", "bound", "limit", "reject", "429", "spill",
+    "pause", "preempt", "dedupe", "dedup", "snapshot", "wal", "write-ahead", "fsync", "roll back",
+    "rollback", "kill switch", "page", "on-call", "canary", "isolate", "quota", "warm", "prewarm",
+    "request coalescing", "singleflight", "lease", "heartbeat", "reassign", "replay", "offset",
+)
+CONSEQUENCE = words(
+    "break$", "breaks$", "bottleneck", "first$", "saturat", "fall over", "falls over", "runs out", "run out",
+    "exceed", "limit", "becomes", "would need", "we'd need", "need to", "have to", "must", "hot",
+    "contention", "won't fit", "doesn't fit", "no longer", "max out", "ceiling", "shard", "partition",
+    "replica", "split", "region", "cell", "fan out", "move to", "switch to", "outgrow", "queue", "cache",
+)
+GROWTH = words(
+    "as traffic grows", "as load grows", "when load", "when traffic", "at higher load", "at peak",
+    "scale up", "scale out", "scales", "scaling", "grow", "grows", "growth", "doubl", "at that scale",
+    "at this scale", "more users", "spike",
+)
+CLARIFY = words(
+    "assume", "assuming", "i'll assume", "let's say", "let me clarify", "to confirm", "out of scope",
+    "in scope", "i'd want to know", "before i start", "can i assume", "i'll take", "i'm assuming",
+)
+TESTING = words(
+    "test", "tests", "testing", "edge case", "corner case", "unit test", "property", "assert", "verify",
+    "empty", "null", "none", "boundary", "off-by-one", "off by one", "fuzz", "race", "injectable clock",
+    "fake clock", "mock", "integration test", "load test", "regression test", "reproduce", "coverage",
+)
+COMPLEXITY = re.compile(
+    r"\bo\([^)]{1,20}\)|constant time|linear time|logarithmic|log n\b|\blog\(n\)|amortized|quadratic|n log n|"
+    r"big-o|big o\b|in linear|in constant"
+)
+OWNERSHIP = words(
+    "i decided", "i owned", "i own", "i led", "i chose", "i pushed", "i proposed", "i wrote", "i made the call",
+    "my call", "my mistake", "i was wrong", "i underestimated", "i should have", "in hindsight", "differently",
+    "i learned", "i took", "i drove", "i convinced", "i built", "i designed", "i set", "i asked", "i escalated",
+    "i rolled back", "i paged", "i flagged", "i argued", "i negotiated", "i wrote up", "i committed",
+    "i'd change", "i would change", "i missed", "i got wrong", "on me", "my responsibility", "i stopped",
+    "i held", "i blocked", "i delayed", "i measured", "i instrumented", "i replaced", "i started",
+)
+BLAME = words(
+    "not my fault", "wasn't my", "wasnt my", "their fault", "management didn't", "they didn't", "they never",
+    "the process", "not my job", "not my call", "someone else's", "they should have", "blame",
+)
+STANCE = words(
+    "i think", "i believe", "my view", "i'd argue", "i would argue", "i disagree", "i agree", "my position",
+    "i worry", "i'm concerned", "i am concerned", "my take", "i'd push", "i would push", "in my opinion",
+    "i'd want", "i would want", "i'd ask", "i would ask", "i'd hold", "i would hold", "i'd block",
+    "i'd ship", "my read", "i'm not convinced", "where i land", "i'd make the call",
+)
+FLUFF = words(
+    "really important", "super important", "very important", "so important", "passionate", "love the",
+    "super excited", "really excited", "amazing", "changing the world", "the future", "cutting edge",
+    "cutting-edge", "game changer", "world-class", "best in class",
+)
+RIGOR = words(
+    "baseline", "ablation", "held-out", "held out", "holdout", "a/b", "ab test", "control group",
+    "significan", "confidence interval", "p-value", "variance", "seed", "offline", "online", "eval set",
+    "eval", "evals", "error analysis", "false positive", "false negative", "precision", "recall", "calibrat",
+    "sample size", "leak", "contaminat", "golden set", "human review", "inter-rater", "counterfactual",
+    "shadow", "canary", "bootstrap", "noise",
+)
+# Sentences that address the scorer rather than the interviewer are set aside as data.
+INJECTION = re.compile(
+    r"ignore (?:the |all |any |your |previous |prior |above )*(?:rubric|instructions|criteria|scoring|rules)"
+    r"|(?:rate|score|grade|mark) (?:me|this candidate|this answer|this transcript|the candidate)\b"
+    r"|note to (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai)"
+    r"|as the (?:evaluator|scorer|grader|judge)|\bsystem\s*:|\bscore\s*=|you must (?:rate|score|give)"
+    r"|(?:give|award) (?:me|this candidate|the candidate) (?:a |an )?(?:great|perfect|100|top|full)"
+    r"|(?:evaluator|scorer|grader|judge)s?\s*[:,]"
+)
+# Specific engineering terms: a claim is concrete when it names one of these (or a term
+# from the round's vocabulary) or a quantity. Deliberately leaves out words any answer
+# uses ("user", "server", "data", "system", "client", "model") so vague talk stays vague.
+TECH_TERMS = words(
+    "database", "postgres", "mysql", "redis", "cache", "queue", "replica", "replication", "shard", "sharding",
+    "partition", "load balancer", "lock", "mutex", "semaphore", "index", "heap", "hash", "hashmap", "linked list",
+    "tree", "ttl", "eviction", "expiry", "snapshot", "offset", "cursor", "iterator", "batch", "batching", "tokens",
+    "gpu", "gpus", "kv", "p50", "p95", "p99", "qps", "rps", "latency", "throughput", "memory", "cpu", "disk",
+    "bandwidth", "websocket", "sse", "server-sent", "retry", "retries", "timeout", "backoff", "jitter",
+    "idempoten", "region", "connection", "thread", "schema", "embedding", "attention", "tensor", "softmax",
+    "eval", "baseline", "rollback", "roll back", "canary", "incident", "postmortem", "alert", "metric",
+    "pipeline", "scheduler", "webhook", "counter", "bucket", "sliding window", "write-ahead", "wal", "fsync",
+    "checksum", "dead-letter", "dlq", "quota", "rate limit", "429", "heartbeat", "lease", "consistency",
+    "quorum", "binary search", "sorted", "bisect", "o(1)", "o(log", "o(n", "prefix", "kv cache", "h100",
+    "fp16", "quantiz", "tokenizer", "classifier", "precision", "recall", "false positive", "a/b",
+    "ablation", "held-out", "launch", "deadline", "on-call", "pager", "sla", "slo", "error rate", "revenue",
+)
+VAGUE = words(
+    "it depends", "depends on", "some kind of", "some sort of", "something like", "or something",
+    "and so on", "things like", "appropriate", "as needed", "best practice", "reasonable amount",
+    "a lot of", "quite a lot", "significant number", "fairly standard", "pretty simple", "kind of",
+    "sort of", "etc", "whatever", "we'll see", "figure it out", "figure out", "as necessary", "and stuff",
+    "robust", "seamless", "in general", "generally speaking", "at the end of the day", "in some way",
+    "some way", "potentially", "as we know", "more modern", "widely used", "fast and efficient",
+    "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
+    "standard approach", "industry standard", "one of the most important", "obvious one",
+)
+# Claims with no cost attached: a sentence that says everything just works carries no reasoning.
+OVERCLAIM = words(
+    "everything", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
+    "isn't really a", "there's no bottleneck", "no single point", "never fails", "never goes down",
+    "zero downtime", "just works", "fully", "seamless", "takes care of", "handles all", "handles everything",
+    "any pod can", "scales to any", "unlimited", "no downside", "no tradeoff", "all the benefits",
+)
+# Discourse openers that are not reasoning: "So I'd have a frontend ..."
+OPENER = re.compile(r"^(?:(?:so|and|but|well|okay|ok|right|yeah|yes|um|uh|now|then|also)\b[,\s]*)+")
+
+# What an interviewer question asks for, so an answer to it counts as prompted.
+PROMPT_CUES: dict[str, re.Pattern[str]] = {
+    "scale": re.compile(r"\d+\s?x\b|\bscale|grow|traffic (?:doubles|increases|spikes)|what breaks|order of magnitude|ten times|hundred times|thousand times|more load"),
+    "failure_modes": re.compile(r"fail|goes down|go down|\bdies\b|\bdie\b|crash|outage|what happens (?:if|when|to)|break|backs up|worst case|recover|lost|partition|goes wrong|unavailable"),
+    "numbers": re.compile(r"how many|how much|numbers|estimate|\bload\b|qps|requests per|latency target|how big|\bsize|throughput|budget|how long|how fast"),
+    "tradeoffs": re.compile(r"trade|why not|alternative|instead|versus|\bvs\b|compare|give up|pros and cons|why (?:did you |would you )?(?:choose|pick|go with)|downside|why this"),
+    "testing": re.compile(r"test|edge case|corner case|verify|how do you know it works"),
+    "complexity": re.compile(r"complexity|big-o|big o|o\(|how fast|runtime|time and space"),
+    "breadth": re.compile(r"front ?end|client|end to end|end-to-end|user experience|\bux\b|\bcost|api contract"),
+    "ownership": re.compile(r"differently|your role|what did you (?:do|decide|own)|mistake|hindsight|you personally|your decision"),
+    "specificity": re.compile(r"why (?:openai|this company|us|here)|what do you think|your (?:view|opinion|position|take)|do you agree"),
+    "rigor": re.compile(r"baseline|ablation|\beval|how do you know|prove|measure|real improvement|significan"),
+    "clarifying": re.compile(r"what (?:questions|would you want to know|do you need to know)|clarif|assumptions"),
+    "reasoning": re.compile(r"\bwhy\b"),
+}

@@ -1,0 +1,84 @@
+"""The scorecard: plain data shared by every scorer, and its JSON contract.
+
+`to_json()` always carries: round, scorer, overall {level, score}, and dimensions
+[{id, level, score, evidence [{turn, quote}]}]. Other fields are additions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LEVEL_NAMES = ("below_bar", "good", "great")
+GOOD_AT = 40.0
+GREAT_AT = 70.0
+
+
+def level_for(score: float) -> str:
+    if score >= GREAT_AT:
+        return "great"
+    if score >= GOOD_AT:
+        return "good"
+    return "below_bar"
+
+
+@dataclass(frozen=True)
+class Quote:
+    turn: int
+    quote: str
+    proactive: bool | None = None
+
+
+@dataclass
+class DimensionScore:
+    id: str
+    title: str
+    level: str
+    score: float
+    evidence: list[Quote]
+    rationale: str
+    descriptor: str  # the rubric's descriptor for the level reached
+    great_example: str
+    weight: float = 1.0
+
+
+@dataclass
+class Scorecard:
+    round: str
+    scorer: str
+    overall_level: str
+    overall_score: float
+    dimensions: list[DimensionScore]
+    problem: str | None = None
+    level_signal: str | None = None
+    level_reason: str = ""
+    notes: list[str] = field(default_factory=list)
+    gates: list[dict[str, Any]] = field(default_factory=list)
+    coverage: dict[str, Any] = field(default_factory=dict)
+    ignored_instructions: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "problem": self.problem,
+            "scorer": self.scorer,
+            "overall": {"level": self.overall_level, "score": round(self.overall_score, 1)},
+            "level_signal": self.level_signal,
+            "level_reason": self.level_reason,
+            "dimensions": [
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "level": d.level,
+                    "score": round(d.score, 1),
+                    "evidence": [{"turn": q.turn, "quote": q.quote} for q in d.evidence],
+                    "rationale": d.rationale,
+                    "great_example": d.great_example,
+                }
+                for d in self.dimensions
+            ],
+            "gates": self.gates,
+            "coverage": self.coverage,
+            "ignored_instructions": self.ignored_instructions,
+            "notes": self.notes,
+        }

@@ -1,0 +1,222 @@
+"""An interview session: the engine decides, a brain phrases, the transcript records.
+
+Every candidate answer is written and fsynced before anything else happens with it, so
+a crash, a kill or a failing brain never loses what the candidate said.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from .brains.base import Brain, Conversation
+from .engine import EngineState, Move, RoundEngine
+from .errors import AnswerError, SessionStateError, UnknownRoundError
+from .rubric.loader import LoadedRubric, RubricLibrary
+from .rubric.schema import Problem
+from .settings import Settings
+from .transcript import FORMAT_VERSION, Transcript, TranscriptWriter, load_transcript, redact
+
+COMMANDS = ("hint", "next", "done", "quit")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    move: Move
+    finished: bool
+
+
+def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Random | None = None) -> Problem:
+    rubric = loaded.rubric
+    if problem_id is None:
+        return (rng or random.Random()).choice(rubric.problems)
+    try:
+        return rubric.problem(problem_id)
+    except KeyError:
+        known = ", ".join(p.id for p in rubric.problems)
+        raise UnknownRoundError(f"round {rubric.id!r} has no problem {problem_id!r}; choose one of: {known}") from None
+
+
+class Session:
+    def __init__(
+        self,
+        loaded: LoadedRubric,
+        problem: Problem,
+        level: str,
+        brain: Brain,
+        writer: TranscriptWriter,
+        settings: Settings,
+        engine_state: EngineState | None = None,
+        elapsed: float = 0.0,
+        turns: int = 0,
+        interviewer_turns: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.loaded = loaded
+        self.rubric = loaded.rubric
+        self.problem = problem
+        self.level = level
+        self.brain = brain
+        self.writer = writer
+        self.settings = settings
+        self._clock = clock
+        self._t0 = clock()
+        self._elapsed0 = elapsed
+        self.turns = turns
+        self.interviewer_turns = interviewer_turns
+        self.last_answer: str | None = None
+        self._replayed_events: list[dict[str, Any]] = []
+        self.engine = RoundEngine(self.rubric, problem, clock=self.elapsed, state=engine_state)
+
+    @property
+    def path(self) -> Path:
+        return self.writer.path
+
+    def elapsed(self) -> float:
+        return self._elapsed0 + (self._clock() - self._t0)
+
+    # ---------------------------------------------------------------- creation
+    @classmethod
+    def create(
+        cls,
+        library: RubricLibrary,
+        round_id: str,
+        problem_id: str | None,
+        settings: Settings,
+        brain: Brain,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> "Session":
+        loaded = library.load(round_id)
+        problem = pick_problem(loaded, problem_id, rng)
+        created = datetime.now(timezone.utc)
+        session_id = uuid.uuid4().hex[:8]
+        name = f"{created:%Y%m%d-%H%M%S}-{round_id}-{problem.id}-{session_id}.jsonl"
+        writer = TranscriptWriter(Path(settings.transcripts_dir) / name)
+        writer.append({
+            "type": "session",
+            "v": FORMAT_VERSION,
+            "session_id": session_id,
+            "created": created.isoformat(timespec="seconds"),
+            "round": round_id,
+            "problem": problem.id,
+            "level": settings.level,
+            "rubric": {"id": loaded.rubric.id, "sha256": loaded.sha256},
+            "brain": brain.name,
+            "settings": redact(settings.public()),
+        })
+        return cls(loaded, problem, settings.level, brain, writer, settings, clock=clock)
+
+    @classmethod
+    def resume(cls, path: str | Path, library: RubricLibrary, settings: Settings, brain: Brain,
+               clock: Callable[[], float] = time.monotonic) -> tuple["Session", Transcript]:
+        transcript = load_transcript(path)
+        if transcript.format != "jsonl":
+            raise SessionStateError(f"{path}: plain-text transcripts can be scored but not resumed; start a new session")
+        if transcript.completed:
+            raise SessionStateError(f"{path}: this session is complete; score it with `interviewer score {path}`")
+        loaded = library.load(transcript.round)
+        problem = pick_problem(loaded, transcript.problem)
+        last_interviewer = next((t for t in reversed(transcript.turns) if t.role == "interviewer" and t.engine), None)
+        state = EngineState.from_record(last_interviewer.engine) if last_interviewer else None
+        session = cls(
+            loaded, problem, transcript.level or settings.level, brain, TranscriptWriter(path), settings,
+            engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
+            interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
+        )
+        if last_interviewer is not None:
+            session._replayed_events = [
+                {k: v for k, v in e.items() if k not in ("type", "after_turn")}
+                for e in transcript.events
+                if e.get("after_turn", 0) >= last_interviewer.n and e.get("kind") != "command"
+            ]
+        session.writer.append({
+            "type": "resumed",
+            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "turns": len(transcript.turns),
+            "sha256_matches": transcript.rubric_sha256 in (None, loaded.sha256),
+        })
+        return session, transcript
+
+    # ------------------------------------------------------------------ flow
+    def open(self) -> Reply:
+        """The opening move of a new session."""
+        if self.turns:
+            raise SessionStateError("this session has already started; use pending_answer() after a resume")
+        return self._reply(self.engine.start())
+
+    def pending_answer(self, transcript: Transcript) -> Reply | None:
+        """After a crash between saving an answer and replying to it: reply now."""
+        if transcript.turns and transcript.turns[-1].role == "candidate":
+            last = transcript.turns[-1]
+            self.last_answer = last.text
+            return self._reply(self.engine.answer(last.text, last.n))
+        return None
+
+    def submit(self, text: str) -> Reply:
+        answer = self.validate_answer(text)
+        self.turns += 1
+        self.writer.append({"type": "turn", "n": self.turns, "role": "candidate", "text": answer,
+                            "t": round(self.elapsed(), 2), "phase": self.engine.phase.id,
+                            **({"gate": self.engine.state.gate} if self.engine.phase.ask_from == "gates" else {})})
+        self.last_answer = answer
+        return self._reply(self.engine.answer(answer, self.turns))
+
+    def command(self, name: str) -> Reply | None:
+        if name not in COMMANDS:
+            raise AnswerError(f"unknown command /{name}; use one of: {', '.join('/' + c for c in COMMANDS)}")
+        if name == "quit":
+            self.close("quit")
+            return None
+        self._event({"kind": "command", "name": name})
+        if name == "done":
+            reply = self._reply(self.engine.finish())
+        else:
+            reply = self._reply(self.engine.command(name))
+        return reply
+
+    def validate_answer(self, text: str) -> str:
+        answer = text.strip()
+        if not answer:
+            raise AnswerError("empty answer: type what you would say, or a command (/hint, /next, /done, /quit)")
+        if len(answer) > self.settings.max_answer_chars:
+            raise AnswerError(
+                f"answer is {len(answer):,} characters, over the {self.settings.max_answer_chars:,} limit "
+                "(setting max_answer_chars); shorten it or split it across turns"
+            )
+        return answer
+
+    def close(self, reason: str) -> None:
+        self.writer.append({"type": "end", "reason": reason, "t": round(self.elapsed(), 2), "turns": self.turns})
+        self.writer.close()
+
+    # -------------------------------------------------------------- internals
+    def _reply(self, move: Move) -> Reply:
+        for event in self.engine.drain_events():
+            if event in self._replayed_events:
+                # Already saved before an earlier crash; keep the file free of duplicates.
+                self._replayed_events.remove(event)
+                continue
+            self._event(event)
+        self.interviewer_turns += 1
+        conversation = Conversation(self.rubric, self.problem, self.level, self.interviewer_turns, self.last_answer)
+        text = "".join(self.brain.respond(move, conversation)).strip()
+        self.turns += 1
+        record: dict[str, Any] = {"type": "turn", "n": self.turns, "role": "interviewer", "text": text,
+                                  "t": round(self.elapsed(), 2), "phase": move.phase, "move": move.to_record(),
+                                  "engine": self.engine.state.to_record()}
+        if move.gate is not None:
+            record["gate"] = move.gate
+        self.writer.append(record)
+        if move.final:
+            self.close("completed")
+        return Reply(text=text, move=move, finished=move.final)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self.writer.append({"type": "event", "after_turn": self.turns, **event})

@@ -1,0 +1,7 @@
+"""Transcripts: saved as they happen, read back for resume, review and scoring."""
+
+from .model import FORMAT_VERSION, Transcript, Turn
+from .reader import load_transcript, parse_text
+from .store import TranscriptWriter, redact
+
+__all__ = ["FORMAT_VERSION", "Transcript", "TranscriptWriter", "Turn", "load_transcript", "parse_text", "redact"]

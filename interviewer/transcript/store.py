@@ -1,0 +1,81 @@
+"""Append-only JSONL transcript writer: one event a line, flushed and fsynced per write,
+so a crash never loses a committed turn."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import TranscriptError
+
+log = logging.getLogger("interviewer.transcript")
+
+_SECRET_NAME = re.compile(r"(?:api[_-]?key|token|secret|password|authorization)", re.I)
+_SECRET_VALUE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,}")
+
+
+def redact(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings safe to write down: secrets dropped by name, key-like values masked."""
+    clean: dict[str, Any] = {}
+    for key, value in settings.items():
+        if _SECRET_NAME.search(key):
+            continue
+        if isinstance(value, dict):
+            clean[key] = redact(value)
+        elif isinstance(value, str):
+            clean[key] = _SECRET_VALUE.sub("[redacted]", value)
+        else:
+            clean[key] = value
+    return clean
+
+
+class TranscriptWriter:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.path, "ab")
+        except OSError as exc:
+            raise TranscriptError(
+                f"{self.path}: cannot open for writing ({exc.strerror}); choose another folder with "
+                "--transcripts-dir or INTERVIEWER_TRANSCRIPTS_DIR"
+            ) from None
+        self._mend_torn_tail()
+
+    def _mend_torn_tail(self) -> None:
+        """A crash mid-write can leave a partial last line. Start on a fresh line so the
+        partial record stays separate (readers report and skip it) and new records stay whole."""
+        size = self.path.stat().st_size
+        if size == 0:
+            return
+        with open(self.path, "rb") as reader:
+            reader.seek(size - 1)
+            if reader.read(1) != b"\n":
+                log.warning("%s: last line was torn; continuing on a new line", self.path)
+                self._write_bytes(b"\n")
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        self._write_bytes(line.encode("utf-8"))
+
+    def _write_bytes(self, data: bytes) -> None:
+        try:
+            self._file.write(data)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as exc:
+            raise TranscriptError(f"{self.path}: write failed ({exc.strerror}); free disk space and resume the session") from None
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+    def __enter__(self) -> "TranscriptWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
