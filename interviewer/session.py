@@ -20,7 +20,7 @@ from .errors import AnswerError, SessionStateError, UnknownRoundError
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
 from .settings import Settings
-from .transcript import FORMAT_VERSION, Transcript, TranscriptWriter, load_transcript, redact
+from .transcript import FORMAT_VERSION, Transcript, TranscriptWriter, load_transcript, redact, scrub
 
 COMMANDS = ("hint", "next", "done", "quit")
 
@@ -182,7 +182,7 @@ class Session:
         return reply
 
     def validate_answer(self, text: str) -> str:
-        answer = text.strip()
+        answer = scrub(text.strip())
         if not answer:
             raise AnswerError("empty answer: type what you would say, or a command (/hint, /next, /done, /quit)")
         if len(answer) > self.settings.max_answer_chars:

@@ -37,7 +37,7 @@ class OfflineBrain:
 
     @staticmethod
     def _acknowledge(move: Move, conversation: Conversation) -> str:
-        if move.kind in ("opening", "hint", "closing") or conversation.last_answer is None:
+        if move.kind in ("opening", "hint", "closing", "press") or conversation.last_answer is None:
             return ""
         for signal in ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity", "clarifying"):
             if signal in move.acknowledge and signal != move.signal:

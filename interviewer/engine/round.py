@@ -83,6 +83,13 @@ class RoundEngine:
             if signal not in self.state.phase_signals:
                 self.state.phase_signals.append(signal)
         ack = tuple(sorted(analysis.signals & set(TRACKED)))
+        if _thin(text, analysis) and not self.state.pressed and self.state.last_content:
+            # One word is not an answer; a real interviewer asks again before moving on.
+            self.state.pressed = True
+            last = self.state.last_move
+            return self._record(Move("press", self.state.last_content, self.phase.id, self.phase.title,
+                                     gate=last.get("gate"), signal=last.get("signal"), multiplier=last.get("multiplier")),
+                                keep_press=True)
         if self.state.gate_stage == "transition" and self.phase.ask_from == "gates":
             return self._record(self._pass_gate(explained=analysis.has("tradeoffs"), ack=ack))
         if self.state.pending:
@@ -345,8 +352,11 @@ class RoundEngine:
     def _drilled(self, multiplier: str) -> bool:
         return multiplier in self.state.prompted
 
-    def _record(self, move: Move, counts_as_prompt: bool = True) -> Move:
+    def _record(self, move: Move, counts_as_prompt: bool = True, keep_press: bool = False) -> Move:
+        if not keep_press:
+            self.state.pressed = False
         if counts_as_prompt:
+            self.state.last_content = move.content
             target = move.signal or TARGETS.get(move.kind)
             if target and target not in self.state.prompted:
                 self.state.prompted.append(target)
@@ -363,6 +373,10 @@ class RoundEngine:
     def _require_running(self) -> None:
         if self.state.finished:
             raise SessionStateError("this round has ended; score it with `interviewer score FILE`")
+
+
+def _thin(text: str, analysis: Analysis) -> bool:
+    return len(text.split()) < 4 and not analysis.signals and not _CODE.search(text)
 
 
 def _substantive(text: str, analysis: Analysis) -> bool:

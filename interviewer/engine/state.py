@@ -19,6 +19,7 @@ MoveKind = Literal[
     "gate_hold",  # "we don't have a working version of this part yet"
     "drill",  # a scale-drill step the candidate did not cover on their own
     "failure_probe",  # failure modes the candidate did not raise on their own
+    "press",  # the answer said almost nothing: ask the same thing again, once
     "hint",
     "closing",
 ]
@@ -75,6 +76,8 @@ class EngineState:
     multipliers: dict[str, dict[str, Any]] = field(default_factory=dict)
     prompted: list[str] = field(default_factory=list)
     last_move: dict[str, Any] = field(default_factory=dict)
+    last_content: str = ""
+    pressed: bool = False
     hints_used: int = 0
     hints_given: list[str] = field(default_factory=list)
     time_nudged: bool = False

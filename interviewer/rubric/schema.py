@@ -193,11 +193,27 @@ class Rubric(Strict):
         missing = sorted(expected - set(self.probe_bank))
         if missing:
             raise ValueError(f"phases expect {missing} but probe_bank has no follow-ups for them")
+        self._check_checkpoints()
         if any("breadth" in d.signals for d in self.dimensions) and not self.areas:
             raise ValueError("a dimension scores `breadth` but the rubric lists no `areas`")
         for problem in self.problems:
             self._check_problem(problem)
         return self
+
+    def _check_checkpoints(self) -> None:
+        """A checkpoint exists to see whether the candidate raises something unprompted; a
+        follow-up for the same signal in that phase or an earlier one would prompt it first."""
+        signal_of = {"failure_modes": "failure_modes", "scale_drill": "scale"}
+        for index, phase in enumerate(self.phases):
+            for checkpoint in phase.checkpoints:
+                signal = signal_of[checkpoint]
+                for earlier in self.phases[: index + 1]:
+                    if signal in earlier.expects:
+                        raise ValueError(
+                            f"phases.{earlier.id}.expects lists {signal!r}, but phase {phase.id!r} checks "
+                            f"{checkpoint} at its end; remove {signal!r} there so the checkpoint can tell "
+                            "whether the candidate raised it unprompted"
+                        )
 
     def _check_problem(self, problem: Problem) -> None:
         where = f"problems.{problem.id}"

@@ -2,6 +2,6 @@
 
 from .model import FORMAT_VERSION, Transcript, Turn
 from .reader import load_transcript, parse_text
-from .store import TranscriptWriter, redact
+from .store import TranscriptWriter, redact, scrub
 
-__all__ = ["FORMAT_VERSION", "Transcript", "TranscriptWriter", "Turn", "load_transcript", "parse_text", "redact"]
+__all__ = ["FORMAT_VERSION", "Transcript", "TranscriptWriter", "Turn", "load_transcript", "parse_text", "redact", "scrub"]

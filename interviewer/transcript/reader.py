@@ -93,7 +93,7 @@ def _parse_jsonl(path: Path, text: str) -> Transcript:
             transcript.ended = record
         elif kind == "resumed":
             transcript.ended = None
-            transcript.events.append(record)
+            transcript.events.append({"kind": "resumed", **record})
     return transcript
 
 

@@ -18,6 +18,11 @@ _SECRET_NAME = re.compile(r"(?:api[_-]?key|token|secret|password|authorization)"
 _SECRET_VALUE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,}")
 
 
+def scrub(text: str) -> str:
+    """Mask API-key-shaped strings in free text (an answer pasted with a key in it)."""
+    return _SECRET_VALUE.sub("[redacted]", text)
+
+
 def redact(settings: dict[str, Any]) -> dict[str, Any]:
     """Settings safe to write down: secrets dropped by name, key-like values masked."""
     clean: dict[str, Any] = {}

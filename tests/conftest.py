@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from interviewer.rubric import RubricLibrary
+from interviewer.services import Services, build_services
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path, monkeypatch):
+    """No test reads the developer's settings or writes into the repository."""
+    monkeypatch.setenv("INTERVIEWER_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
+    for name in ("INTERVIEWER_LEVEL", "INTERVIEWER_MAX_ANSWER_CHARS", "INTERVIEWER_BRAIN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def library() -> RubricLibrary:
+    return RubricLibrary()
+
+
+@pytest.fixture
+def services(tmp_path) -> Services:
+    return build_services(transcripts_dir=tmp_path / "transcripts")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["INTERVIEWER_TRANSCRIPTS_DIR"] = str(tmp_path / "transcripts")
+    env["INTERVIEWER_CONFIG"] = str(tmp_path / "no-config.toml")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def interviewer_cmd() -> list[str]:
+    return [sys.executable, "-m", "interviewer.cli"]
