@@ -65,6 +65,23 @@ class Analysis:
         return {s for s, spans in self.hits.items() if spans}
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+_STOPWORDS = frozenset(
+    "the a an and or to of in on for is it we i that this with be would will as at by so you your what "
+    "which how does do did why there their they them from into about can could should these those me my "
+    "our us are was were have has had not just like look".split()
+)
+
+
+def fingerprint(text: str) -> frozenset[str]:
+    """The content words of a text, for spotting repeats."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
 def split_sentences(text: str) -> list[Span]:
     spans = []
     for match in _SENTENCE.finditer(text):
@@ -141,7 +158,7 @@ def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
         found.add("clarifying")
     if not concrete or n_words < 5:
         return found
-    if quantities and (causal or technical or len(quantities) >= 2 or lx.ARITHMETIC.search(body)):
+    if quantities:
         found.add("numbers")
     if causal:
         found.add("reasoning")
@@ -156,13 +173,17 @@ def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
     multiplier = any(p.search(body) for p in lx.MULTIPLIERS.values())
     if (multiplier or lx.GROWTH.search(body)) and lx.CONSEQUENCE.search(body) and (multiplier or quantities or technical >= 1):
         found.add("scale")
-    if lx.TESTING.search(body) and (technical or causal):
+    if lx.TESTING.search(body) and (technical or causal or lx.TEST_CASE.search(body)):
         found.add("testing")
     if lx.COMPLEXITY.search(body):
         found.add("complexity")
     if lx.OWNERSHIP.search(body):
         found.add("ownership")
-    if lx.STANCE.search(body) and (causal or lx.CHOICE.search(body)) and not lx.FLUFF.search(body):
+    if not lx.FLUFF.search(body) and (
+        (lx.STANCE.search(body) and (causal or lx.CHOICE.search(body)))
+        or (lx.OWNERSHIP.search(body) and (causal or quantities))
+    ):
+        # A position with its reason, or a decision of one's own with its reason or its numbers.
         found.add("specificity")
     if lx.RIGOR.search(body) and (causal or quantities or technical >= 2):
         found.add("rigor")

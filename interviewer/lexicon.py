@@ -25,7 +25,8 @@ def words(*items: str) -> re.Pattern[str]:
 # A quantity with a unit or a countable noun: "20k QPS", "500 ms", "80 GB", "$2 per million".
 QUANTITY = re.compile(
     r"(?:\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
-    r"|(?<![a-z0-9.])\d[\d,.]*\s*(?:k|m|b|million|billion|thousand|hundred)?\s*"
+    r"|(?<![a-z0-9.])\d[\d,.]*\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
+    r"(?:(?:daily|monthly|weekly|active|concurrent|peak|total|new|unique|paying|output|input|open)\s+)?"
     r"(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?\b|hours?|days?|weeks?|months?|years?|"
     r"[kmgtp]i?b\b|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|"
     r"qps|rps|tps|req|requests?|calls|queries|writes|reads|ops|messages|events|"
@@ -101,8 +102,8 @@ CLARIFY = words(
     "in scope", "i'd want to know", "before i start", "can i assume", "i'll take", "i'm assuming",
 )
 TESTING = words(
-    "test", "tests", "testing", "edge case", "corner case", "unit test", "property", "assert", "verify",
-    "empty", "null", "none", "boundary", "off-by-one", "off by one", "fuzz", "race", "injectable clock",
+    "test", "tests", "testing", "edge case", "corner case", "unit test", "property-based", "assert", "verify",
+    "boundary", "off-by-one", "off by one", "fuzz", "race", "injectable clock",
     "fake clock", "mock", "integration test", "load test", "regression test", "reproduce", "coverage",
 )
 COMPLEXITY = re.compile(
@@ -164,6 +165,13 @@ TECH_TERMS = words(
     "quorum", "binary search", "sorted", "bisect", "o(1)", "o(log", "o(n", "prefix", "kv cache", "h100",
     "fp16", "quantiz", "tokenizer", "classifier", "precision", "recall", "false positive", "a/b",
     "ablation", "held-out", "launch", "deadline", "on-call", "pager", "sla", "slo", "error rate", "revenue",
+    "dict", "dictionary", "array", "list$", "ordered", "range scan", "key$", "keys$", "struct", "class$",
+    "method$", "function$", "pointer", "node$", "nodes$", "thread-safe", "atomic", "race condition",
+)
+# Concrete cases a candidate names when they talk about testing.
+TEST_CASE = words(
+    "empty", "missing", "zero", "negative", "overwrite", "duplicate", "concurrent", "boundary", "edge",
+    "expired", "expiry", "restart", "crash", "twice", "large", "unicode", "timeout", "clock", "none", "null",
 )
 VAGUE = words(
     "it depends", "depends on", "some kind of", "some sort of", "something like", "or something",

@@ -11,7 +11,7 @@ import logging
 import re
 from typing import Any, Callable
 
-from ..analysis import Analysis, Context, analyze
+from ..analysis import Analysis, Context, analyze, fingerprint, overlap
 from ..errors import SessionStateError
 from ..rubric.schema import Phase, Problem, Rubric
 from .state import TARGETS, EngineState, Move
@@ -21,6 +21,7 @@ log = logging.getLogger("interviewer.engine")
 _CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\w*\]\s*=|\bimport \w+")
 # A gate counts as worked on once an answer carries this much: code, or a real explanation.
 _SUBSTANTIVE_WORDS = 12
+SAME_QUESTION = 0.3  # content-word overlap above which two questions ask the same thing
 TRACKED = ("numbers", "scale", "failure_modes", "tradeoffs", "clarifying", "testing", "complexity")
 
 
@@ -78,11 +79,13 @@ class RoundEngine:
         """Take the candidate's answer (already saved by the caller) and decide the next move."""
         self._require_running()
         analysis = analyze(text, self.context)
+        before = set(self.state.coverage)
         self._track_coverage(analysis, turn)
         for signal in analysis.signals:
             if signal not in self.state.phase_signals:
                 self.state.phase_signals.append(signal)
-        ack = tuple(sorted(analysis.signals & set(TRACKED)))
+        # Acknowledge what the candidate raised for the first time, not every repeat.
+        ack = tuple(sorted((set(self.state.coverage) - before) & set(TRACKED)))
         if _thin(text, analysis) and not self.state.pressed and self.state.last_content:
             # One word is not an answer; a real interviewer asks again before moving on.
             self.state.pressed = True
@@ -143,10 +146,11 @@ class RoundEngine:
         if followup is not None:
             return followup
         questions = self._phase_questions(phase)
-        if self.state.question_index < len(questions):
+        while self.state.question_index < len(questions):
             content = questions[self.state.question_index]
             self.state.question_index += 1
-            return Move("question", content, phase.id, phase.title, acknowledge=ack)
+            if not self._already_asked(content):
+                return Move("question", content, phase.id, phase.title, acknowledge=ack)
         return self._end_phase(ack)
 
     def _followup(self, phase: Phase, analysis: Analysis, ack: tuple[str, ...]) -> Move | None:
@@ -165,11 +169,17 @@ class RoundEngine:
 
     def _probe(self, signal: str) -> str | None:
         probes = self.rubric.probe_bank.get(signal, [])  # type: ignore[call-overload]
-        used = self.state.probes_used.get(signal, 0)
-        if used >= len(probes):
-            return None
-        self.state.probes_used[signal] = used + 1
-        return probes[used]
+        while self.state.probes_used.get(signal, 0) < len(probes):
+            probe = probes[self.state.probes_used.get(signal, 0)]
+            self.state.probes_used[signal] = self.state.probes_used.get(signal, 0) + 1
+            if not self._already_asked(probe):
+                return probe
+        return None
+
+    def _already_asked(self, content: str) -> bool:
+        """Follow-ups and planned questions overlap; never ask nearly the same thing twice."""
+        key = fingerprint(content)
+        return any(overlap(key, fingerprint(earlier)) >= SAME_QUESTION for earlier in self.state.asked)
 
     def _end_phase(self, ack: tuple[str, ...], lead: str | None = None) -> Move:
         """Queue the phase's checkpoints (only what the candidate has not covered), then advance."""
@@ -357,6 +367,8 @@ class RoundEngine:
             self.state.pressed = False
         if counts_as_prompt:
             self.state.last_content = move.content
+            if move.kind not in ("press", "closing") and move.content not in self.state.asked:
+                self.state.asked.append(move.content)
             target = move.signal or TARGETS.get(move.kind)
             if target and target not in self.state.prompted:
                 self.state.prompted.append(target)

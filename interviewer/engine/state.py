@@ -77,6 +77,7 @@ class EngineState:
     prompted: list[str] = field(default_factory=list)
     last_move: dict[str, Any] = field(default_factory=dict)
     last_content: str = ""
+    asked: list[str] = field(default_factory=list)
     pressed: bool = False
     hints_used: int = 0
     hints_given: list[str] = field(default_factory=list)

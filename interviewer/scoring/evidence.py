@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from .. import lexicon as lx
-from ..analysis import Analysis, Context, Span, analyze
+from ..analysis import Analysis, Context, Span, analyze, fingerprint, overlap
 from ..engine.state import TARGETS
 from ..transcript import Transcript, Turn
 
-_WORD = re.compile(r"[a-z0-9]+")
 _GATE_MENTION = re.compile(r"\b(?:gate|part|stage|step)\s*(?:#\s*)?([1-4]|one|two|three|four)\b", re.I)
 _NEW_STAGE = re.compile(
     r"\b(?:next|final|last|new) (?:stage|part|gate|step|requirement|extension)\b|\blet's (?:add|extend)\b"
@@ -21,7 +20,6 @@ _NEW_STAGE = re.compile(
 )
 _CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|\bself\.\w+|\bwith self\.")
 _NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4}
-_STOPWORDS = frozenset("the a an and or to of in on for is it we i that this with be would will as at by so".split())
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def collect(transcript: Transcript, context: Context) -> Evidence:
         evidence.blame += [(turn.n, s) for s in analysis.blame]
         for signal, spans in analysis.hits.items():
             for span in spans:
-                key = _fingerprint(span.text)
+                key = fingerprint(span.text)
                 if _repeat(key, seen.setdefault(signal, [])):
                     continue
                 seen[signal].append(key)
@@ -95,18 +93,9 @@ def collect(transcript: Transcript, context: Context) -> Evidence:
     return evidence
 
 
-def _fingerprint(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
-
-
 def _repeat(key: frozenset[str], earlier: list[frozenset[str]]) -> bool:
-    if not key:
-        return True
-    for other in earlier:
-        overlap = len(key & other) / max(1, len(key | other))
-        if overlap >= 0.7:
-            return True
-    return False
+    """Saying the same thing again earns nothing."""
+    return not key or any(overlap(key, other) >= 0.7 for other in earlier)
 
 
 def _gates(transcript: Transcript, analyses: dict[int, Analysis]) -> tuple[list[dict], bool]:

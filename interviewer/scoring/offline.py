@@ -86,10 +86,12 @@ def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, c
     value = sum(parts) / len(parts)
     value -= _penalties(dimension, evidence, notes)
     value = max(0.0, min(100.0, value))
-    if value >= GREAT_AT and not any(u.proactive for u in used) and "progress" not in dimension.signals:
-        # Great means raising it before being asked; answering well when asked is good.
+    primary = dimension.signals[0]
+    if value >= GREAT_AT and primary != "progress" and not _unprompted(primary, evidence):
+        # Great means raising the dimension's main evidence before being asked; answering
+        # well when asked is good.
         value = GREAT_AT - 1
-        notes.append("capped at good: nothing here was raised before the interviewer asked")
+        notes.append(f"capped at good: no {primary.replace('_', ' ')} was raised before the interviewer asked")
     level = level_for(value)
     return DimensionScore(
         id=dimension.id,
@@ -102,6 +104,11 @@ def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, c
         great_example=dimension.great_example,
         weight=dimension.weight,
     )
+
+
+def _unprompted(signal: str, evidence: Evidence) -> bool:
+    units = list(evidence.areas.values()) if signal == "breadth" else evidence.of(signal)
+    return any(u.proactive for u in units)
 
 
 def _breadth(evidence: Evidence, rubric: Rubric) -> float:
