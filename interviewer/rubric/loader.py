@@ -76,7 +76,8 @@ def _describe(exc: ValidationError, data: dict) -> str:
     if kind == "missing":
         return f"field {field}: required but missing; add it (see rubrics/README.md)"
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"field {field}: {message}{more}; fix it and run `interviewer rubrics --validate`"
+    where = f"field {field}: " if parts else ""
+    return f"{where}{message}{more}; fix it and run `interviewer rubrics --validate`"
 
 
 class RubricLibrary:

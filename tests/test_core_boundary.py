@@ -1,0 +1,47 @@
+"""The core never imports a UI toolkit: it must import with Textual unavailable."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import interviewer
+from conftest import REPO
+
+BLOCK_TEXTUAL = """
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "textual" or name.startswith("textual."):
+            raise ImportError("textual is blocked for this test")
+sys.meta_path.insert(0, Block())
+import importlib
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+print("ok", len(sys.argv) - 1)
+"""
+
+UI_PACKAGES = ("interviewer.ui", "interviewer.tui")
+
+
+def core_modules() -> list[str]:
+    names = [m.name for m in pkgutil.walk_packages(interviewer.__path__, "interviewer.")]
+    return [n for n in names if not n.startswith(UI_PACKAGES)]
+
+
+def test_core_imports_without_textual():
+    modules = core_modules()
+    assert len(modules) > 15
+    result = subprocess.run([sys.executable, "-c", BLOCK_TEXTUAL, *modules], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"ok {len(modules)}"
+
+
+def test_no_core_source_mentions_textual_imports():
+    for path in (REPO / "interviewer").rglob("*.py"):
+        if any(part in ("ui", "tui") for part in path.relative_to(REPO / "interviewer").parts):
+            continue
+        for line in path.read_text().splitlines():
+            stripped = line.strip()
+            assert not stripped.startswith(("import textual", "from textual")), f"{path}: {line}"
