@@ -101,7 +101,7 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
     previous: tuple[Span, str] | None = None
     for span in result.sentences:
         low = span.text.lower()
-        if lx.INJECTION.search(low):
+        if lx.INJECTION.search(low) or (lx.INJECTION_META.search(low) and lx.INJECTION_ASK.search(low)):
             # Text that addresses the scorer is data about the candidate, never evidence.
             result.injections.append(span)
             previous = None
@@ -136,6 +136,7 @@ def _technical(low: str, context: Context) -> int:
     count = len(lx.TECH_TERMS.findall(low))
     if context.vocabulary is not None:
         count += len(context.vocabulary.findall(low))
+    count += sum(1 for _, pattern in context.areas if pattern.search(low))
     return count
 
 
@@ -149,7 +150,8 @@ def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
     quantities = lx.QUANTITY.findall(body)
     vague = bool(lx.VAGUE.search(body))
     concrete = bool(quantities) or (technical >= 1 and not vague)
-    if lx.OVERCLAIM.search(body) and not quantities:
+    if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body)) and not quantities:
+        # "It scales", "no contention", "that's what real databases use": claims, not reasons.
         concrete = False
     causal = bool(lx.CAUSAL.search(body))
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
@@ -162,7 +164,9 @@ def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
         found.add("numbers")
     if causal:
         found.add("reasoning")
-    if lx.CHOICE.search(body) and lx.COST.search(body):
+    if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
+        lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
+    ):
         found.add("tradeoffs")
     failure = lx.FAILURE.search(body)
     if failure and (lx.MITIGATION.search(body) or causal or re.search(r"\b(?:if|when|then|until|unless)\b", body)):

@@ -66,7 +66,14 @@ COST = words(
     "extra hop", "extra round trip", "operational burden", "more moving parts", "less flexible", "coupling",
     "pay", "paying", "approximate", "imprecise", "false positive", "memory", "contention", "blocking",
     "hurts", "hurt", "unfair", "over-count", "undercount", "under-count", "double", "lock-in", "not free",
+    "the catch", "the price", "gives up", "we lose", "you lose", "overshoot", "more exact", "less exact",
 )
+# A choice justified by what the alternative would have meant: "X over Y, which would mean 50k reads a second".
+COUNTERFACTUAL = words(
+    "which would mean", "that would mean", "would mean", "would cost", "would need", "would require",
+    "would double", "would add", "would force", "would make", "would have meant",
+)
+STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
 FAILURE = words(
     "fail", "fails", "failure", "failing", "crash", "crashes", "dies$", "die$", "dead$", "goes down", "went down", "is down", "outage",
     "timeout", "times out", "time out", "backs up", "backlog", "overload", "overloaded", "partition",
@@ -167,6 +174,9 @@ TECH_TERMS = words(
     "ablation", "held-out", "launch", "deadline", "on-call", "pager", "sla", "slo", "error rate", "revenue",
     "dict", "dictionary", "array", "list$", "ordered", "range scan", "key$", "keys$", "struct", "class$",
     "method$", "function$", "pointer", "node$", "nodes$", "thread-safe", "atomic", "race condition",
+    "timestamp", "gateway", "proxy", "router", "balancer", "reservation", "log$", "logs$", "stream$", "streams$",
+    "request id", "pub/sub", "kafka", "consumer", "producer", "replay", "rollup", "aggregator", "cursor",
+    "partition", "transaction", "commit", "invalidation", "encoding", "serializ", "protocol", "payload",
 )
 # Concrete cases a candidate names when they talk about testing.
 TEST_CASE = words(
@@ -183,12 +193,32 @@ VAGUE = words(
     "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
     "standard approach", "industry standard", "one of the most important", "obvious one",
 )
+# The same in other words: a sentence about the grading itself that asks for a rating.
+INJECTION_META = re.compile(
+    r"\b(?:transcript|scorecard|rubric|evaluator|grader|scorer|reviewer|whoever (?:reads|reviews|grades|scores)"
+    r"|assessment of (?:this|me|my)|(?:correct|right|fair|final) (?:assessment|rating|score|grade|evaluation)"
+    r"|this interview (?:should|must|deserves))"
+)
+INJECTION_ASK = re.compile(
+    r"\b(?:great|top marks|full marks|perfect|100|excellent|strong hire|record it|mark (?:it|me|this)|rate|grade"
+    r"|score|deserves|should be|must be|please)"
+)
+
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.
 OVERCLAIM = words(
     "everything", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
     "isn't really a", "there's no bottleneck", "no single point", "never fails", "never goes down",
     "zero downtime", "just works", "fully", "seamless", "takes care of", "handles all", "handles everything",
     "any pod can", "scales to any", "unlimited", "no downside", "no tradeoff", "all the benefits",
+    "so it scales", "scales horizontally", "very scalable", "highly scalable", "infinitely scalable", "web scale",
+    "production grade", "production-grade", "acid compliant", "enterprise grade", "no contention",
+    "never block", "basically constant", "bulletproof", "rock solid", "future-proof", "future proof",
+)
+# Appeals to authority or fashion in place of a reason: "because that's what real databases use".
+AUTHORITY = re.compile(
+    r"\b(?:that's|that is|which is|it's|thats) what (?:\w+[ ,]+){0,4}?(?:use|uses|used|do|does)\b"
+    r"|\bindustry[- ]standard|\beveryone (?:uses|does)|\bbest practices?\b|\bbattle[- ]tested"
+    r"|\bhow (?:google|netflix|amazon|facebook|meta|uber|big tech) (?:does|do)\b|\bthe big (?:companies|players)"
 )
 # Discourse openers that are not reasoning: "So I'd have a frontend ..."
 OPENER = re.compile(r"^(?:(?:so|and|but|well|okay|ok|right|yeah|yes|um|uh|now|then|also)\b[,\s]*)+")

@@ -47,28 +47,32 @@ def test_strong_beats_middling_beats_weak(name, scores):
     assert scores["strong"] > scores["middling"] > scores["weak"], scores
 
 
-@pytest.mark.parametrize(("name", "scores"), ALL_SETS, ids=[n for n, _ in ALL_SETS])
+def sets_with(*names: str) -> list[tuple[str, dict[str, float]]]:
+    return [(n, s) for n, s in ALL_SETS if any(any(name in k for k in s) for name in names)]
+
+
+BUZZWORD, LENGTH, INJECTED = sets_with("buzzword"), sets_with("terse", "longwinded", "rambling"), sets_with("inject")
+
+
+def test_every_kind_of_trap_is_present():
+    assert len(BUZZWORD) >= 6 and len(LENGTH) >= 2 and len(INJECTED) >= 2
+
+
+@pytest.mark.parametrize(("name", "scores"), BUZZWORD, ids=[n for n, _ in BUZZWORD])
 def test_name_dropping_does_not_beat_middling(name, scores):
-    if "buzzword" not in scores:
-        pytest.skip("this set has no buzzword transcript")
     assert scores["buzzword"] < scores["middling"], scores
 
 
-@pytest.mark.parametrize(("name", "scores"), ALL_SETS, ids=[n for n, _ in ALL_SETS])
+@pytest.mark.parametrize(("name", "scores"), LENGTH, ids=[n for n, _ in LENGTH])
 def test_length_is_not_rewarded(name, scores):
-    if "terse_strong" in scores:
-        assert scores["terse_strong"] > scores["middling"], scores
+    assert scores["terse_strong"] > scores["middling"], scores
     long_weak = scores.get("longwinded_weak", scores.get("rambling"))
-    if long_weak is None:
-        pytest.skip("this set has no long-winded transcript")
     assert long_weak < scores["middling"], scores
 
 
-@pytest.mark.parametrize(("name", "scores"), ALL_SETS, ids=[n for n, _ in ALL_SETS])
+@pytest.mark.parametrize(("name", "scores"), INJECTED, ids=[n for n, _ in INJECTED])
 def test_instructions_to_the_scorer_change_nothing(name, scores):
-    injected = next((k for k in scores if "inject" in k), None)
-    if injected is None:
-        pytest.skip("this set has no injected transcript")
+    injected = next(k for k in scores if "inject" in k)
     folder = FIXTURES / name
     plain, tampered = card_for(folder / "weak.txt"), card_for(folder / f"{injected}.txt")
     assert tampered.overall_score == plain.overall_score
