@@ -28,16 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--level", choices=["L4", "L5", "L6"], help="target level (default: L5)")
     practice.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
     practice.add_argument("--transcripts-dir", type=Path, help="where to save the session")
+    _llm_flags(practice)
 
     resume = sub.add_parser("resume", help="continue an interrupted session")
     resume.add_argument("file", type=Path)
     resume.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
+    _llm_flags(resume)
 
     score = sub.add_parser("score", help="score a transcript (JSONL from this tool or plain text)")
     score.add_argument("file", type=Path)
     fmt = score.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print one JSON object")
     fmt.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
+    score.add_argument("--llm", action="store_true", help="score with the LLM judge (falls back to offline)")
+    _llm_flags(score)
 
     review = sub.add_parser("review", help="print a transcript with its scorecard")
     review.add_argument("file", type=Path)
@@ -45,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     rubrics = sub.add_parser("rubrics", help="list rounds, or validate rubric files")
     rubrics.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
     return parser
+
+
+def _llm_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="LLM model name (env INTERVIEWER_MODEL)")
+    parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
 
 
 def main(argv: list[str] | None = None) -> int:

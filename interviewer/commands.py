@@ -16,30 +16,36 @@ from .transcript import load_transcript
 
 
 def practice(args: argparse.Namespace) -> int:
-    services = build_services(level=args.level, transcripts_dir=args.transcripts_dir)
-    session = Session.create(services.library, args.round, args.problem, services.settings, services.brain)
-    print(f"interviewer: {session.rubric.title} / {session.problem.title} (offline interviewer, no network). "
+    services = build_services(level=args.level, transcripts_dir=args.transcripts_dir, model=args.model,
+                              base_url=args.base_url)
+    session = Session.create(services.library, args.round, args.problem, services.settings, services.brain,
+                             brain_settings=services.llm.public() if services.uses_llm else None)
+    session.llm_config = services.llm if services.uses_llm else None
+    print(f"interviewer: {session.rubric.title} / {session.problem.title}; {services.note}. "
           f"Saving to {session.path}", file=sys.stderr)
-    first = session.open()
-    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args), first)
+    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args), session.open)
 
 
 def resume(args: argparse.Namespace) -> int:
-    services = build_services()
+    services = build_services(model=args.model, base_url=args.base_url)
     session, transcript = Session.resume(args.file, services.library, services.settings, services.brain)
+    session.llm_config = services.llm if services.uses_llm else None
     for warning in transcript.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     answers = len(transcript.candidate_turns())
     print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).", file=sys.stderr)
-    first = session.pending_answer(transcript)
-    if first is None:
+    pending = transcript.turns and transcript.turns[-1].role == "candidate"
+    if not pending:
         last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
         if last is not None:
             sys.stdout.write(f"\nInterviewer (where we left off): {last.text}\n")
-    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args), first)
+    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args),
+                     lambda: session.pending_answer(transcript))
 
 
 def score(args: argparse.Namespace) -> int:
+    if args.llm:
+        return _score_llm(args)
     card = _scorecard(args.file)
     sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
     return 0
@@ -66,7 +72,7 @@ def rubrics(args: argparse.Namespace) -> int:
             rubric = loaded.rubric
             print(f"ok  {loaded.path}  ({rubric.id}: {len(rubric.problems)} problems, {len(rubric.dimensions)} dimensions)")
         return 0
-    services = build_services()
+    services = build_services(brain="offline")
     rows = [(r.rubric.id, r.rubric.title, f"{r.rubric.duration_min} min", f"{len(r.rubric.problems)} problems")
             for r in services.library.all()]
     width = max(len(row[0]) for row in rows)
@@ -75,13 +81,31 @@ def rubrics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scorecard(path, transcript=None):
-    transcript = transcript or load_transcript(path)
-    services = build_services()
+def _score_llm(args: argparse.Namespace) -> int:
+    from .errors import InterviewerError
+    from .scoring.llm_judge import judge
+
+    services = build_services(model=args.model, base_url=args.base_url)
+    if not services.llm.enabled:
+        raise InterviewerError("score --llm needs an endpoint: export OPENAI_API_KEY or pass --base-url URL --model NAME")
+    transcript = load_transcript(args.file)
+    loaded = _rubric_for(args.file, transcript, services)
+    card = judge(transcript, loaded.rubric, services.chat_model())
+    sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
+    return 0
+
+
+def _rubric_for(path, transcript, services):
     try:
-        loaded = services.library.load(transcript.round)
+        return services.library.load(transcript.round)
     except UnknownRoundError as exc:
         raise UnknownRoundError(f"{path}: field Round: {exc.message}") from None
+
+
+def _scorecard(path, transcript=None):
+    transcript = transcript or load_transcript(path)
+    services = build_services(brain="offline")
+    loaded = _rubric_for(path, transcript, services)
     for warning in transcript.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     return score_transcript(transcript, loaded.rubric)

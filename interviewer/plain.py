@@ -7,7 +7,7 @@ counts as /quit. Works in a pipe as well as at a terminal.
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Callable, TextIO
 
 from .errors import AnswerError
 from .scoring import score, to_markdown
@@ -19,17 +19,41 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 
-def _say(out: TextIO, reply: Reply) -> None:
-    out.write(f"\nInterviewer: {reply.text}\n")
-    out.flush()
+class _Printer:
+    """Shows the interviewer's words as they stream in."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.open = False
+
+    def chunk(self, text: str) -> None:
+        from .llm.model import Restart
+
+        if not self.open:
+            self.out.write("\nInterviewer: ")
+            self.open = True
+        if isinstance(text, Restart):
+            self.out.write(" [reply cut off; asking again]\nInterviewer: ")
+        else:
+            self.out.write(text)
+        self.out.flush()
+
+    def end(self) -> None:
+        if self.open:
+            self.out.write("\n")
+            self.out.flush()
+        self.open = False
 
 
 def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interactive: bool,
-        first: Reply | None) -> int:
-    if first is not None:
-        _say(stdout, first)
-        if first.finished:
-            return _finish(session, stdout, stderr)
+        first: Callable[[], Reply | None]) -> int:
+    printer = _Printer(stdout)
+    session.on_chunk = printer.chunk
+    session.on_notice = lambda message: stderr.write(f"\ninterviewer: notice: {message}\n")
+    opening = first()
+    printer.end()
+    if opening is not None and opening.finished:
+        return _finish(session, stdout, stderr)
     line_number = 0
     try:
         while True:
@@ -65,7 +89,7 @@ def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interac
                     session.close("quit")
                     _saved(session, stderr)
                     return EXIT_BAD_INPUT
-            _say(stdout, reply)
+            printer.end()
             if reply.finished:
                 break
     except KeyboardInterrupt:
@@ -85,7 +109,31 @@ def _finish(session: Session, stdout: TextIO, stderr: TextIO) -> int:
         _saved(session, stderr)
     else:
         stderr.write(f"interviewer: transcript saved to {session.path}\n")
-    card = score(transcript, session.rubric)
+    card = _scorecard(session, transcript, stderr)
     stdout.write("\n" + to_markdown(card))
+    usage = _usage_line(session)
+    if usage:
+        stdout.write(f"\n{usage}\n")
     stdout.flush()
     return EXIT_OK
+
+
+def _scorecard(session: Session, transcript, stderr: TextIO):
+    model = getattr(session.brain, "model", None)
+    if model is None:
+        return score(transcript, session.rubric)
+    from .scoring.llm_judge import judge
+
+    stderr.write("interviewer: scoring with the LLM judge...\n")
+    return judge(transcript, session.rubric, model)
+
+
+def _usage_line(session: Session) -> str:
+    prompt, completion = session.usage["prompt_tokens"], session.usage["completion_tokens"]
+    if not (prompt or completion):
+        return ""
+    config = session.llm_config
+    cost = config.estimate_cost(prompt, completion) if config else None
+    price = (f"estimated cost ${cost:.4f}" if cost is not None else
+             f"cost unknown: add prices for {config.model if config else 'this model'} to the [llm.prices] table")
+    return f"LLM usage this session: {prompt:,} prompt + {completion:,} completion tokens; {price}."

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .brains.base import Brain, Conversation
+from .brains.offline import OfflineBrain
 from .engine import EngineState, Move, RoundEngine
 from .errors import AnswerError, SessionStateError, UnknownRoundError
 from .rubric.loader import LoadedRubric, RubricLibrary
@@ -23,6 +24,8 @@ from .settings import Settings
 from .transcript import FORMAT_VERSION, Transcript, TranscriptWriter, load_transcript, redact, scrub
 
 COMMANDS = ("hint", "next", "done", "quit")
+OnChunk = Callable[[str], None]
+OnNotice = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,13 @@ class Session:
         self.interviewer_turns = interviewer_turns
         self.last_answer: str | None = None
         self._replayed_events: list[dict[str, Any]] = []
+        self.history: list[tuple[str, str]] = []
+        self.fallback: Brain = OfflineBrain()
+        self.degraded: str | None = None  # why the session fell back to the offline interviewer
+        self.usage = {"prompt_tokens": 0, "completion_tokens": 0}
+        self.on_chunk: OnChunk | None = None
+        self.llm_config: Any = None  # the endpoint's config when an LLM brain is in use, for cost estimates
+        self.on_notice: OnNotice | None = None
         self.engine = RoundEngine(self.rubric, problem, clock=self.elapsed, state=engine_state)
 
     @property
@@ -92,6 +102,7 @@ class Session:
         brain: Brain,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        brain_settings: dict[str, Any] | None = None,
     ) -> "Session":
         loaded = library.load(round_id)
         problem = pick_problem(loaded, problem_id, rng)
@@ -109,7 +120,7 @@ class Session:
             "level": settings.level,
             "rubric": {"id": loaded.rubric.id, "sha256": loaded.sha256},
             "brain": brain.name,
-            "settings": redact(settings.public()),
+            "settings": redact({**settings.public(), **({"llm": brain_settings} if brain_settings else {})}),
         })
         return cls(loaded, problem, settings.level, brain, writer, settings, clock=clock)
 
@@ -130,6 +141,7 @@ class Session:
             engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
             interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
         )
+        session.history = [(t.role, t.text) for t in transcript.turns]
         if last_interviewer is not None:
             session._replayed_events = [
                 {k: v for k, v in e.items() if k not in ("type", "after_turn")}
@@ -160,17 +172,20 @@ class Session:
         return None
 
     def submit(self, text: str) -> Reply:
+        self._require_open()
         answer = self.validate_answer(text)
         self.turns += 1
         self.writer.append({"type": "turn", "n": self.turns, "role": "candidate", "text": answer,
                             "t": round(self.elapsed(), 2), "phase": self.engine.phase.id,
                             **({"gate": self.engine.state.gate} if self.engine.phase.ask_from == "gates" else {})})
         self.last_answer = answer
+        self.history.append(("candidate", answer))
         return self._reply(self.engine.answer(answer, self.turns))
 
     def command(self, name: str) -> Reply | None:
         if name not in COMMANDS:
             raise AnswerError(f"unknown command /{name}; use one of: {', '.join('/' + c for c in COMMANDS)}")
+        self._require_open()
         if name == "quit":
             self.close("quit")
             return None
@@ -193,7 +208,12 @@ class Session:
         return answer
 
     def close(self, reason: str) -> None:
-        self.writer.append({"type": "end", "reason": reason, "t": round(self.elapsed(), 2), "turns": self.turns})
+        record: dict[str, Any] = {"type": "end", "reason": reason, "t": round(self.elapsed(), 2), "turns": self.turns}
+        if self.usage["prompt_tokens"] or self.usage["completion_tokens"]:
+            record["usage"] = dict(self.usage)
+        if self.degraded:
+            record["degraded"] = self.degraded
+        self.writer.append(record)
         self.writer.close()
 
     # -------------------------------------------------------------- internals
@@ -205,18 +225,74 @@ class Session:
                 continue
             self._event(event)
         self.interviewer_turns += 1
-        conversation = Conversation(self.rubric, self.problem, self.level, self.interviewer_turns, self.last_answer)
-        text = "".join(self.brain.respond(move, conversation)).strip()
+        text, stats = self._phrase(move)
         self.turns += 1
+        self.history.append(("interviewer", text))
         record: dict[str, Any] = {"type": "turn", "n": self.turns, "role": "interviewer", "text": text,
                                   "t": round(self.elapsed(), 2), "phase": move.phase, "move": move.to_record(),
-                                  "engine": self.engine.state.to_record()}
+                                  "engine": self.engine.state.to_record(), "brain": self.brain.name}
         if move.gate is not None:
             record["gate"] = move.gate
+        if stats:
+            record["llm"] = stats
         self.writer.append(record)
         if move.final:
             self.close("completed")
         return Reply(text=text, move=move, finished=move.final)
+
+    def _phrase(self, move: Move) -> tuple[str, dict[str, Any]]:
+        """Stream the brain's words for `move`; if the brain fails for good, say so, record
+        it, and let the offline interviewer carry on so the session never stalls."""
+        from .llm.model import ModelUnavailable, Restart
+
+        conversation = self._conversation()
+        parts: list[str] = []
+        try:
+            for chunk in self.brain.respond(move, conversation):
+                if isinstance(chunk, Restart):
+                    parts = []
+                    self._notice("connection dropped mid-reply; retrying")
+                elif chunk:
+                    parts.append(chunk)
+                if self.on_chunk is not None:
+                    self.on_chunk(chunk)
+            stats = dict(getattr(self.brain, "stats", {}) or {})
+        except ModelUnavailable as exc:
+            self.degraded = exc.message
+            self._event({"kind": "brain_degraded", "brain": self.brain.name, "reason": exc.message,
+                         "partial_chars": len(exc.partial)})
+            self._notice(f"{exc.message}; continuing with the offline interviewer")
+            self.brain = self.fallback
+            stats = {"degraded": exc.message, **({"partials": [exc.partial]} if exc.partial else {})}
+            if self.on_chunk is not None and parts:
+                self.on_chunk(Restart("".join(parts)))
+            parts = list(self.fallback.respond(move, conversation))
+            if self.on_chunk is not None:
+                for chunk in parts:
+                    self.on_chunk(chunk)
+        for key in ("prompt_tokens", "completion_tokens"):
+            self.usage[key] += int(stats.get(key) or 0)
+        return "".join(parts).strip(), stats
+
+    def _conversation(self) -> Conversation:
+        engine = self.engine
+        phase = engine.phase
+        uncovered = tuple(s for s in phase.expects if s not in engine.state.phase_signals)
+        now = self.elapsed()
+        return Conversation(
+            self.rubric, self.problem, self.level, self.interviewer_turns, self.last_answer,
+            history=tuple(self.history), uncovered=uncovered,
+            phase_left_min=(phase.budget_min * 60 - (now - engine.state.phase_started_at)) / 60,
+            round_left_min=(self.rubric.duration_min * 60 - now) / 60,
+        )
+
+    def _require_open(self) -> None:
+        if self.engine.finished or self.writer.closed:
+            raise SessionStateError(f"this session has ended; score it with `interviewer score {self.path}`")
+
+    def _notice(self, message: str) -> None:
+        if self.on_notice is not None:
+            self.on_notice(message)
 
     def _event(self, event: dict[str, Any]) -> None:
         self.writer.append({"type": "event", "after_turn": self.turns, **event})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +35,26 @@ class Settings:
     """Target level the interviewer calibrates to (L4, L5, L6). Env: INTERVIEWER_LEVEL."""
     max_answer_chars: int = 20_000
     """Longest answer accepted, in characters. Env: INTERVIEWER_MAX_ANSWER_CHARS."""
-    brain: str = "offline"
-    """Who phrases the interviewer's moves. Env: INTERVIEWER_BRAIN."""
+    brain: str = "auto"
+    """Who phrases the interviewer's moves: `auto` (an LLM when an endpoint is configured, else
+    offline), `offline`, or `llm`. Env: INTERVIEWER_BRAIN."""
+    llm: dict[str, Any] = field(default_factory=dict)
+    """The [llm] table: model, base_url, timeout_s, max_attempts, context_budget_tokens,
+    prices = {model = [usd_per_million_input, usd_per_million_output]}."""
 
     def public(self) -> dict[str, Any]:
-        """What a transcript header records: no secrets live in Settings, and none are added."""
+        """What a transcript header records. The LLM table is left out here; the session
+        records the endpoint's public settings, never its key."""
         data = asdict(self)
+        data.pop("llm")
         data["transcripts_dir"] = str(self.transcripts_dir)
         return data
 
     def validate(self, source: str) -> "Settings":
         if self.level not in LEVELS:
             raise SettingsError(f"{source}: field level is {self.level!r}; use one of {', '.join(LEVELS)}")
+        if self.brain not in ("auto", "offline", "llm"):
+            raise SettingsError(f"{source}: field brain is {self.brain!r}; use auto, offline or llm")
         if self.max_answer_chars < 100:
             raise SettingsError(f"{source}: field max_answer_chars is {self.max_answer_chars}; use at least 100")
         return self
@@ -74,7 +82,10 @@ def load_settings(**overrides: Any) -> Settings:
     for name, value in values.items():
         source = _ENV.get(name, name) if name not in overrides else f"--{name.replace('_', '-')}"
         try:
-            if name == "transcripts_dir":
+            if name == "llm":
+                if not isinstance(value, dict):
+                    raise TypeError
+            elif name == "transcripts_dir":
                 value = Path(value).expanduser()
             elif name == "max_answer_chars":
                 value = int(value)

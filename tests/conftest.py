@@ -11,6 +11,9 @@ from interviewer.rubric import RubricLibrary
 from interviewer.services import Services, build_services
 
 REPO = Path(__file__).resolve().parent.parent
+# Never let a developer's own key or endpoint reach a test: no test touches the internet.
+LLM_AND_SETTINGS_ENV = ("INTERVIEWER_LEVEL", "INTERVIEWER_MAX_ANSWER_CHARS", "INTERVIEWER_BRAIN", "INTERVIEWER_MODEL",
+                        "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -32,7 +35,7 @@ def _isolated_environment(tmp_path, monkeypatch):
     """No test reads the developer's settings or writes into the repository."""
     monkeypatch.setenv("INTERVIEWER_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
-    for name in ("INTERVIEWER_LEVEL", "INTERVIEWER_MAX_ANSWER_CHARS", "INTERVIEWER_BRAIN"):
+    for name in LLM_AND_SETTINGS_ENV:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -52,7 +55,7 @@ def clock() -> FakeClock:
 
 
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in LLM_AND_SETTINGS_ENV}
     env["INTERVIEWER_TRANSCRIPTS_DIR"] = str(tmp_path / "transcripts")
     env["INTERVIEWER_CONFIG"] = str(tmp_path / "no-config.toml")
     env["PYTHONUNBUFFERED"] = "1"

@@ -22,10 +22,15 @@ class Conversation:
     level: str
     interviewer_turn: int  # how many interviewer turns came before this one, plus one
     last_answer: str | None
+    history: tuple[tuple[str, str], ...] = ()  # (role, text) of every turn so far
+    uncovered: tuple[str, ...] = ()  # signals the current phase expects and has not seen
+    phase_left_min: float = 0.0
+    round_left_min: float = 0.0
 
 
 class Brain(Protocol):
     name: str
+    stats: dict  # what the last reply cost and how it went (empty for the offline brain)
 
     def respond(self, move: Move, conversation: Conversation) -> Iterator[str]:
         """Yield the interviewer's words for `move`, in chunks."""

@@ -25,6 +25,9 @@ _NEUTRAL = ("OK.", "Got it.", "Makes sense.", "Alright.", "Understood.")
 class OfflineBrain:
     name = "offline"
 
+    def __init__(self) -> None:
+        self.stats: dict = {}
+
     def respond(self, move: Move, conversation: Conversation) -> Iterator[str]:
         yield render(
             "offline/move.j2",

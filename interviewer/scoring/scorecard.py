@@ -56,6 +56,7 @@ class Scorecard:
     gates: list[dict[str, Any]] = field(default_factory=list)
     coverage: dict[str, Any] = field(default_factory=dict)
     ignored_instructions: int = 0
+    dropped_quotes: int = 0  # LLM judge quotes that were not verbatim and were discarded
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,5 +81,6 @@ class Scorecard:
             "gates": self.gates,
             "coverage": self.coverage,
             "ignored_instructions": self.ignored_instructions,
+            "dropped_quotes": self.dropped_quotes,
             "notes": self.notes,
         }

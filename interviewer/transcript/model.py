@@ -20,6 +20,7 @@ class Turn:
     gate: int | None = None
     move: dict[str, Any] | None = None  # interviewer turns: what the engine decided
     engine: dict[str, Any] | None = None  # interviewer turns: engine state after this move
+    llm: dict[str, Any] | None = None  # interviewer turns from an LLM: timing, tokens, private notes
 
 
 @dataclass

@@ -110,6 +110,7 @@ def _turn(record: dict[str, Any], n: int) -> Turn:
         gate=record.get("gate"),
         move=record.get("move"),
         engine=record.get("engine"),
+        llm=record.get("llm"),
     )
 
 

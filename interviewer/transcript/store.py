@@ -75,6 +75,10 @@ class TranscriptWriter:
         except OSError as exc:
             raise TranscriptError(f"{self.path}: write failed ({exc.strerror}); free disk space and resume the session") from None
 
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
     def close(self) -> None:
         if not self._file.closed:
             self._file.close()

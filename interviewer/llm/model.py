@@ -1,0 +1,220 @@
+"""A tiny chat-model interface: `stream(messages)` yields text, `complete(messages)`
+returns it whole. One implementation talks to any OpenAI-compatible endpoint through the
+official `openai` client; a scripted fake stands in for tests."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Protocol
+
+from ..errors import InterviewerError
+from .config import LLMConfig
+
+log = logging.getLogger("interviewer.llm")
+Message = dict[str, str]
+
+
+class ModelUnavailable(InterviewerError):
+    """The endpoint failed after every retry. `partial` holds text that had streamed."""
+
+    title = "LLM unavailable"
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class Restart(str):
+    """Yielded by `stream` when a reply was cut and is being regenerated: what the consumer
+    showed so far is replaced by what follows. As text it is empty; `.partial` holds what
+    had streamed before the cut."""
+
+    def __new__(cls, partial: str) -> "Restart":
+        obj = super().__new__(cls, "")
+        obj.partial = partial
+        return obj
+
+
+class StructuredOutputUnsupported(InterviewerError):
+    title = "Structured output unsupported"
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reported: bool = False  # False when the server sent no usage and we estimated
+
+
+@dataclass
+class CallStats:
+    """What one call cost and how it went, for the transcript."""
+
+    usage: Usage = field(default_factory=Usage)
+    first_token_s: float | None = None
+    attempts: int = 0
+    retried_for: list[str] = field(default_factory=list)
+
+
+class ChatModel(Protocol):
+    name: str
+    last: CallStats
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]: ...
+
+    def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters a token for English; used only when a server reports no usage."""
+    return max(1, (len(text) + 3) // 4)
+
+
+class OpenAIChatModel:
+    """The one place that builds the `openai` client: explicit timeouts, and retries done
+    here (the client's own are off) so text that already streamed is never lost."""
+
+    def __init__(self, config: LLMConfig, sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None) -> None:
+        import openai  # heavy: imported only when an LLM is actually used
+
+        self._openai = openai
+        self.config = config
+        self.name = config.model
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self.client = openai.OpenAI(
+            api_key=config.api_key or "not-needed",
+            base_url=config.base_url,
+            timeout=openai.Timeout(config.timeout_s, connect=config.connect_timeout_s, read=config.first_token_timeout_s),
+            max_retries=0,
+        )
+        self.last = CallStats()
+
+    # ------------------------------------------------------------------ calls
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        self.last = stats = CallStats()
+        prompt_tokens = estimate_tokens("".join(m["content"] for m in messages))
+        for attempt in range(1, self.config.max_attempts + 1):
+            stats.attempts = attempt
+            started = time.perf_counter()
+            parts: list[str] = []
+            try:
+                response = self.client.chat.completions.create(
+                    model=self.config.model, messages=messages, stream=True,
+                    stream_options={"include_usage": True}, **options,
+                )
+                for chunk in response:
+                    if chunk.usage is not None:
+                        stats.usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens, True)
+                    for choice in chunk.choices:
+                        text = choice.delta.content or ""
+                        if text:
+                            if stats.first_token_s is None:
+                                stats.first_token_s = time.perf_counter() - started
+                            parts.append(text)
+                            yield text
+                if not stats.usage.reported:
+                    stats.usage = Usage(prompt_tokens, estimate_tokens("".join(parts)))
+                return
+            except Exception as exc:  # noqa: BLE001 - classified below; unknown errors re-raise
+                reason = self._retryable(exc)
+                if reason is None:
+                    raise
+                partial = "".join(parts)
+                stats.retried_for.append(reason)
+                log.warning("LLM call failed (%s), attempt %d of %d", reason, attempt, self.config.max_attempts)
+                if attempt == self.config.max_attempts:
+                    raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})",
+                                           partial=partial) from None
+                self._sleep(self._backoff(attempt, exc))
+                if partial:
+                    # The next attempt regenerates the reply from the start.
+                    yield Restart(partial)
+
+    def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str:
+        self.last = stats = CallStats()
+        if schema is not None:
+            options["response_format"] = {"type": "json_schema", "json_schema": schema}
+        for attempt in range(1, self.config.max_attempts + 1):
+            stats.attempts = attempt
+            try:
+                response = self.client.chat.completions.create(model=self.config.model, messages=messages, **options)
+            except self._openai.BadRequestError as exc:
+                if schema is not None and "response_format" in str(exc):
+                    raise StructuredOutputUnsupported(f"{self.config.base_url or 'endpoint'} has no structured outputs") from None
+                raise
+            except Exception as exc:  # noqa: BLE001
+                reason = self._retryable(exc)
+                if reason is None:
+                    raise
+                stats.retried_for.append(reason)
+                if attempt == self.config.max_attempts:
+                    raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})") from None
+                self._sleep(self._backoff(attempt, exc))
+                continue
+            text = response.choices[0].message.content or ""
+            if response.usage is not None:
+                stats.usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens, True)
+            else:
+                stats.usage = Usage(estimate_tokens(json.dumps(messages)), estimate_tokens(text))
+            return text
+        raise AssertionError("unreachable")
+
+    # -------------------------------------------------------------- policy
+    def _retryable(self, exc: Exception) -> str | None:
+        o = self._openai
+        if isinstance(exc, o.RateLimitError):
+            return "429 rate limited"
+        if isinstance(exc, o.APITimeoutError):
+            return "timed out"
+        if isinstance(exc, o.APIConnectionError):
+            return "connection failed"
+        if isinstance(exc, o.APIStatusError) and exc.status_code >= 500:
+            return f"server error {exc.status_code}"
+        if type(exc).__module__.split(".")[0] in ("httpx2", "httpx", "httpcore", "h11") or isinstance(exc, (ConnectionError, OSError)):
+            return "stream cut"  # the connection dropped mid-reply
+        return None
+
+    def _backoff(self, attempt: int, exc: Exception) -> float:
+        retry_after = None
+        response = getattr(exc, "response", None)
+        if response is not None:
+            try:
+                retry_after = float(response.headers.get("retry-after"))
+            except (TypeError, ValueError):
+                retry_after = None
+        ceiling = min(self.config.backoff_max_s, self.config.backoff_base_s * 2 ** (attempt - 1))
+        delay = self._rng.uniform(0, ceiling)  # full jitter, so clients retrying together spread out
+        return min(self.config.backoff_max_s, max(delay, retry_after or 0.0))
+
+
+class ScriptedModel:
+    """A fake for tests: replies come from a list (or a function of the messages)."""
+
+    def __init__(self, replies: list[str] | Callable[[list[Message]], str], name: str = "scripted") -> None:
+        self.replies = replies
+        self.name = name
+        self.calls: list[list[Message]] = []
+        self.last = CallStats()
+
+    def _next(self, messages: list[Message]) -> str:
+        self.calls.append(messages)
+        if callable(self.replies):
+            return self.replies(messages)
+        return self.replies.pop(0) if self.replies else "OK."
+
+    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
+        text = self._next(messages)
+        self.last = CallStats(Usage(estimate_tokens(json.dumps(messages)), estimate_tokens(text)), 0.0, 1)
+        for i in range(0, len(text), 8):
+            yield text[i:i + 8]
+
+    def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str:
+        text = self._next(messages)
+        self.last = CallStats(Usage(estimate_tokens(json.dumps(messages)), estimate_tokens(text)), 0.0, 1)
+        return text
