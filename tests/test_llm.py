@@ -17,7 +17,7 @@ from interviewer.services import build_services
 from interviewer.session import Session
 from interviewer.transcript import load_transcript
 
-FAST = {"first_token_timeout_s": 0.5, "timeout_s": 2.0, "max_attempts": 3, "backoff_base_s": 0.01,
+FAST = {"read_timeout_s": 0.5, "timeout_s": 2.0, "max_attempts": 3, "backoff_base_s": 0.01,
         "backoff_max_s": 0.02}
 
 
@@ -280,7 +280,7 @@ def test_context_stays_within_budget_with_a_stable_prefix(tmp_path):
     systems = {b["messages"][0]["content"] for b in bodies}
     assert len(systems) == 1  # the cached prefix never changes
     history_tokens = [sum(len(m["content"]) for m in b["messages"][1:-1]) // 4 for b in bodies]
-    assert max(history_tokens) < 600 + 1200 + 200  # budget + summary cap + slack
+    assert max(history_tokens) < 600 + 300  # the budget covers summary and recent turns; slack for the move
     assert any("Summary of the interview so far" in m["content"] for m in bodies[-1]["messages"])
 
 
@@ -315,7 +315,7 @@ def test_without_key_or_endpoint_the_offline_interviewer_says_how_to_switch(tmp_
 def test_against_a_real_local_server(tmp_path, monkeypatch):
     services = build_services(base_url=os.environ["INTERVIEWER_TEST_LLM_BASE_URL"],
                               model=os.environ.get("INTERVIEWER_TEST_LLM_MODEL", "local"),
-                              transcripts_dir=tmp_path / "t", llm={"timeout_s": 120, "first_token_timeout_s": 120})
+                              transcripts_dir=tmp_path / "t", llm={"timeout_s": 120, "read_timeout_s": 120})
     session = new_session(services)
     session.open()
     for answer in PASSIVE[:3]:

@@ -20,11 +20,11 @@ class LLMConfig:
     api_key: str | None = field(default=None, repr=False)
     timeout_s: float = 60.0
     connect_timeout_s: float = 5.0
-    first_token_timeout_s: float = 30.0
+    read_timeout_s: float = 30.0  # longest wait for the next bytes: the first token, or any gap between tokens
     max_attempts: int = 3
     backoff_base_s: float = 0.5
     backoff_max_s: float = 8.0
-    context_budget_tokens: int = 3000
+    context_budget_tokens: int = 1800  # summary plus recent turns; the system prompt comes on top
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -60,7 +60,7 @@ def llm_config(model: str | None = None, base_url: str | None = None, file_value
     """Flags beat the environment, which beats the settings file."""
     values = dict(file_values or {})
     config = LLMConfig()
-    for name in ("timeout_s", "connect_timeout_s", "first_token_timeout_s", "backoff_base_s", "backoff_max_s"):
+    for name in ("timeout_s", "connect_timeout_s", "read_timeout_s", "backoff_base_s", "backoff_max_s"):
         if name in values:
             setattr(config, name, float(values[name]))
     for name in ("max_attempts", "context_budget_tokens"):

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from ..analysis import analyze, split_sentences
 from .model import Message, estimate_tokens
 
-SUMMARY_CAP_TOKENS = 1200
+SUMMARY_CAP_TOKENS = 600
 
 
 @dataclass
 class ContextWindow:
-    budget_tokens: int = 3000
+    budget_tokens: int = 1800  # summary and recent turns together
     folded: int = 0  # how many history entries are represented by the summary
     summary_lines: list[str] = field(default_factory=list)
 
@@ -35,14 +35,15 @@ class ContextWindow:
 
     def _fold(self, history: list[tuple[str, str]]) -> None:
         recent = history[self.folded:]
-        if sum(estimate_tokens(text) for _, text in recent) <= self.budget_tokens:
+        room = self.budget_tokens - min(SUMMARY_CAP_TOKENS, self._summary_tokens())
+        if sum(estimate_tokens(text) for _, text in recent) <= room:
             return
-        # Fold down to half the budget in one step, so the summary (and the cached prefix
+        # Fold down to half the room in one step, so the summary (and the cached prefix
         # before the recent turns) changes once every several turns, not every turn.
         keep, used = 0, 0
         for _, text in reversed(recent):
             cost = estimate_tokens(text)
-            if used + cost > self.budget_tokens // 2:
+            if used + cost > (self.budget_tokens - SUMMARY_CAP_TOKENS) // 2:
                 break
             used += cost
             keep += 1
@@ -50,8 +51,11 @@ class ContextWindow:
         for role, text in recent[: len(recent) - keep]:
             self.summary_lines.append(_condense(role, text))
         self.folded = len(history) - keep
-        while sum(estimate_tokens(line) for line in self.summary_lines) > SUMMARY_CAP_TOKENS:
+        while self._summary_tokens() > SUMMARY_CAP_TOKENS:
             self.summary_lines.pop(0)
+
+    def _summary_tokens(self) -> int:
+        return sum(estimate_tokens(line) for line in self.summary_lines)
 
 
 def _condense(role: str, text: str) -> str:
@@ -66,4 +70,4 @@ def _condense(role: str, text: str) -> str:
     analysis = analyze(text)
     keyed = [s for s in sentences if any(s in spans for spans in analysis.hits.values())]
     chosen = (keyed or sentences)[:2]
-    return "Candidate: " + " ".join(s.text[:240] for s in chosen)
+    return "Candidate: " + " ".join(s.text[:160] for s in chosen)

@@ -90,7 +90,7 @@ class OpenAIChatModel:
         self.client = openai.OpenAI(
             api_key=config.api_key or "not-needed",
             base_url=config.base_url,
-            timeout=openai.Timeout(config.timeout_s, connect=config.connect_timeout_s, read=config.first_token_timeout_s),
+            timeout=openai.Timeout(config.timeout_s, connect=config.connect_timeout_s, read=config.read_timeout_s),
             max_retries=0,
         )
         self.last = CallStats()
@@ -126,6 +126,8 @@ class OpenAIChatModel:
                 if reason is None:
                     raise
                 partial = "".join(parts)
+                if partial and reason == "connection failed":
+                    reason = f"stream cut after {len(partial)} characters"
                 stats.retried_for.append(reason)
                 log.warning("LLM call failed (%s), attempt %d of %d", reason, attempt, self.config.max_attempts)
                 if attempt == self.config.max_attempts:
