@@ -51,7 +51,14 @@ PASSIVE = [
 ]
 
 
-def test_scripted_system_design_session_streams_and_runs_the_drill(tmp_path):
+PROACTIVE = PASSIVE[:-1] + [
+    "At 10x the single Postgres primary becomes the write bottleneck, so I'd shard conversations by user id; if a "
+    "shard fails its users read history from a replica while we fail over.",
+]
+
+
+@pytest.mark.parametrize(("answers", "drilled"), [(PASSIVE, 3), (PROACTIVE, 2)], ids=["passive", "raised-10x"])
+def test_scripted_system_design_session_streams_and_runs_the_drill(tmp_path, answers, drilled):
     with FakeOpenAI(responder=interviewer_model) as server:
         services = services_for(server, tmp_path)
         session = new_session(services)
@@ -59,7 +66,7 @@ def test_scripted_system_design_session_streams_and_runs_the_drill(tmp_path):
         session.on_chunk = chunks.append
         reply = session.open()
         assert len(chunks) > 3 and "(phrased)" in reply.text
-        for answer in PASSIVE:
+        for answer in answers:
             reply = session.submit(answer)
         session.command("next")
         kinds = []
@@ -69,10 +76,11 @@ def test_scripted_system_design_session_streams_and_runs_the_drill(tmp_path):
             if reply.finished:
                 break
         assert reply.finished
-        assert kinds.count("drill") == 3  # the candidate never raised scale, so every step was asked
-        # The model was told each drill step only when the engine reached it.
-        drill_requests = [i for i, body in enumerate(server.requests) if "Scale drill" in instruction(body)]
-        assert len(drill_requests) == 3
+        # Only the steps the candidate had not raised on their own were asked.
+        assert kinds.count("drill") == drilled
+        drill_requests = [body for body in server.requests if "Scale drill" in instruction(body)]
+        assert len(drill_requests) == drilled
+        assert ("Scale drill (10x)" in json.dumps(drill_requests)) is (drilled == 3)
         assert "<notes>" not in reply.text and "answer noted" not in "".join(chunks)
 
     transcript = load_transcript(session.path)
@@ -81,7 +89,7 @@ def test_scripted_system_design_session_streams_and_runs_the_drill(tmp_path):
     assert all(t.llm and t.llm["completion_tokens"] > 0 and t.llm["first_token_ms"] is not None
                for t in interviewer_turns)
     assert all(t.llm["notes"] == "answer noted" for t in interviewer_turns)
-    assert len(transcript.candidate_turns()) == len(PASSIVE) + len(kinds)
+    assert len(transcript.candidate_turns()) == len(answers) + len(kinds)
     end = json.loads(session.path.read_text().splitlines()[-1])
     assert end["usage"]["prompt_tokens"] > 0
 
@@ -284,9 +292,13 @@ def test_context_stays_within_budget_with_a_stable_prefix(tmp_path):
     assert any("Summary of the interview so far" in m["content"] for m in bodies[-1]["messages"])
 
 
+def interviewer_and_judge(body: dict) -> Reply:
+    return Reply(text=judge_reply()) if "response_format" in body else interviewer_model(body)
+
+
 def test_the_key_never_reaches_transcripts_logs_or_output(tmp_path):
     key = "sk-test-" + "k" * 40
-    with FakeOpenAI(responder=interviewer_model) as server:
+    with FakeOpenAI(responder=interviewer_and_judge) as server:
         env = cli_env(tmp_path)
         env.update(OPENAI_API_KEY=key, OPENAI_BASE_URL=server.base_url, INTERVIEWER_MODEL="test-model",
                    INTERVIEWER_LOG="DEBUG")
@@ -300,6 +312,23 @@ def test_the_key_never_reaches_transcripts_logs_or_output(tmp_path):
     for text in (saved, result.stdout, result.stderr, json.dumps(auth)):
         assert key not in text
     assert "LLM usage this session:" in result.stdout and "estimated cost $0.0000" in result.stdout
+    assert "scorer: `llm:test-model`" in result.stdout  # an LLM session ends with the LLM judge
+
+
+def test_score_llm_from_the_command_line(tmp_path):
+    with FakeOpenAI([Reply(text=judge_reply())]) as server:
+        result = subprocess.run(interviewer_cmd() + ["score", str(MIDDLING), "--llm", "--json", "--base-url",
+                                server.base_url, "--model", "test-model"], env=cli_env(tmp_path), text=True,
+                                capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    card = json.loads(result.stdout)
+    assert card["scorer"] == "llm:test-model" and len(card["dimensions"]) == 6
+
+
+def test_score_llm_without_an_endpoint_is_a_usage_error(tmp_path):
+    result = subprocess.run(interviewer_cmd() + ["score", str(MIDDLING), "--llm"], env=cli_env(tmp_path), text=True,
+                            capture_output=True, timeout=60)
+    assert result.returncode == 2 and "score --llm needs an endpoint" in result.stderr
 
 
 def test_without_key_or_endpoint_the_offline_interviewer_says_how_to_switch(tmp_path):
