@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable, TextIO
 
 from .errors import AnswerError
+from .llm.model import Restart
 from .scoring import score, to_markdown
 from .session import COMMANDS, Reply, Session
 from .transcript import load_transcript
@@ -27,8 +28,6 @@ class _Printer:
         self.open = False
 
     def chunk(self, text: str) -> None:
-        from .llm.model import Restart
-
         if not self.open:
             self.out.write("\nInterviewer: ")
             self.open = True

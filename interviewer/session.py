@@ -18,6 +18,7 @@ from .brains.base import Brain, Conversation
 from .brains.offline import OfflineBrain
 from .engine import EngineState, Move, RoundEngine
 from .errors import AnswerError, SessionStateError, UnknownRoundError
+from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
 from .settings import Settings
@@ -243,8 +244,6 @@ class Session:
     def _phrase(self, move: Move) -> tuple[str, dict[str, Any]]:
         """Stream the brain's words for `move`; if the brain fails for good, say so, record
         it, and let the offline interviewer carry on so the session never stalls."""
-        from .llm.model import ModelUnavailable, Restart
-
         conversation = self._conversation()
         parts: list[str] = []
         try:

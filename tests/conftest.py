@@ -17,6 +17,17 @@ LLM_AND_SETTINGS_ENV = ("INTERVIEWER_LEVEL", "INTERVIEWER_MAX_ANSWER_CHARS", "IN
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# A system-design candidate who never raises scale or failure modes on their own.
+PASSIVE = [
+    "Users chat on web and mobile. How many daily users should I plan for?",
+    "Text chat with history first; voice later.",
+    "Whatever the product team says; a few thousand requests per second maybe.",
+    "Client, gateway, chat service, model servers and a database for history.",
+    "The client posts a message and reads tokens back as a stream over SSE.",
+    "I chose SSE over WebSockets because traffic is one way, at the cost of no binary framing.",
+]
+
+
 class FakeClock:
     """A monotonic clock the test moves by hand."""
 

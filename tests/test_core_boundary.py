@@ -45,3 +45,12 @@ def test_no_core_source_mentions_textual_imports():
         for line in path.read_text().splitlines():
             stripped = line.strip()
             assert not stripped.startswith(("import textual", "from textual")), f"{path}: {line}"
+
+
+def test_heavy_clients_load_only_when_used():
+    code = ("import sys, interviewer.cli, interviewer.commands, interviewer.session, interviewer.services, "
+            "interviewer.plain; from interviewer.services import build_services; build_services(brain='offline'); "
+            "print(sorted(m for m in ('openai', 'httpx2', 'textual', 'faster_whisper') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import PASSIVE
+
 from interviewer.engine import RoundEngine
 from interviewer.session import Session
 from interviewer.transcript import load_transcript
@@ -67,14 +69,6 @@ def test_next_without_working_code_holds_then_fails_the_gate(services, clock):
     assert not _events(session.path, "gate_revealed")[1:]
 
 
-PASSIVE = [
-    "Users chat on web and mobile. How many daily users should I plan for?",
-    "Text chat with history first; voice later.",
-    "Whatever the product team says; a few thousand requests per second maybe.",
-    "Client, gateway, chat service, model servers and a database for history.",
-    "The client posts a message and reads tokens back as a stream over SSE.",
-    "I chose SSE over WebSockets because traffic is one way, at the cost of no binary framing.",
-]
 
 
 def _drive_to_drill(session, answers):

@@ -8,7 +8,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import FIXTURES, cli_env, interviewer_cmd
+from conftest import FIXTURES, PASSIVE, cli_env, interviewer_cmd
 from llm_server import FakeOpenAI, Reply
 
 from interviewer.errors import SessionStateError
@@ -41,14 +41,6 @@ def new_session(services, round_id="system-design", problem="streaming-chat"):
                           brain_settings=services.llm.public())
 
 
-PASSIVE = [
-    "Users chat on web and mobile. How many daily users should I plan for?",
-    "Text chat with history first; voice later.",
-    "Whatever the product team says; a few thousand requests per second maybe.",
-    "Client, gateway, chat service, model servers and a database for history.",
-    "The client posts a message and reads tokens back as a stream over SSE.",
-    "I chose SSE over WebSockets because traffic is one way, at the cost of no binary framing.",
-]
 
 
 PROACTIVE = PASSIVE[:-1] + [
