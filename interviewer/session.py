@@ -256,13 +256,19 @@ class Session:
                 if self.on_chunk is not None:
                     self.on_chunk(chunk)
             stats = dict(getattr(self.brain, "stats", {}) or {})
-        except ModelUnavailable as exc:
-            self.degraded = exc.message
-            self._event({"kind": "brain_degraded", "brain": self.brain.name, "reason": exc.message,
-                         "partial_chars": len(exc.partial)})
-            self._notice(f"{exc.message}; continuing with the offline interviewer")
+        except Exception as exc:  # noqa: BLE001 - whatever the brain hit, the interview goes on
+            if self.brain is self.fallback:
+                raise
+            if isinstance(exc, ModelUnavailable):
+                reason, partial = exc.message, exc.partial
+            else:
+                reason, partial = f"{self.brain.name} failed unexpectedly ({type(exc).__name__})", "".join(parts)
+            self.degraded = reason
+            self._event({"kind": "brain_degraded", "brain": self.brain.name, "reason": reason,
+                         "partial_chars": len(partial)})
+            self._notice(f"{reason}; continuing with the offline interviewer")
             self.brain = self.fallback
-            stats = {"degraded": exc.message, **({"partials": [exc.partial]} if exc.partial else {})}
+            stats = {"degraded": reason, **({"partials": [partial]} if partial else {})}
             if self.on_chunk is not None and parts:
                 self.on_chunk(Restart("".join(parts)))
             parts = list(self.fallback.respond(move, conversation))

@@ -151,6 +151,16 @@ def test_an_endpoint_that_stays_down_hands_over_to_the_offline_interviewer(tmp_p
     assert json.loads(session.path.read_text().splitlines()[-1])["degraded"]
 
 
+def test_a_request_the_server_refuses_degrades_at_once_with_a_clean_reason(tmp_path):
+    with FakeOpenAI(responder=interviewer_model) as server:
+        server.queue(Reply(fault="bad_request"))
+        session, transcript, notices = _drive(services_for(server, tmp_path))
+        assert len(server.requests) == 1  # not retried: a retry cannot fix a refused request
+    assert transcript.turns[0].llm["degraded"] == "LLM interviewer test-model at " + server.base_url + \
+        ": the server rejected the request"
+    assert [t.text for t in transcript.candidate_turns()] == PASSIVE[:3]
+
+
 def test_a_stream_cut_mid_reply_is_retried_and_the_cut_text_kept(tmp_path):
     with FakeOpenAI(responder=interviewer_model) as server:
         server.queue(Reply(text="Thanks for coming in today, let me describe the problem.", fault="disconnect",

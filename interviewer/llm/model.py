@@ -124,7 +124,7 @@ class OpenAIChatModel:
             except Exception as exc:  # noqa: BLE001 - classified below; unknown errors re-raise
                 reason = self._retryable(exc)
                 if reason is None:
-                    raise
+                    raise self._refused(exc) from None
                 partial = "".join(parts)
                 if partial and reason == "connection failed":
                     reason = f"stream cut after {len(partial)} characters"
@@ -149,11 +149,11 @@ class OpenAIChatModel:
             except self._openai.BadRequestError as exc:
                 if schema is not None and "response_format" in str(exc):
                     raise StructuredOutputUnsupported(f"{self.config.base_url or 'endpoint'} has no structured outputs") from None
-                raise
+                raise self._refused(exc) from None
             except Exception as exc:  # noqa: BLE001
                 reason = self._retryable(exc)
                 if reason is None:
-                    raise
+                    raise self._refused(exc) from None
                 stats.retried_for.append(reason)
                 if attempt == self.config.max_attempts:
                     raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})") from None
@@ -181,6 +181,17 @@ class OpenAIChatModel:
         if type(exc).__module__.split(".")[0] in ("httpx2", "httpx", "httpcore", "h11") or isinstance(exc, (ConnectionError, OSError)):
             return "stream cut"  # the connection dropped mid-reply
         return None
+
+    def _refused(self, exc: Exception) -> Exception:
+        """Errors a retry cannot fix, as a message that says what to change. The server's
+        own text is left out: a 401 body can echo part of the key."""
+        status = getattr(exc, "status_code", None)
+        if status is None:
+            return exc
+        fix = {401: "authentication failed; check OPENAI_API_KEY", 403: "permission denied for this key or model",
+               404: "model or endpoint not found; check --model and --base-url",
+               400: "the server rejected the request"}.get(status, f"the server refused the request ({status})")
+        return ModelUnavailable(f"{self.config.describe()}: {fix}")
 
     def _backoff(self, attempt: int, exc: Exception) -> float:
         retry_after = None
