@@ -43,8 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--llm", action="store_true", help="score with the LLM judge (falls back to offline)")
     _llm_flags(score)
 
-    review = sub.add_parser("review", help="print a transcript with its scorecard")
-    review.add_argument("file", type=Path)
+    review = sub.add_parser("review", help="browse saved sessions, or print one transcript with its scorecard")
+    review.add_argument("file", type=Path, nargs="?", help="print this transcript (without it: open the browser)")
 
     rubrics = sub.add_parser("rubrics", help="list rounds, or validate rubric files")
     rubrics.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
@@ -72,6 +72,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from . import commands
 
     if args.command is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            return commands.app(args)
         _parser().print_help()
         return 0
     handler = getattr(commands, args.command)

@@ -15,7 +15,22 @@ from .session import Session
 from .transcript import load_transcript
 
 
+def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
+    """The Textual app (imported only here, so the core and plain mode never load it)."""
+    services = getattr(args, "services", None) or build_services(
+        model=getattr(args, "model", None), base_url=getattr(args, "base_url", None),
+        level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None))
+    from .tui.app import InterviewerApp
+
+    message = InterviewerApp(services, start=start, **where).run()
+    if message:
+        print(f"interviewer: {message}", file=sys.stderr)
+    return 0
+
+
 def practice(args: argparse.Namespace) -> int:
+    if not args.plain and _interactive(args) and sys.stdout.isatty():
+        return app(args, "practice", round_id=args.round, problem_id=args.problem)
     services = build_services(level=args.level, transcripts_dir=args.transcripts_dir, model=args.model,
                               base_url=args.base_url)
     session = Session.create(services.library, args.round, args.problem, services.settings, services.brain,
@@ -27,6 +42,8 @@ def practice(args: argparse.Namespace) -> int:
 
 
 def resume(args: argparse.Namespace) -> int:
+    if not args.plain and _interactive(args) and sys.stdout.isatty():
+        return app(args, "resume", resume=args.file)
     services = build_services(model=args.model, base_url=args.base_url)
     session, transcript = Session.resume(args.file, services.library, services.settings, services.brain)
     session.llm_config = services.llm if services.uses_llm else None
@@ -52,6 +69,8 @@ def score(args: argparse.Namespace) -> int:
 
 
 def review(args: argparse.Namespace) -> int:
+    if args.file is None:
+        return app(args, "review")
     transcript = load_transcript(args.file)
     card = _scorecard(args.file, transcript)
     out = sys.stdout

@@ -6,6 +6,7 @@ a crash, a kill or a failing brain never loses what the candidate said.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 import uuid
@@ -81,6 +82,7 @@ class Session:
         self.degraded: str | None = None  # why the session fell back to the offline interviewer
         self.usage = {"prompt_tokens": 0, "completion_tokens": 0}
         self.on_chunk: OnChunk | None = None
+        self._code_digest = ""
         self.llm_config: Any = None  # the endpoint's config when an LLM brain is in use, for cost estimates
         self.on_notice: OnNotice | None = None
         self.engine = RoundEngine(self.rubric, problem, clock=self.elapsed, state=engine_state)
@@ -196,6 +198,15 @@ class Session:
         else:
             reply = self._reply(self.engine.command(name))
         return reply
+
+    def snapshot_code(self, code: str) -> None:
+        """Record the editor's code with the answer it goes with (coding rounds), when it changed."""
+        code = scrub(code)
+        digest = hashlib.sha256(code.encode("utf-8")).hexdigest()
+        if not code.strip() or digest == self._code_digest:
+            return
+        self._code_digest = digest
+        self._event({"kind": "code_snapshot", "sha256": digest, "lines": code.count("\n") + 1, "code": code})
 
     def validate_answer(self, text: str) -> str:
         answer = scrub(text.strip())

@@ -7,10 +7,12 @@ an iterator of text chunks so a UI can show them as they arrive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 from ..engine.state import Move
-from ..rubric.schema import Problem, Rubric
+
+if TYPE_CHECKING:
+    from ..rubric.schema import Problem, Rubric
 
 
 @dataclass(frozen=True)

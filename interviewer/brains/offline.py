@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..engine.state import Move
-from ..templates import render
 from .base import Conversation
 
 # Said when the last answer raised something the interviewer was going to ask about.
@@ -29,6 +28,8 @@ class OfflineBrain:
         self.stats: dict = {}
 
     def respond(self, move: Move, conversation: Conversation) -> Iterator[str]:
+        from ..templates import render  # Jinja2 loads with the first reply, not at start-up
+
         yield render(
             "offline/move.j2",
             move=move,

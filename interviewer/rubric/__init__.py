@@ -1,17 +1,20 @@
-"""Rubrics: the data every round is run and scored from."""
+"""Rubrics: the data every round is run and scored from.
 
-from .loader import LoadedRubric, RubricLibrary, load_rubric_file, validate_path
-from .schema import SIGNALS, Dimension, Gate, Phase, Problem, Rubric
+Names are loaded on first use, so listing rounds at start-up does not pay for the schema
+(and pydantic) until a rubric is actually validated.
+"""
 
-__all__ = [
-    "SIGNALS",
-    "Dimension",
-    "Gate",
-    "LoadedRubric",
-    "Phase",
-    "Problem",
-    "Rubric",
-    "RubricLibrary",
-    "load_rubric_file",
-    "validate_path",
-]
+from importlib import import_module
+
+_WHERE = {
+    "LoadedRubric": "loader", "RubricLibrary": "loader", "load_rubric_file": "loader", "validate_path": "loader",
+    "SIGNALS": "schema", "Dimension": "schema", "Gate": "schema", "Phase": "schema", "Problem": "schema",
+    "Rubric": "schema",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

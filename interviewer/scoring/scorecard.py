@@ -58,6 +58,28 @@ class Scorecard:
     ignored_instructions: int = 0
     dropped_quotes: int = 0  # LLM judge quotes that were not verbatim and were discarded
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any], rubric: Any) -> "Scorecard":
+        """Rebuild a saved scorecard; descriptors and examples come from the rubric."""
+        dims = {d.id: d for d in rubric.dimensions}
+        dimensions = []
+        for d in data["dimensions"]:
+            spec = dims.get(d["id"])
+            dimensions.append(DimensionScore(
+                id=d["id"], title=d.get("title") or (spec.title if spec else d["id"]), level=d["level"],
+                score=float(d["score"]), evidence=[Quote(q["turn"], q["quote"]) for q in d.get("evidence", [])],
+                rationale=d.get("rationale", ""), descriptor=getattr(spec, d["level"], "") if spec else "",
+                great_example=d.get("great_example") or (spec.great_example if spec else ""),
+                weight=spec.weight if spec else 1.0,
+            ))
+        return cls(
+            round=data["round"], scorer=data["scorer"], overall_level=data["overall"]["level"],
+            overall_score=float(data["overall"]["score"]), dimensions=dimensions, problem=data.get("problem"),
+            level_signal=data.get("level_signal"), level_reason=data.get("level_reason", ""),
+            notes=list(data.get("notes", [])), gates=list(data.get("gates", [])), coverage=dict(data.get("coverage", {})),
+            ignored_instructions=int(data.get("ignored_instructions", 0)), dropped_quotes=int(data.get("dropped_quotes", 0)),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "round": self.round,

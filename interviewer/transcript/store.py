@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ def redact(settings: dict[str, Any]) -> dict[str, Any]:
 class TranscriptWriter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # A UI may close the session (Ctrl+C) while a worker thread is writing a reply.
+        self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "ab")
@@ -68,6 +71,12 @@ class TranscriptWriter:
         self._write_bytes(line.encode("utf-8"))
 
     def _write_bytes(self, data: bytes) -> None:
+        with self._lock:
+            if self._file.closed:
+                raise TranscriptError(f"{self.path}: the session was closed; resume it to continue")
+            self._write_locked(data)
+
+    def _write_locked(self, data: bytes) -> None:
         try:
             self._file.write(data)
             self._file.flush()
@@ -80,8 +89,9 @@ class TranscriptWriter:
         return self._file.closed
 
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.close()
+        with self._lock:
+            if not self._file.closed:
+                self._file.close()
 
     def __enter__(self) -> "TranscriptWriter":
         return self

@@ -1,0 +1,8 @@
+"""Scorecard exports: Markdown, a standalone HTML page and JSON, from one set of templates.
+
+UI-free: the CLI, the review screen and anything else render scorecards through here.
+"""
+
+from .export import FORMATS, environment, export, render_html, render_json, render_markdown
+
+__all__ = ["FORMATS", "environment", "export", "render_html", "render_json", "render_markdown"]

@@ -1,0 +1,265 @@
+"""The saved-session index: what is in a transcripts folder, for the review screen and history.
+
+Listing reads as little as it can. Each transcript's header (its first line) is parsed; turn
+records are counted from their first bytes without parsing the turn; only the few `end` and
+`resumed` records are parsed in full. A scorecard saved beside a transcript
+(`<stem>.score.json`, written by `save_scorecard`) supplies the scores, so listing never
+re-scores. A file that cannot be read is skipped with a warning on the
+`interviewer.sessions` logger; listing never raises for a bad transcript.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InterviewerError
+from .transcript.reader import MAX_BYTES
+
+if TYPE_CHECKING:
+    from .scoring.scorecard import Scorecard
+
+log = logging.getLogger("interviewer.sessions")
+
+SCORE_SUFFIX = ".score.json"
+RESUMABLE_REASONS = (None, "quit")  # no end record, or the candidate typed /quit
+_TURN = b'{"type":"turn",'
+_EVENT = b'{"type":"event",'
+_CANDIDATE = b'"role":"candidate"'
+_INTERVIEWER = b'"role":"interviewer"'
+_ROLE_WITHIN = 64  # the writer puts `role` right after `type` and `n`
+
+
+class SaveError(InterviewerError):
+    title = "Cannot save"
+
+
+@dataclass
+class SessionSummary:
+    path: Path
+    session_id: str | None
+    created: datetime | None  # from the header; timezone-aware (UTC assumed when the header has none)
+    round: str
+    problem: str | None
+    level: str | None
+    brain: str | None
+    turns: int  # every turn, interviewer and candidate
+    answers: int  # candidate turns
+    ended_reason: str | None  # reason of the last `end` record; None when interrupted (or resumed since)
+    completed: bool
+    scorer: str | None  # None when no scorecard is saved beside the transcript
+    overall_level: str | None
+    overall_score: float | None
+    dimension_scores: dict[str, float] = field(default_factory=dict)
+    score_stale: bool = False  # the transcript changed (e.g. was resumed) after its scorecard was saved
+
+
+# ------------------------------------------------------------------ scorecards on disk
+def scorecard_path(transcript_path: str | os.PathLike[str]) -> Path:
+    """Where the scorecard of a transcript is cached: `<same folder>/<stem>.score.json`."""
+    path = Path(transcript_path)
+    return path.with_name(path.stem + SCORE_SUFFIX)
+
+
+def save_scorecard(transcript_path: str | os.PathLike[str], card: Scorecard) -> Path:
+    """Write `card.to_json()` beside the transcript, atomically; return the path."""
+    path = scorecard_path(transcript_path)
+    write_atomic(path, json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write text to a temporary file in the same folder, fsync it and `os.replace` it over
+    `path`: a reader sees the old file or the new one, never half of either."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as out:  # "x": honours the umask, never clobbers
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        why = exc.strerror or exc
+        raise SaveError(f"{path}: cannot write ({why}); free disk space or choose another folder") from None
+
+
+# ------------------------------------------------------------------ listing
+class _Unreadable(Exception):
+    """A transcript the index skips; the message says why."""
+
+
+def list_sessions(folder: str | os.PathLike[str], round: str | None = None) -> list[SessionSummary]:
+    """Every `*.jsonl` session directly in `folder` (not recursive), newest first, optionally
+    only those of one round. A missing folder lists nothing."""
+    return [summary for _, summary in sorted(_index(Path(folder), round), key=lambda item: item[0], reverse=True)]
+
+
+def interrupted(folder: str | os.PathLike[str], round: str | None = None) -> list[SessionSummary]:
+    """Sessions that can be resumed: no `end` record (a crash, a closed terminal) or ended with
+    /quit, and not completed. Newest first."""
+    return [s for s in list_sessions(folder, round) if not s.completed and s.ended_reason in RESUMABLE_REASONS]
+
+
+def dimension_history(folder: str | os.PathLike[str], round: str) -> dict[str, list[tuple[datetime, float]]]:
+    """Per dimension id, the scores of the scored sessions of `round`, oldest first. A session
+    counts when a scorecard is saved beside it; its time is the header's `created` (the file's
+    modification time when the header has none)."""
+    history: dict[str, list[tuple[datetime, float]]] = {}
+    for (when, _), summary in sorted(_index(Path(folder), round), key=lambda item: item[0]):
+        for dim, value in summary.dimension_scores.items():
+            history.setdefault(dim, []).append((when, value))
+    return history
+
+
+def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], SessionSummary]]:
+    """(sort key, summary) for each readable session; the key is (time, file name)."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        log.warning("%s: cannot list sessions (%s)", folder, exc.strerror or exc)
+        return []
+    names = {entry.name for entry in entries}
+    found = []
+    for entry in entries:
+        if not entry.name.endswith(".jsonl"):
+            continue
+        path = Path(entry.path)
+        try:
+            if not entry.is_file():
+                continue
+            item = _summarize(path, entry.stat(), names, round)
+        except _Unreadable as exc:
+            log.warning("%s: skipped: %s", path, exc)
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must never break the listing
+            log.warning("%s: skipped: cannot read (%s: %s)", path, type(exc).__name__, exc)
+            continue
+        if item is not None:
+            found.append(item)
+    return found
+
+
+def _summarize(path: Path, stat: os.stat_result, names: set[str], round: str | None
+               ) -> tuple[tuple[datetime, str], SessionSummary] | None:
+    if stat.st_size > MAX_BYTES:
+        raise _Unreadable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    with open(path, "rb") as source:
+        data = source.read()
+    if b"\x00" in data[:8192]:
+        raise _Unreadable("binary data, not a transcript")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    data = data.lstrip()
+    end_of_header = data.find(b"\n")
+    header = _record(data if end_of_header < 0 else data[:end_of_header])
+    if header is None or header.get("type") != "session":
+        raise _Unreadable("line 1 is not a session header")
+    session_round = header.get("round")
+    if not isinstance(session_round, str) or not session_round:
+        raise _Unreadable("session header has no `round` field")
+    if round is not None and session_round != round:
+        return None
+
+    turns = answers = 0
+    ended: dict[str, Any] | None = None
+    body = data[end_of_header + 1:] if end_of_header >= 0 else b""
+    for line in body.split(b"\n"):
+        if line.startswith(_TURN) and line.endswith(b"}"):
+            head = line[:_ROLE_WITHIN]
+            if _CANDIDATE in head:
+                turns, answers = turns + 1, answers + 1
+                continue
+            if _INTERVIEWER in head:
+                turns += 1
+                continue
+        elif line.startswith(_EVENT) or not line.strip():
+            continue
+        record = _record(line)  # anything not in the writer's own shape is parsed in full
+        if record is None:
+            continue  # a torn or unreadable line: the reader skips it too
+        kind = record.get("type")
+        if kind == "turn":
+            if record.get("role") in ("interviewer", "candidate") and "text" in record:
+                turns += 1
+                answers += record["role"] == "candidate"
+        elif kind == "end":
+            ended = record
+        elif kind == "resumed":
+            ended = None
+
+    created = _datetime(header.get("created"))
+    reason = _text(ended.get("reason")) if ended is not None else None
+    summary = SessionSummary(
+        path=path,
+        session_id=_text(header.get("session_id")),
+        created=created,
+        round=session_round,
+        problem=_text(header.get("problem")),
+        level=_text(header.get("level")),
+        brain=_text(header.get("brain")),
+        turns=turns,
+        answers=answers,
+        ended_reason=reason,
+        completed=reason == "completed",
+        scorer=None,
+        overall_level=None,
+        overall_score=None,
+    )
+    score_file = path.stem + SCORE_SUFFIX
+    if score_file in names:
+        _read_scorecard(summary, path.with_name(score_file), stat)
+    when = created or datetime.fromtimestamp(stat.st_mtime, timezone.utc)
+    return (when, path.name), summary
+
+
+def _read_scorecard(summary: SessionSummary, path: Path, transcript_stat: os.stat_result) -> None:
+    try:
+        score_stat = path.stat()
+        card = json.loads(path.read_bytes())
+        overall = card["overall"]
+        dimensions = {str(d["id"]): float(d["score"]) for d in card["dimensions"]}
+        scorer = str(card["scorer"])
+        level = str(overall["level"])
+        value = float(overall["score"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("%s: saved scorecard ignored: cannot read (%s: %s)", path, type(exc).__name__, exc)
+        return
+    summary.scorer, summary.overall_level, summary.overall_score = scorer, level, value
+    summary.dimension_scores = dimensions
+    summary.score_stale = score_stat.st_mtime_ns < transcript_stat.st_mtime_ns
+
+
+def _record(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = json.loads(line)
+    except ValueError:  # includes UnicodeDecodeError
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,55 @@
+"""The application: built from the same services as the CLI, it routes between screens."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..errors import InterviewerError
+from ..services import Services
+
+
+class InterviewerApp(App):
+    """`start` picks the first screen: "setup", "review", or "practice" (with `round_id`)."""
+
+    TITLE = "interviewer"
+    CSS_PATH = Path(__file__).with_name("styles.tcss")  # absolute, so subclasses elsewhere find it
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, services: Services, start: str = "setup", round_id: str | None = None,
+                 problem_id: str | None = None, resume: Path | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.clock = clock  # tests pin it so the status bar's timers are reproducible
+        self.services = services
+        self.start = start
+        self.round_id = round_id
+        self.problem_id = problem_id
+        self.resume = resume
+
+    def on_mount(self) -> None:
+        # Each screen's module is imported only when it is shown, to keep start-up short.
+        if self.start == "review":
+            from .review_screen import ReviewScreen
+
+            self.push_screen(ReviewScreen())
+        elif (self.start == "practice" and self.round_id) or self.resume is not None:
+            from .interview_screen import InterviewScreen
+
+            self.push_screen(InterviewScreen(self.round_id, self.problem_id, self.services.settings.level,
+                                             resume=self.resume))
+        else:
+            from .setup_screen import SetupScreen
+
+            self.push_screen(SetupScreen())
+
+    def show_error(self, error: Exception) -> None:
+        """Every error a user can act on appears as a notification with its fix."""
+        if isinstance(error, InterviewerError):
+            self.notify(error.message, title=error.title, severity="error", timeout=10)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)

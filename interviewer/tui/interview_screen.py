@@ -1,0 +1,329 @@
+"""The live interview: the conversation streams in, answers go out, the clock runs.
+
+All session work happens in thread workers; they report back with messages, and only
+handlers on the UI thread touch widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static, TextArea
+
+from ..llm.model import Restart
+from ..session import Reply, Session
+from ..transcript import load_transcript
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class InterviewScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send answer", priority=True),
+        Binding("f2", "hint", "Hint"),
+        Binding("f3", "next", "Done with this part"),
+        Binding("f4", "toggle_rubric", "Rubric"),
+        Binding("f9", "end", "End interview"),
+        Binding("ctrl+c", "leave", "Save and quit", priority=True),
+    ]
+
+    class SessionOpened(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class ReplyChunked(Message):
+        """New reply text is waiting in the screen's buffer (one message, however many chunks)."""
+
+    class ReplyFinished(Message):
+        def __init__(self, reply: Reply | None) -> None:
+            super().__init__()
+            self.reply = reply
+
+    class Noticed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Failed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    class Scored(Message):
+        def __init__(self, card, transcript) -> None:
+            super().__init__()
+            self.card = card
+            self.transcript = transcript
+
+    def __init__(self, round_id: str | None, problem_id: str | None, level: str, resume: Path | None = None) -> None:
+        super().__init__()
+        self.round_id = round_id
+        self.problem_id = problem_id
+        self.level = level
+        self.resume = resume
+        self.session: Session | None = None
+        self.busy = True
+        self._stream = None
+        self._reply_widget: Markdown | None = None
+        self._reply_text = ""
+        # Chunks arrive from the worker far faster than a frame; they are buffered and the UI
+        # takes them in one go, so a fast stream never starves keystrokes.
+        self._chunks: list[str] = []
+        self._chunks_lock = threading.Lock()
+        self._chunks_posted = False
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("Starting…", id="status")
+        with Horizontal(id="workspace"):
+            with Vertical(id="talk"):
+                yield VerticalScroll(id="conversation")
+                yield TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
+            yield TextArea.code_editor("", language="python", id="code")
+            yield Markdown("", id="rubric")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#code").display = False
+        self.query_one("#rubric").display = False
+        self.query_one("#answer").focus()
+        self.set_interval(1.0, self._tick)
+        self._open()
+
+    # ------------------------------------------------------------------ workers
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
+    def _open(self) -> None:
+        services = self.app.services
+        try:
+            if self.resume is not None:
+                session, transcript = Session.resume(self.resume, services.library, services.settings, services.brain,
+                                                     clock=self.app.clock)
+            else:
+                session = Session.create(services.library, self.round_id, self.problem_id, services.settings,
+                                         services.brain, clock=self.app.clock,
+                                         brain_settings=services.llm.public() if services.uses_llm else None)
+                transcript = None
+            session.llm_config = services.llm if services.uses_llm else None
+            session.on_chunk = self._buffer_chunk
+            session.on_notice = lambda text: self.post_message(self.Noticed(text))
+            self.post_message(self.SessionOpened(session))
+            if transcript is None:
+                reply = session.open()
+            else:
+                reply = session.pending_answer(transcript)
+            self.post_message(self.ReplyFinished(reply))
+        except Exception as error:  # noqa: BLE001 - reported to the user, never a crash
+            self.post_message(self.Failed(error))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="brain", name="answer")
+    def _submit(self, answer: str | None, command: str | None, code: str | None) -> None:
+        session = self.session
+        try:
+            if code is not None:
+                session.snapshot_code(code)
+            reply = session.command(command) if command else session.submit(answer)
+            self.post_message(self.ReplyFinished(reply))
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="score", name="score")
+    def _score(self) -> None:
+        from ..scoring import score
+        from ..sessions import save_scorecard
+
+        session = self.session
+        try:
+            transcript = load_transcript(session.path)
+            model = getattr(session.brain, "model", None)
+            if model is not None:
+                from ..scoring.llm_judge import judge
+
+                card = judge(transcript, session.rubric, model)
+            else:
+                card = score(transcript, session.rubric)
+            save_scorecard(session.path, card)
+            self.post_message(self.Scored(card, transcript))
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error))
+
+    # ------------------------------------------------------------ message handlers
+    def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
+        self.session = session = message.session
+        if session.rubric.family == "coding":
+            editor = self.query_one("#code", TextArea)
+            editor.display = True
+            if session.problem.code:
+                editor.text = session.problem.code
+        self.query_one("#rubric", Markdown).update(self._rubric_text())
+        if self.resume is not None:
+            for role, text in session.history:
+                self._show(role, text)
+        self._tick()
+
+    def _buffer_chunk(self, text: str) -> None:
+        """Called on the worker thread for every streamed chunk."""
+        with self._chunks_lock:
+            self._chunks.append(text)
+            if self._chunks_posted:
+                return
+            self._chunks_posted = True
+        self.post_message(self.ReplyChunked())
+
+    async def on_interview_screen_reply_chunked(self, message: ReplyChunked) -> None:
+        await self._drain_chunks()
+
+    async def _drain_chunks(self) -> None:
+        with self._chunks_lock:
+            chunks, self._chunks, self._chunks_posted = self._chunks, [], False
+        if not chunks:
+            return
+        if self._reply_widget is None:
+            self._reply_widget = Markdown(classes="interviewer")
+            await self.query_one("#conversation").mount(self._reply_widget)
+            self._stream = Markdown.get_stream(self._reply_widget)
+            self._reply_text = ""
+        text = ""
+        for chunk in chunks:
+            if isinstance(chunk, Restart):
+                await self._stream.stop()
+                self._reply_text, text = "", ""
+                await self._reply_widget.update("*(connection dropped; asking again)*\n\n")
+                self._stream = Markdown.get_stream(self._reply_widget)
+            else:
+                text += chunk
+        if text:
+            self._reply_text += text
+            await self._stream.write(text)
+        self.query_one("#conversation").scroll_end(animate=False)
+
+    async def on_interview_screen_reply_finished(self, message: ReplyFinished) -> None:
+        await self._drain_chunks()
+        reply = message.reply
+        if self._stream is not None:
+            await self._stream.stop()
+        if reply is not None and self._reply_widget is not None:
+            await self._reply_widget.update(reply.text)  # the saved text, exactly
+        elif reply is not None:
+            self._show("interviewer", reply.text)
+        self._stream, self._reply_widget = None, None
+        self.busy = False
+        self._tick()
+        self.query_one("#conversation").scroll_end(animate=False)
+        if reply is not None and reply.finished:
+            self.busy = True
+            self.notify("Interview complete; scoring…", timeout=3)
+            self._score()
+
+    def on_interview_screen_noticed(self, message: Noticed) -> None:
+        self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
+
+    def on_interview_screen_failed(self, message: Failed) -> None:
+        self.busy = False
+        self.app.show_error(message.error)
+
+    def on_interview_screen_scored(self, message: Scored) -> None:
+        from .scorecard_screen import ScorecardScreen
+
+        self.app.switch_screen(ScorecardScreen(message.card, message.transcript))
+
+    # ------------------------------------------------------------------ actions
+    def action_send(self) -> None:
+        box = self.query_one("#answer", TextArea)
+        if not self._ready():
+            return
+        text = box.text.strip()
+        if not text:
+            self.notify("Type an answer first, or use F2 for a hint.", severity="warning")
+            return
+        try:
+            self.session.validate_answer(text)
+        except Exception as error:  # noqa: BLE001 - shown, and the text stays in the box
+            self.app.show_error(error)
+            return
+        box.text = ""
+        self._show("candidate", text)
+        self._go(text, None)
+
+    def action_hint(self) -> None:
+        if self._ready():
+            self._go(None, "hint")
+
+    def action_next(self) -> None:
+        if self._ready():
+            self._go(None, "next")
+
+    def action_end(self) -> None:
+        if self._ready():
+            self._go(None, "done")
+
+    def action_toggle_rubric(self) -> None:
+        panel = self.query_one("#rubric")
+        panel.display = not panel.display
+
+    def action_leave(self) -> None:
+        """Ctrl+C: the transcript is already saved turn by turn; mark where it stopped."""
+        if self.session is not None and not self.session.writer.closed:
+            self.session.close("quit")
+            self.app.exit(message=f"Saved {self.session.path}; continue with `interviewer resume {self.session.path}`")
+        else:
+            self.app.exit()
+
+    # ------------------------------------------------------------------ helpers
+    def _ready(self) -> bool:
+        if self.session is None or self.busy:
+            self.notify("The interviewer is still talking; your text stays in the box.", timeout=3)
+            return False
+        return True
+
+    def _go(self, answer: str | None, command: str | None) -> None:
+        self.busy = True
+        code = None
+        editor = self.query_one("#code", TextArea)
+        if editor.display:
+            code = editor.text
+        self._submit(answer, command, code)
+
+    def _show(self, role: str, text: str) -> None:
+        conversation = self.query_one("#conversation")
+        if role == "candidate":
+            conversation.mount(Static(text, classes="candidate", markup=False))
+        else:
+            conversation.mount(Markdown(text, classes="interviewer"))
+        conversation.scroll_end(animate=False)
+
+    def _tick(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        engine = session.engine
+        phase = engine.phase
+        now = session.elapsed()
+        gate = ""
+        if phase.ask_from == "gates" and engine.state.gate:
+            gate = f" · part {engine.state.gate}/4: {session.problem.gates[engine.state.gate - 1].title}"
+        in_phase = now - engine.state.phase_started_at
+        over = " (over budget)" if in_phase > phase.budget_min * 60 else ""
+        self.query_one("#status", Static).update(
+            f"{session.rubric.title} · {session.problem.title} · {phase.title}{gate} · "
+            f"{clock(in_phase)} / {clock(phase.budget_min * 60)}{over} · round {clock(now)} / "
+            f"{clock(session.rubric.duration_min * 60)} · {session.brain.name}"
+        )
+
+    def _rubric_text(self) -> str:
+        rubric = self.session.rubric
+        lines = [f"## What {rubric.title} looks for", "", rubric.summary.strip(), ""]
+        for d in rubric.dimensions:
+            lines += [f"**{d.title}**: great = {d.great.strip()}", ""]
+        lines += [f"*Pass bar:* {rubric.pass_bar.strip()}"]
+        return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""A scorecard beside its conversation: pick a dimension, read its evidence, jump to the
+turn a quote came from, export the lot."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..scoring.scorecard import Scorecard
+from ..transcript import Transcript
+
+LABEL = {"below_bar": "below bar", "good": "good", "great": "great"}
+
+
+class ScorecardScreen(Screen):
+    BINDINGS = [
+        Binding("m", "export('md')", "Export Markdown"),
+        Binding("h", "export('html')", "Export HTML"),
+        Binding("j", "export('json')", "Export JSON"),
+        Binding("r", "review", "Past sessions"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, card: Scorecard, transcript: Transcript) -> None:
+        super().__init__()
+        self.card = card
+        self.transcript = transcript
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        yield Static(
+            f"{card.round} / {card.problem or '?'} · overall {LABEL[card.overall_level]} ({card.overall_score:.0f}) · "
+            f"level signal {card.level_signal} · scorer {card.scorer}", id="status")
+        with Horizontal(id="workspace"):
+            with VerticalScroll(id="replay"):
+                for turn in self.transcript.turns:
+                    who = "Interviewer" if turn.role == "interviewer" else "You"
+                    yield Static(f"[b]{turn.n}. {who}[/b]", classes="turn-head", markup=True)
+                    if turn.role == "interviewer":
+                        yield Markdown(turn.text, id=f"turn-{turn.n}", classes=turn.role)
+                    else:
+                        yield Static(turn.text, id=f"turn-{turn.n}", classes=turn.role, markup=False)
+            with VerticalScroll(id="card"):
+                yield DataTable(id="dimensions", cursor_type="row")
+                yield Markdown("", id="detail")
+                yield OptionList(id="evidence")
+                yield Markdown(self._gates_text(), id="gates")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#dimensions", DataTable)
+        table.add_columns("Dimension", "Level", "Score")
+        for d in self.card.dimensions:
+            table.add_row(d.title, LABEL[d.level], f"{d.score:.0f}", key=d.id)
+        table.focus()
+        if self.card.dimensions:
+            self._show(self.card.dimensions[0].id)
+
+    @on(DataTable.RowHighlighted, "#dimensions")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None:
+            self._show(str(event.row_key.value))
+
+    def _show(self, dimension_id: str) -> None:
+        d = next(d for d in self.card.dimensions if d.id == dimension_id)
+        text = [f"### {d.title}: {LABEL[d.level]} ({d.score:.0f})", "", f"*{d.descriptor.strip()}*", "",
+                f"Why: {d.rationale}."]
+        if d.level != "great":
+            text += ["", "**What great sounds like:**", "", "> " + d.great_example.strip().replace("\n", "\n> ")]
+        self.query_one("#detail", Markdown).update("\n".join(text))
+        evidence = self.query_one("#evidence", OptionList)
+        evidence.clear_options()
+        if not d.evidence:
+            evidence.add_option(Option("No evidence in the transcript for this dimension.", disabled=True))
+        for i, q in enumerate(d.evidence):
+            evidence.add_option(Option(f"turn {q.turn}: “{q.quote}”", id=f"{d.id}:{i}:{q.turn}"))
+
+    @on(OptionList.OptionSelected, "#evidence")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        turn = int(str(event.option.id).rsplit(":", 1)[1])
+        for widget in self.query(".highlight"):
+            widget.remove_class("highlight")
+        target = self.query_one(f"#turn-{turn}")
+        target.add_class("highlight")
+        self.query_one("#replay").scroll_to_widget(target, animate=False, top=True)
+
+    def _gates_text(self) -> str:
+        if not self.card.gates:
+            return ""
+        lines = ["| Gate | Result | Tradeoff explained | Minutes |", "|---|---|---|---|"]
+        for g in self.card.gates:
+            minutes = f"{g['elapsed_s'] / 60:.1f}" if g.get("elapsed_s") is not None else "?"
+            explained = {True: "yes", False: "no", None: "?"}[g.get("tradeoff_explained")]
+            lines.append(f"| {g['gate']} {g.get('title') or ''} | {'passed' if g['passed'] else 'not passed'} | "
+                         f"{explained} | {minutes} |")
+        return "\n".join(lines)
+
+    def action_export(self, fmt: str) -> None:
+        from ..reports.export import export
+
+        if self.transcript.path is None:
+            self.notify("This transcript has no file to export beside.", severity="warning")
+            return
+        try:
+            [path] = export(self.card, self.transcript, self.transcript.path.parent, formats=(fmt,))
+        except Exception as error:  # noqa: BLE001
+            self.app.show_error(error)
+            return
+        self.notify(f"Saved {path}", title="Exported")
+
+    def action_review(self) -> None:
+        from .review_screen import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
