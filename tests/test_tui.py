@@ -43,11 +43,10 @@ async def _full_flow(services, tmp_path, expect_in_reply: str):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SetupScreen)
-        app.screen.query_one("#round").value = "system-design"
-        await pilot.pause()
-        app.screen.query_one("#problem").value = "streaming-chat"
-        await pilot.pause()
-        await pilot.click("#start")
+        app.screen.choose("system-design", "streaming-chat")
+        await settle(pilot)
+        assert app.screen.problem_id == "streaming-chat"
+        await pilot.press("ctrl+s")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, InterviewScreen)

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Label, Markdown, RadioButton, RadioSet, Select, Static
+from textual.widgets import Button, Footer, Header, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
 
 from ..sessions import SessionSummary, interrupted
 
@@ -19,13 +20,20 @@ ROLES = {
     "mle": ("Machine learning engineer", ["ml-coding", "ml-system-design", "presentation", "behavioral",
                                           "recruiter-screen", "coding", "system-design"]),
 }
-RANDOM = "__random__"
+RANDOM = "random-problem"
 VOICE_NOTE = ("Voice: not available in this version (push-to-talk and local transcription come with speech "
               "support); text mode is used.")
 
 
 class SetupScreen(Screen):
-    BINDINGS = [("enter", "start", "Start"), ("r", "review", "Past sessions")]
+    """Keyboard flow: pick a round (Enter), pick a problem (Enter starts)."""
+
+    BINDINGS = [("ctrl+s", "start", "Start"), ("r", "review", "Past sessions")]
+
+    class RoundDescribed(Message):
+        def __init__(self, rubric) -> None:
+            super().__init__()
+            self.rubric = rubric
 
     def __init__(self) -> None:
         super().__init__()
@@ -38,92 +46,121 @@ class SetupScreen(Screen):
         with Horizontal(id="setup"):
             with VerticalScroll(id="setup-form"):
                 yield Label("Role")
-                yield Select([(label, key) for key, (label, _) in ROLES.items()], value="swe", allow_blank=False,
-                             id="role", compact=True)
+                with RadioSet(id="role", compact=True):
+                    for key, (label, _) in ROLES.items():
+                        yield RadioButton(label, value=key == "swe", id=f"role-{key}")
                 yield Label("Target level")
-                yield Select([(lv, lv) for lv in ("L4", "L5", "L6")], value=services.settings.level,
-                             allow_blank=False, id="level", compact=True)
+                with RadioSet(id="level", compact=True):
+                    for level in ("L4", "L5", "L6"):
+                        yield RadioButton(level, value=level == services.settings.level, id=f"level-{level}")
                 yield Label("Round")
-                rounds = self._round_options("swe")
-                yield Select(rounds, value=rounds[0][1], id="round", allow_blank=False, compact=True)
+                yield OptionList(*self._round_options("swe"), id="round", compact=True)
                 yield Label("Problem")
-                yield Select([("Random problem", RANDOM)], value=RANDOM, allow_blank=False, id="problem", compact=True)
+                yield OptionList(Option("Random problem", id=RANDOM), id="problem", compact=True)
                 yield Label("Mode")
                 with RadioSet(id="mode", compact=True):
                     yield RadioButton("Text", value=True)
                     yield RadioButton("Voice (unavailable)", disabled=True)
+            with VerticalScroll(id="setup-info"):
                 with Horizontal(id="setup-buttons"):
                     yield Button("Start interview", variant="primary", id="start")
                     yield Button("Past sessions", id="review")
-            with VerticalScroll(id="setup-info"):
                 yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
                 yield Static(VOICE_NOTE, classes="note")
-                yield Markdown("", id="round-summary")
+                yield Static("", id="round-summary", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        rounds = self.query_one("#round", OptionList)
+        rounds.highlighted = 0
+        rounds.focus()
         waiting = interrupted(self.app.services.settings.transcripts_dir)
         if waiting:
             self.app.push_screen(ResumeModal(waiting[0]), self._resume_chosen)
 
-    def _round_options(self, role: str) -> list[tuple[str, str]]:
+    # ----------------------------------------------------------------- choices
+    @property
+    def round_id(self) -> str | None:
+        option = self.query_one("#round", OptionList).highlighted_option
+        return option.id if option else None
+
+    @property
+    def problem_id(self) -> str | None:
+        option = self.query_one("#problem", OptionList).highlighted_option
+        return None if option is None or option.id == RANDOM else option.id
+
+    @property
+    def level(self) -> str:
+        pressed = self.query_one("#level", RadioSet).pressed_button
+        return pressed.id.removeprefix("level-") if pressed and pressed.id else self.app.services.settings.level
+
+    def choose(self, round_id: str, problem_id: str | None = None) -> None:
+        """Highlight a round (and, once its problems are listed, a problem)."""
+        rounds = self.query_one("#round", OptionList)
+        rounds.highlighted = rounds.get_option_index(round_id)
+        self._wanted_problem = problem_id
+
+    def _round_options(self, role: str) -> list[Option]:
         """Every round, the ones this role's loop has first."""
         if self._rounds is None:
             self._rounds = {r.id: r for r in self.app.services.library.index()}
         known = self._rounds
         order = [r for r in ROLES[role][1] if r in known] + sorted(set(known) - set(ROLES[role][1]))
-        return [(f"{known[r].title} ({known[r].duration_min} min)", r) for r in order]
+        return [Option(f"{known[r].title} ({known[r].duration_min} min)", id=r) for r in order]
 
-    def _fill_rounds(self, role: str) -> None:
-        options = self._round_options(role)
-        select = self.query_one("#round", Select)
-        select.set_options(options)
-        select.value = options[0][1]
+    @on(RadioSet.Changed, "#role")
+    def _role_changed(self, event: RadioSet.Changed) -> None:
+        role = (event.pressed.id or "role-swe").removeprefix("role-")
+        if role != self._role:
+            self._role = role
+            rounds = self.query_one("#round", OptionList)
+            rounds.clear_options()
+            rounds.add_options(self._round_options(role))
+            rounds.highlighted = 0
 
-    @on(Select.Changed, "#role")
-    def _role_changed(self, event: Select.Changed) -> None:
-        if str(event.value) != self._role:
-            self._role = str(event.value)
-            self._fill_rounds(self._role)
+    @on(OptionList.OptionHighlighted, "#round")
+    def _round_changed(self, event: OptionList.OptionHighlighted) -> None:
+        # After the next paint: loading the schema must not hold up the first frame.
+        self.call_after_refresh(self._describe, str(event.option.id))
 
-    @on(Select.Changed, "#round")
-    def _round_changed(self, event: Select.Changed) -> None:
-        if event.value is not Select.BLANK:
-            # After the next paint: loading the schema must not hold up the first frame.
-            self.call_after_refresh(self._describe, str(event.value))
+    @on(OptionList.OptionSelected, "#round")
+    def _round_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#problem", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#problem")
+    def _problem_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.action_start()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rubric", name="describe-round")
     def _describe(self, round_id: str) -> None:
-        """Validating a rubric loads the schema; do it off the UI thread, after first paint."""
+        """Validating a rubric loads the schema; do it off the UI thread."""
         try:
             self.post_message(self.RoundDescribed(self.app.services.library.load(round_id).rubric))
         except Exception as error:  # noqa: BLE001 - a broken rubric is reported, not fatal
             self.app.call_from_thread(self.app.show_error, error)
 
-    class RoundDescribed(Message):
-        def __init__(self, rubric) -> None:
-            super().__init__()
-            self.rubric = rubric
-
     def on_setup_screen_round_described(self, message: RoundDescribed) -> None:
         rubric = message.rubric
-        if str(self.query_one("#round", Select).value) != rubric.id:
+        if self.round_id != rubric.id:
             return  # the user has moved on to another round
-        self.query_one("#round-summary", Markdown).update(
-            f"## {rubric.title}\n\n{rubric.duration_min} minutes. {rubric.summary.strip()}\n\n"
+        self.query_one("#round-summary", Static).update(
+            f"{rubric.title}\n\n{rubric.duration_min} minutes. {rubric.summary.strip()}\n\n"
             f"Pass bar: {rubric.pass_bar.strip()}")
-        problem = self.query_one("#problem", Select)
-        problem.set_options([("Random problem", RANDOM)] + [(p.title, p.id) for p in rubric.problems])
-        problem.value = RANDOM
+        problems = self.query_one("#problem", OptionList)
+        problems.clear_options()
+        problems.add_options([Option("Random problem", id=RANDOM)] + [Option(p.title, id=p.id) for p in rubric.problems])
+        wanted = getattr(self, "_wanted_problem", None)
+        problems.highlighted = problems.get_option_index(wanted) if wanted else 0
 
+    # ----------------------------------------------------------------- actions
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         from .interview_screen import InterviewScreen
 
-        round_id = str(self.query_one("#round", Select).value)
-        problem = self.query_one("#problem", Select).value
-        level = str(self.query_one("#level", Select).value)
-        self.app.push_screen(InterviewScreen(round_id, None if problem == RANDOM else str(problem), level))
+        if self.round_id is None:
+            self.notify("Pick a round first.", severity="warning")
+            return
+        self.app.push_screen(InterviewScreen(self.round_id, self.problem_id, self.level))
 
     @on(Button.Pressed, "#review")
     def action_review(self) -> None:
