@@ -29,7 +29,9 @@ def clock(seconds: float) -> str:
 
 class InterviewScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send answer", priority=True),
+        # Not a priority binding: it must queue behind the keystrokes typed before it, or a fast
+        # typist (or a paste) would send half an answer.
+        Binding("ctrl+s", "send", "Send answer"),
         Binding("f2", "hint", "Hint"),
         Binding("f3", "next", "Done with this part"),
         Binding("f4", "toggle_rubric", "Rubric"),
