@@ -207,7 +207,7 @@ class InterviewScreen(Screen):
         if text:
             self._reply_text += text
             await self._stream.write(text)
-        self.query_one("#conversation").scroll_end(animate=False)
+        self._follow()
 
     async def on_interview_screen_reply_finished(self, message: ReplyFinished) -> None:
         await self._drain_chunks()
@@ -221,7 +221,7 @@ class InterviewScreen(Screen):
         self._stream, self._reply_widget = None, None
         self.busy = False
         self._tick()
-        self.query_one("#conversation").scroll_end(animate=False)
+        self._follow()
         if reply is not None and reply.finished:
             self.busy = True
             self.notify("Interview complete; scoring…", timeout=3)
@@ -302,7 +302,12 @@ class InterviewScreen(Screen):
             conversation.mount(Static(text, classes="candidate", markup=False))
         else:
             conversation.mount(Markdown(text, classes="interviewer"))
-        conversation.scroll_end(animate=False)
+        self._follow()
+
+    def _follow(self) -> None:
+        """Keep the newest words in view, once the Markdown has laid itself out."""
+        conversation = self.query_one("#conversation")
+        self.call_after_refresh(conversation.scroll_end, animate=False)
 
     def _tick(self) -> None:
         session = self.session
