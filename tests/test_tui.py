@@ -161,3 +161,42 @@ async def test_errors_show_as_notifications_not_crashes(tmp_path):
         await settle(pilot)
         assert any("has no problem 'no-such-problem'" in n.message for n in app._notifications)
         assert isinstance(app.screen, InterviewScreen)
+
+
+async def test_review_filters_rescores_and_shows_each_dimensions_trend(tmp_path):
+    import shutil
+
+    from textual.widgets import Sparkline
+
+    from interviewer.scoring import score
+    from interviewer.sessions import save_scorecard
+    from conftest import REPO
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    sample = REPO / "transcripts" / "samples" / "system-design-streaming-chat.jsonl"
+    services = build_services(transcripts_dir=folder, brain="offline")
+    rubric = services.library.load("system-design").rubric
+    for name in ("a.jsonl", "b.jsonl"):
+        shutil.copy(sample, folder / name)
+        save_scorecard(folder / name, score(load_transcript(folder / name), rubric))
+    shutil.copy(REPO / "transcripts" / "samples" / "coding-kv-store.jsonl", folder / "c.jsonl")
+
+    app = InterviewerApp(services, start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#sessions")
+        assert table.row_count == 3
+        app.screen.query_one("#filter").value = "system-design"
+        await settle(pilot)
+        assert table.row_count == 2
+        lines = app.screen.query(Sparkline)
+        assert len(lines) == len(rubric.dimensions)
+        assert all(list(s.data) == [s.data[0], s.data[0]] for s in lines)  # the same session twice
+        app.screen.query_one("#filter").value = "coding"
+        await settle(pilot)
+        assert table.row_count == 1 and "not scored" in str(table.get_row_at(0))
+        await pilot.press("s")  # re-score the selected session offline
+        await settle(pilot)
+        assert isinstance(app.screen, ScorecardScreen)
+    assert (folder / "c.score.json").exists()

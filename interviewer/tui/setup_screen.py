@@ -29,6 +29,7 @@ class SetupScreen(Screen):
     """Keyboard flow: pick a round (Enter), pick a problem (Enter starts)."""
 
     BINDINGS = [("ctrl+s", "start", "Start"), ("r", "review", "Past sessions")]
+    AUTO_FOCUS = "#round"  # focused as the screen mounts: one restyle, not two
 
     class RoundDescribed(Message):
         def __init__(self, rubric) -> None:
@@ -71,9 +72,7 @@ class SetupScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        rounds = self.query_one("#round", OptionList)
-        rounds.highlighted = 0
-        rounds.focus()
+        self.query_one("#round", OptionList).highlighted = 0
         waiting = interrupted(self.app.services.settings.transcripts_dir)
         if waiting:
             self.app.push_screen(ResumeModal(waiting[0]), self._resume_chosen)
