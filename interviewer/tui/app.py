@@ -31,21 +31,20 @@ class InterviewerApp(App):
         self.problem_id = problem_id
         self.resume = resume
 
-    def on_mount(self) -> None:
-        # Each screen's module is imported only when it is shown, to keep start-up short.
+    def get_default_screen(self):
+        """The first screen is the app's base screen, so the first frame is already the real
+        one. Each screen's module is imported only when it is shown."""
         if self.start == "review":
             from .review_screen import ReviewScreen
 
-            self.push_screen(ReviewScreen())
-        elif (self.start == "practice" and self.round_id) or self.resume is not None:
+            return ReviewScreen()
+        if (self.start == "practice" and self.round_id) or self.resume is not None:
             from .interview_screen import InterviewScreen
 
-            self.push_screen(InterviewScreen(self.round_id, self.problem_id, self.services.settings.level,
-                                             resume=self.resume))
-        else:
-            from .setup_screen import SetupScreen
+            return InterviewScreen(self.round_id, self.problem_id, self.services.settings.level, resume=self.resume)
+        from .setup_screen import SetupScreen
 
-            self.push_screen(SetupScreen())
+        return SetupScreen()
 
     def show_error(self, error: Exception) -> None:
         """Every error a user can act on appears as a notification with its fix."""

@@ -152,7 +152,7 @@ class ReviewScreen(Screen):
         self.app.show_error(message.error)
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.app.exit()

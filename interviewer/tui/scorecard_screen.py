@@ -119,7 +119,7 @@ class ScorecardScreen(Screen):
         self.app.push_screen(ReviewScreen())
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.app.exit()
