@@ -200,3 +200,14 @@ async def test_review_filters_rescores_and_shows_each_dimensions_trend(tmp_path)
         await settle(pilot)
         assert isinstance(app.screen, ScorecardScreen)
     assert (folder / "c.score.json").exists()
+
+
+async def test_command_palette_offers_the_apps_own_commands_and_themes(tmp_path):
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path / "t", brain="offline"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"New interview", "Past sessions"} <= titles and any("theme" in t.lower() for t in titles)
+        app.action_review()
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)

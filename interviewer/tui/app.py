@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from ..errors import InterviewerError
@@ -45,6 +45,22 @@ class InterviewerApp(App):
         from .setup_screen import SetupScreen
 
         return SetupScreen()
+
+    def get_system_commands(self, screen):
+        """The command palette (Ctrl+P): Textual's own commands, themes included, plus ours."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New interview", "Choose a round, a problem and a level", self.action_new_interview)
+        yield SystemCommand("Past sessions", "Browse saved interviews, re-score them, see trends", self.action_review)
+
+    def action_new_interview(self) -> None:
+        from .setup_screen import SetupScreen
+
+        self.push_screen(SetupScreen())
+
+    def action_review(self) -> None:
+        from .review_screen import ReviewScreen
+
+        self.push_screen(ReviewScreen())
 
     def show_error(self, error: Exception) -> None:
         """Every error a user can act on appears as a notification with its fix."""
