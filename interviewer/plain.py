@@ -11,9 +11,8 @@ from typing import Callable, TextIO
 
 from .errors import AnswerError
 from .llm.model import Restart
-from .scoring import score, to_markdown
+from .scoring import to_markdown
 from .session import COMMANDS, Reply, Session
-from .transcript import load_transcript
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -103,28 +102,19 @@ def _saved(session: Session, stderr: TextIO) -> None:
 
 
 def _finish(session: Session, stdout: TextIO, stderr: TextIO) -> int:
-    transcript = load_transcript(session.path)
-    if not transcript.completed:
-        _saved(session, stderr)
-    else:
+    if session.engine.finished:
         stderr.write(f"interviewer: transcript saved to {session.path}\n")
-    card = _scorecard(session, transcript, stderr)
+    else:
+        _saved(session, stderr)
+    if session.judged_by_llm:
+        stderr.write("interviewer: scoring with the LLM judge...\n")
+    card, _ = session.scorecard()
     stdout.write("\n" + to_markdown(card))
     usage = _usage_line(session)
     if usage:
         stdout.write(f"\n{usage}\n")
     stdout.flush()
     return EXIT_OK
-
-
-def _scorecard(session: Session, transcript, stderr: TextIO):
-    model = getattr(session.brain, "model", None)
-    if model is None:
-        return score(transcript, session.rubric)
-    from .scoring.llm_judge import judge
-
-    stderr.write("interviewer: scoring with the LLM judge...\n")
-    return judge(transcript, session.rubric, model)
 
 
 def _usage_line(session: Session) -> str:

@@ -302,6 +302,22 @@ class Session:
             round_left_min=(self.rubric.duration_min * 60 - now) / 60,
         )
 
+    @property
+    def judged_by_llm(self) -> bool:
+        return getattr(self.brain, "model", None) is not None
+
+    def scorecard(self):
+        """Score what was saved: the LLM judge for an LLM session (it falls back to the offline
+        scorecard by itself), the offline scorer otherwise. Returns (scorecard, transcript)."""
+        from .scoring import score
+
+        transcript = load_transcript(self.path)
+        if self.judged_by_llm:
+            from .scoring.llm_judge import judge
+
+            return judge(transcript, self.rubric, self.brain.model), transcript
+        return score(transcript, self.rubric), transcript
+
     def _require_open(self) -> None:
         if self.engine.finished or self.writer.closed:
             raise SessionStateError(f"this session has ended; score it with `interviewer score {self.path}`")

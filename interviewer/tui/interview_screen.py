@@ -19,7 +19,6 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..llm.model import Restart
 from ..session import Reply, Session
-from ..transcript import load_transcript
 
 
 def clock(seconds: float) -> str:
@@ -141,19 +140,11 @@ class InterviewScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="score", name="score")
     def _score(self) -> None:
-        from ..scoring import score
         from ..sessions import save_scorecard
 
         session = self.session
         try:
-            transcript = load_transcript(session.path)
-            model = getattr(session.brain, "model", None)
-            if model is not None:
-                from ..scoring.llm_judge import judge
-
-                card = judge(transcript, session.rubric, model)
-            else:
-                card = score(transcript, session.rubric)
+            card, transcript = session.scorecard()
             save_scorecard(session.path, card)
             self.post_message(self.Scored(card, transcript))
         except Exception as error:  # noqa: BLE001
