@@ -12,7 +12,7 @@ from .scoring import score as score_transcript
 from .scoring import to_json_text, to_markdown
 from .services import build_services
 from .session import Session
-from .transcript import load_transcript
+from .transcript import load_transcript, mmss
 
 
 def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
@@ -79,7 +79,7 @@ def review(args: argparse.Namespace) -> int:
         out.write(f"Started: {transcript.created}\n")
     for turn in transcript.turns:
         who = "Interviewer" if turn.role == "interviewer" else "Candidate"
-        clock = f"[{int(turn.t // 60):02d}:{int(turn.t % 60):02d}] " if transcript.format == "jsonl" else ""
+        clock = f"[{mmss(turn.t)}] " if transcript.format == "jsonl" else ""
         out.write(f"\n{turn.n:>3} {clock}{who}: {turn.text}\n")
     out.write("\n" + to_markdown(card))
     return 0

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal
 import jinja2
 
 from ..sessions import write_atomic
-from ..transcript import Transcript, load_transcript
+from ..transcript import Transcript, load_transcript, mmss
 
 if TYPE_CHECKING:
     from ..scoring.scorecard import Scorecard
@@ -61,10 +61,6 @@ def _continue(text: str, indent: int) -> str:
     return str(text).replace("\n", "\n" + " " * indent)
 
 
-def _mmss(seconds: float) -> str:
-    return f"{int(seconds // 60):02d}:{int(seconds % 60):02d}"
-
-
 def _gate_details(gate: dict[str, Any]) -> list[str]:
     details = []
     if gate.get("tradeoff_explained") is not None:
@@ -88,7 +84,7 @@ def _build(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(label=_label, points=_points, provenance=_provenance, sentence=_sentence,
-                       blockquote=_blockquote, continue_lines=_continue, mmss=_mmss, gate_details=_gate_details,
+                       blockquote=_blockquote, continue_lines=_continue, mmss=mmss, gate_details=_gate_details,
                        speaker=_speaker)
     return env
 

@@ -10,6 +10,12 @@ Role = Literal["interviewer", "candidate"]
 FORMAT_VERSION = 1
 
 
+def mmss(seconds: float) -> str:
+    """A session-clock reading as mm:ss."""
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
 @dataclass(frozen=True)
 class Turn:
     n: int  # 1-based, counting every turn of the session in order

@@ -19,11 +19,7 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..llm.model import Restart
 from ..session import Reply, Session
-
-
-def clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+from ..transcript import mmss
 
 
 class InterviewScreen(Screen):
@@ -314,8 +310,8 @@ class InterviewScreen(Screen):
         over = " (over budget)" if in_phase > phase.budget_min * 60 else ""
         self.query_one("#status", Static).update(
             f"{session.rubric.title} · {session.problem.title} · {phase.title}{gate} · "
-            f"{clock(in_phase)} / {clock(phase.budget_min * 60)}{over} · round {clock(now)} / "
-            f"{clock(session.rubric.duration_min * 60)} · {session.brain.name}"
+            f"{mmss(in_phase)} / {mmss(phase.budget_min * 60)}{over} · round {mmss(now)} / "
+            f"{mmss(session.rubric.duration_min * 60)} · {session.brain.name}"
         )
 
     def _rubric_text(self) -> str:
