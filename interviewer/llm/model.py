@@ -4,7 +4,6 @@ official `openai` client; a scripted fake stands in for tests."""
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -74,6 +73,10 @@ def estimate_tokens(text: str) -> int:
     return max(1, (len(text) + 3) // 4)
 
 
+def estimate_prompt_tokens(messages: list[Message]) -> int:
+    return estimate_tokens("".join(m["content"] for m in messages))
+
+
 class OpenAIChatModel:
     """The one place that builds the `openai` client: explicit timeouts, and retries done
     here (the client's own are off) so text that already streamed is never lost."""
@@ -98,7 +101,6 @@ class OpenAIChatModel:
     # ------------------------------------------------------------------ calls
     def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
         self.last = stats = CallStats()
-        prompt_tokens = estimate_tokens("".join(m["content"] for m in messages))
         for attempt in range(1, self.config.max_attempts + 1):
             stats.attempts = attempt
             started = time.perf_counter()
@@ -119,21 +121,11 @@ class OpenAIChatModel:
                             parts.append(text)
                             yield text
                 if not stats.usage.reported:
-                    stats.usage = Usage(prompt_tokens, estimate_tokens("".join(parts)))
+                    stats.usage = Usage(estimate_prompt_tokens(messages), estimate_tokens("".join(parts)))
                 return
-            except Exception as exc:  # noqa: BLE001 - classified below; unknown errors re-raise
-                reason = self._retryable(exc)
-                if reason is None:
-                    raise self._refused(exc) from None
+            except Exception as exc:  # noqa: BLE001 - classified in _after_failure; unknown errors re-raise
                 partial = "".join(parts)
-                if partial and reason == "connection failed":
-                    reason = f"stream cut after {len(partial)} characters"
-                stats.retried_for.append(reason)
-                log.warning("LLM call failed (%s), attempt %d of %d", reason, attempt, self.config.max_attempts)
-                if attempt == self.config.max_attempts:
-                    raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})",
-                                           partial=partial) from None
-                self._sleep(self._backoff(attempt, exc))
+                self._after_failure(exc, attempt, stats, partial)
                 if partial:
                     # The next attempt regenerates the reply from the start.
                     yield Restart(partial)
@@ -150,24 +142,32 @@ class OpenAIChatModel:
                 if schema is not None and "response_format" in str(exc):
                     raise StructuredOutputUnsupported(f"{self.config.base_url or 'endpoint'} has no structured outputs") from None
                 raise self._refused(exc) from None
-            except Exception as exc:  # noqa: BLE001
-                reason = self._retryable(exc)
-                if reason is None:
-                    raise self._refused(exc) from None
-                stats.retried_for.append(reason)
-                if attempt == self.config.max_attempts:
-                    raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})") from None
-                self._sleep(self._backoff(attempt, exc))
+            except Exception as exc:  # noqa: BLE001 - classified in _after_failure; unknown errors re-raise
+                self._after_failure(exc, attempt, stats)
                 continue
             text = response.choices[0].message.content or ""
             if response.usage is not None:
                 stats.usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens, True)
             else:
-                stats.usage = Usage(estimate_tokens(json.dumps(messages)), estimate_tokens(text))
+                stats.usage = Usage(estimate_prompt_tokens(messages), estimate_tokens(text))
             return text
         raise AssertionError("unreachable")
 
     # -------------------------------------------------------------- policy
+    def _after_failure(self, exc: Exception, attempt: int, stats: CallStats, partial: str = "") -> None:
+        """Record a failed attempt and wait before the next one; raise when a retry cannot
+        help or the attempts are used up."""
+        reason = self._retryable(exc)
+        if reason is None:
+            raise self._refused(exc) from None
+        if partial and reason == "connection failed":
+            reason = f"stream cut after {len(partial)} characters"
+        stats.retried_for.append(reason)
+        log.warning("LLM call failed (%s), attempt %d of %d", reason, attempt, self.config.max_attempts)
+        if attempt == self.config.max_attempts:
+            raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})", partial=partial) from None
+        self._sleep(self._backoff(attempt, exc))
+
     def _retryable(self, exc: Exception) -> str | None:
         o = self._openai
         if isinstance(exc, o.RateLimitError):
@@ -223,11 +223,11 @@ class ScriptedModel:
 
     def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
         text = self._next(messages)
-        self.last = CallStats(Usage(estimate_tokens(json.dumps(messages)), estimate_tokens(text)), 0.0, 1)
+        self.last = CallStats(Usage(estimate_prompt_tokens(messages), estimate_tokens(text)), 0.0, 1)
         for i in range(0, len(text), 8):
             yield text[i:i + 8]
 
     def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str:
         text = self._next(messages)
-        self.last = CallStats(Usage(estimate_tokens(json.dumps(messages)), estimate_tokens(text)), 0.0, 1)
+        self.last = CallStats(Usage(estimate_prompt_tokens(messages), estimate_tokens(text)), 0.0, 1)
         return text
