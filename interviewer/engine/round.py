@@ -230,13 +230,16 @@ class RoundEngine:
         move = self._phase_opening_move()
         return Move(move.kind, move.content, move.phase, move.phase_title, gate=move.gate, gate_title=move.gate_title, lead=lead, acknowledge=ack)
 
+    def _round_over_before_last_phase(self) -> bool:
+        return self.clock() >= self.rubric.duration_min * 60 and self.state.phase_index < len(self.rubric.phases) - 1
+
     def _over_budget(self) -> bool:
-        if self.clock() >= self.rubric.duration_min * 60 and self.state.phase_index < len(self.rubric.phases) - 1:
+        if self._round_over_before_last_phase():
             return True
         return self.clock() - self.state.phase_started_at > self.phase.budget_min * 60
 
     def _time_up(self, ack: tuple[str, ...]) -> Move:
-        if self.clock() >= self.rubric.duration_min * 60 and self.state.phase_index < len(self.rubric.phases) - 1:
+        if self._round_over_before_last_phase():
             # Out of time for the whole round: go straight to the last phase.
             self.state.phase_index = len(self.rubric.phases) - 2
         if self.phase.ask_from == "gates" and self.state.gate_stage == "working":
