@@ -106,11 +106,13 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
             result.injections.append(span)
             previous = None
             continue
-        found = _sentence_signals(low, context, previous[1] if previous else "")
-        multipliers = {m for m, pattern in lx.MULTIPLIERS.items() if pattern.search(low)}
+        # Measured once per sentence, after discourse openers ("So, ...") that carry no meaning.
+        body = lx.OPENER.sub("", low)
+        technical = _technical(body, context)
+        multipliers = {m for m, pattern in lx.MULTIPLIERS.items() if pattern.search(body)}
+        found = _sentence_signals(body, technical, multipliers, previous[1] if previous else "")
         if "scale" in found:
             result.multipliers |= multipliers
-        technical = _technical(low, context)
         substantive = found & {"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor"}
         if technical and substantive:
             for area_id, pattern in context.areas:
@@ -140,13 +142,11 @@ def _technical(low: str, context: Context) -> int:
     return count
 
 
-def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
-    """Signals one sentence shows. Each needs a concrete sentence: a quantity, or a specific
-    technical term without hedging ("some kind of", "it depends")."""
+def _sentence_signals(body: str, technical: int, multipliers: set[str], before: str) -> set[str]:
+    """Signals one sentence shows (`body`: lower-cased, opener stripped). Each needs a concrete
+    sentence: a quantity, or a specific technical term without hedging ("some kind of", "it depends")."""
     found: set[str] = set()
-    body = lx.OPENER.sub("", low)
     n_words = len(body.split())
-    technical = _technical(body, context)
     quantities = lx.QUANTITY.findall(body)
     vague = bool(lx.VAGUE.search(body))
     concrete = bool(quantities) or (technical >= 1 and not vague)
@@ -174,7 +174,7 @@ def _sentence_signals(low: str, context: Context, before: str) -> set[str]:
     elif failure is None and lx.MITIGATION.search(body) and lx.FAILURE.search(before):
         # "If the worker dies mid-stream ..." followed by "The client resumes from its offset."
         found.add("failure_modes")
-    multiplier = any(p.search(body) for p in lx.MULTIPLIERS.values())
+    multiplier = bool(multipliers)
     if (multiplier or lx.GROWTH.search(body)) and lx.CONSEQUENCE.search(body) and (multiplier or quantities or technical >= 1):
         found.add("scale")
     if lx.TESTING.search(body) and (technical or causal or lx.TEST_CASE.search(body)):
