@@ -72,7 +72,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from . import commands
 
     if args.command is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
+        if commands.on_terminal():
             return commands.app(args)
         _parser().print_help()
         return 0

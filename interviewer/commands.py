@@ -17,7 +17,7 @@ from .transcript import load_transcript, mmss
 
 def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
     """The Textual app (imported only here, so the core and plain mode never load it)."""
-    services = getattr(args, "services", None) or build_services(
+    services = build_services(
         model=getattr(args, "model", None), base_url=getattr(args, "base_url", None),
         level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None))
     from .tui.app import InterviewerApp
@@ -29,7 +29,7 @@ def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
 
 
 def practice(args: argparse.Namespace) -> int:
-    if not args.plain and _interactive(args) and sys.stdout.isatty():
+    if not args.plain and on_terminal():
         return app(args, "practice", round_id=args.round, problem_id=args.problem)
     services = build_services(level=args.level, transcripts_dir=args.transcripts_dir, model=args.model,
                               base_url=args.base_url)
@@ -38,11 +38,11 @@ def practice(args: argparse.Namespace) -> int:
     session.llm_config = services.llm if services.uses_llm else None
     print(f"interviewer: {session.rubric.title} / {session.problem.title}; {services.note}. "
           f"Saving to {session.path}", file=sys.stderr)
-    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args), session.open)
+    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, sys.stdin.isatty(), session.open)
 
 
 def resume(args: argparse.Namespace) -> int:
-    if not args.plain and _interactive(args) and sys.stdout.isatty():
+    if not args.plain and on_terminal():
         return app(args, "resume", resume=args.file)
     services = build_services(model=args.model, base_url=args.base_url)
     session, transcript = Session.resume(args.file, services.library, services.settings, services.brain)
@@ -56,7 +56,7 @@ def resume(args: argparse.Namespace) -> int:
         last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
         if last is not None:
             sys.stdout.write(f"\nInterviewer (where we left off): {last.text}\n")
-    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, _interactive(args),
+    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, sys.stdin.isatty(),
                      lambda: session.pending_answer(transcript))
 
 
@@ -130,5 +130,6 @@ def _scorecard(path, transcript=None):
     return score_transcript(transcript, loaded.rubric)
 
 
-def _interactive(args: argparse.Namespace) -> bool:
-    return sys.stdin.isatty()
+def on_terminal() -> bool:
+    """Both ends are a terminal, so the app can run; otherwise plain text (pipes, scripts)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
