@@ -13,6 +13,7 @@ from interviewer.services import Services, build_services
 REPO = Path(__file__).resolve().parent.parent
 # Never let a developer's own key or endpoint reach a test: no test touches the internet.
 LLM_AND_SETTINGS_ENV = ("INTERVIEWER_LEVEL", "INTERVIEWER_MAX_ANSWER_CHARS", "INTERVIEWER_BRAIN", "INTERVIEWER_MODEL",
+                        "INTERVIEWER_GATE_CHECKS",
                         "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

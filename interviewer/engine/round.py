@@ -14,6 +14,7 @@ from typing import Any, Callable
 from ..analysis import Analysis, Context, analyze, fingerprint, overlap
 from ..errors import SessionStateError
 from ..rubric.schema import Phase, Problem, Rubric
+from .gates import GateFlow
 from .state import TARGETS, EngineState, Move
 
 log = logging.getLogger("interviewer.engine")
@@ -32,15 +33,18 @@ def context_for(rubric: Rubric) -> Context:
     )
 
 
-class RoundEngine:
+class RoundEngine(GateFlow):
     def __init__(
         self,
         rubric: Rubric,
         problem: Problem,
         clock: Callable[[], float],
         state: EngineState | None = None,
+        checked: bool = False,
     ) -> None:
         self.rubric = rubric
+        # When the problem ships gate checks, a gate is done on a passing run, not on talk.
+        self.checked = checked
         self.problem = problem
         self.clock = clock
         self.state = state or EngineState()
@@ -94,7 +98,12 @@ class RoundEngine:
                                      gate=last.get("gate"), signal=last.get("signal"), multiplier=last.get("multiplier")),
                                 keep_press=True)
         if self.state.gate_stage == "transition" and self.phase.ask_from == "gates":
-            return self._record(self._pass_gate(explained=analysis.has("tradeoffs"), ack=ack))
+            explained = analysis.has("tradeoffs")
+            if not explained and self.checked and not self.state.gate_tradeoff_asked_again:
+                again = self._ask_tradeoff_again(ack)
+                if again is not None:
+                    return self._record(again)
+            return self._record(self._pass_gate(explained=explained, ack=ack))
         if self.state.pending:
             return self._record(self._next_pending(ack))
         if self._over_budget():
@@ -116,7 +125,7 @@ class RoundEngine:
     def finish(self) -> Move:
         """End the round now (candidate said /done or the clock ran out)."""
         if self.phase.ask_from == "gates" and self.state.gate and not self._gate_closed(self.state.gate):
-            self._close_gate(passed=self.state.gate_substantive and self.state.gate_stage == "transition", explained=False)
+            self._close_gate(passed=self._gate_ready() and self.state.gate_stage == "transition", explained=False)
         self.state.finished = True
         self._emit("round_finished", phase=self.phase.id, elapsed_s=round(self.clock(), 1))
         return self._record(Move("closing", self.rubric.wrap_up, self.phase.id, self.phase.title, final=True))
@@ -243,72 +252,12 @@ class RoundEngine:
             # Out of time for the whole round: go straight to the last phase.
             self.state.phase_index = len(self.rubric.phases) - 2
         if self.phase.ask_from == "gates" and self.state.gate_stage == "working":
-            return self._transition(ack, lead="time")
+            if self._gate_ready():
+                return self._transition(ack, lead="time")
+            if self.state.gate and not self._gate_closed(self.state.gate):
+                self._close_gate(passed=False, explained=False)
         self._emit("time_up", phase=self.phase.id)
         return self._end_phase(ack, lead="time")
-
-    # ------------------------------------------------------------------- gates
-    def _gate_info(self) -> tuple[int | None, str | None]:
-        if self.phase.ask_from != "gates" or not self.state.gate:
-            return None, None
-        return self.state.gate, self.problem.gates[self.state.gate - 1].title
-
-    def _reveal_gate(self, number: int) -> Move:
-        gate = self.problem.gates[number - 1]
-        self.state.gate = number
-        self.state.gate_stage = "working"
-        self.state.gate_started_at = self.clock()
-        self.state.gate_substantive = False
-        self.state.gate_holds = 0
-        self.state.followups_used = 0
-        self.state.phase_signals = []
-        self._emit("gate_revealed", gate=number, title=gate.title, budget_min=gate.budget_min)
-        return Move("gate_reveal", gate.adds, self.phase.id, self.phase.title, gate=number, gate_title=gate.title)
-
-    def _gate_work(self, analysis: Analysis, ack: tuple[str, ...]) -> Move:
-        gate = self.problem.gates[self.state.gate - 1]
-        if self.clock() - self.state.gate_started_at > gate.budget_min * 60 and self.state.gate_substantive:
-            return self._transition(ack, lead="time")
-        followup = self._followup(self.phase, analysis, ack)
-        if followup is not None:
-            return followup
-        if not self.state.gate_substantive:
-            return self._hold(ack)
-        return self._transition(ack)
-
-    def _transition(self, ack: tuple[str, ...], lead: str | None = None) -> Move:
-        gate = self.problem.gates[self.state.gate - 1]
-        self.state.gate_stage = "transition"
-        return Move("transition_probe", gate.transition_probe, self.phase.id, self.phase.title, gate=self.state.gate,
-                    gate_title=gate.title, signal="tradeoffs", lead=lead, acknowledge=ack)
-
-    def _hold(self, ack: tuple[str, ...]) -> Move:
-        gate = self.problem.gates[self.state.gate - 1]
-        self.state.gate_holds += 1
-        return Move("gate_hold", gate.pass_bar, self.phase.id, self.phase.title, gate=self.state.gate, gate_title=gate.title, acknowledge=ack)
-
-    def _gate_closed(self, number: int) -> bool:
-        return any(g["gate"] == number for g in self.state.gates)
-
-    def _close_gate(self, passed: bool, explained: bool) -> None:
-        number = self.state.gate
-        record = {
-            "gate": number,
-            "title": self.problem.gates[number - 1].title,
-            "passed": passed,
-            "tradeoff_explained": explained,
-            "elapsed_s": round(self.clock() - self.state.gate_started_at, 1),
-            "hints": self.state.hints_used,
-        }
-        self.state.gates.append(record)
-        self._emit("gate_passed" if passed else "gate_failed", **record)
-
-    def _pass_gate(self, explained: bool, ack: tuple[str, ...]) -> Move:
-        self._close_gate(passed=True, explained=explained)
-        if self.state.gate < len(self.problem.gates) and self.clock() < self.rubric.duration_min * 60:
-            move = self._reveal_gate(self.state.gate + 1)
-            return Move(move.kind, move.content, move.phase, move.phase_title, gate=move.gate, gate_title=move.gate_title, acknowledge=ack)
-        return self._end_phase(ack)
 
     def _skip_ahead(self) -> Move:
         """The candidate says this part is done (/next)."""
@@ -318,7 +267,7 @@ class RoundEngine:
             return self._end_phase(())
         if self.state.gate_stage == "transition":
             return self._pass_gate(explained=False, ack=())
-        if self.state.gate_substantive:
+        if self._gate_ready():
             return self._transition(())
         if self.state.gate_holds == 0:
             return self._hold(())

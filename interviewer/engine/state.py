@@ -37,7 +37,9 @@ class Move:
     gate_title: str | None = None
     signal: str | None = None  # the signal this move asks for, if any
     multiplier: str | None = None  # scale-drill step
-    lead: str | None = None  # "time" when the clock, not the answer, moved things on
+    # Why the engine moved on, when not because of the answer: "time" (the clock),
+    # "checks_passed" (a passing run), "run_checks" (a checked gate waits for a passing run).
+    lead: str | None = None
     acknowledge: tuple[str, ...] = ()  # signals the last answer showed, for the brain to acknowledge
     final: bool = False
 
@@ -68,6 +70,10 @@ class EngineState:
     gate_started_at: float = 0.0
     gate_substantive: bool = False
     gate_holds: int = 0
+    # Gates verified by checks: runs on the gate in play, and whether the latest one passed.
+    gate_runs: int = 0
+    gate_checks_passed: bool = False
+    gate_tradeoff_asked_again: bool = False
     gates: list[dict[str, Any]] = field(default_factory=list)
     # Work queued at a checkpoint: drill steps, failure probe, then the next phase.
     pending: list[dict[str, Any]] = field(default_factory=list)

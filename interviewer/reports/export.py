@@ -67,6 +67,8 @@ def _gate_details(gate: dict[str, Any]) -> list[str]:
         details.append("tradeoff explained" if gate["tradeoff_explained"] else "tradeoff not explained")
     if gate.get("elapsed_s") is not None:
         details.append(f"{gate['elapsed_s'] / 60:.1f} min")
+    if gate.get("runs") is not None:
+        details.append(f"{gate['runs']} check run{'' if gate['runs'] == 1 else 's'}")
     return details
 
 

@@ -106,7 +106,8 @@ def _gates(transcript: Transcript, analyses: dict[int, Analysis]) -> tuple[list[
         return [
             {"gate": e["gate"], "title": e.get("title"), "passed": e["kind"] == "gate_passed",
              "tradeoff_explained": bool(e.get("tradeoff_explained")), "elapsed_s": e.get("elapsed_s"),
-             "hints": e.get("hints", 0)}
+             "hints": e.get("hints", 0),
+             **({"runs": e["runs"], "checks_passed": bool(e.get("checks_passed"))} if "runs" in e else {})}
             for e in recorded
         ], False
     reached = 0

@@ -57,6 +57,30 @@ class Scorecard:
     coverage: dict[str, Any] = field(default_factory=dict)
     ignored_instructions: int = 0
     dropped_quotes: int = 0  # LLM judge quotes that were not verbatim and were discarded
+    # How spoken answers were delivered (pace, fillers, pauses). Reported beside the
+    # technical levels, never mixed into them; empty for typed sessions.
+    delivery: dict[str, Any] = field(default_factory=dict)
+
+    def gate_verdict(self) -> str:
+        """Gates passed against the coding bar: two to advance, three or four for senior."""
+        if not self.gates:
+            return ""
+        passed = [g for g in self.gates if g.get("passed")]
+        count = len(passed)
+        if count < 2:
+            verdict = f"{count} of 4 gates passed: below the bar to advance (2)"
+        elif count == 2:
+            verdict = "2 of 4 gates passed: at the bar to advance; senior candidates reach 3 or 4"
+        else:
+            verdict = f"{count} of 4 gates passed: at the senior bar (3 or 4)"
+        known = [g for g in passed if g.get("tradeoff_explained") is not None]
+        if known:
+            explained = sum(1 for g in known if g["tradeoff_explained"])
+            verdict += f"; tradeoff explained at {explained} of {len(known)} transitions"
+        runs = [g["runs"] for g in self.gates if g.get("runs") is not None]
+        if runs:
+            verdict += f"; {sum(runs)} check runs"
+        return verdict
 
     @classmethod
     def from_json(cls, data: dict[str, Any], rubric: Any) -> "Scorecard":
@@ -78,6 +102,7 @@ class Scorecard:
             level_signal=data.get("level_signal"), level_reason=data.get("level_reason", ""),
             notes=list(data.get("notes", [])), gates=list(data.get("gates", [])), coverage=dict(data.get("coverage", {})),
             ignored_instructions=int(data.get("ignored_instructions", 0)), dropped_quotes=int(data.get("dropped_quotes", 0)),
+            delivery=dict(data.get("delivery", {})),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -105,4 +130,5 @@ class Scorecard:
             "ignored_instructions": self.ignored_instructions,
             "dropped_quotes": self.dropped_quotes,
             "notes": self.notes,
+            **({"delivery": self.delivery} if self.delivery else {}),
         }

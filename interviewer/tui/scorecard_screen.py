@@ -92,12 +92,14 @@ class ScorecardScreen(Screen):
     def _gates_text(self) -> str:
         if not self.card.gates:
             return ""
-        lines = ["| Gate | Result | Tradeoff explained | Minutes |", "|---|---|---|---|"]
+        lines = [f"{self.card.gate_verdict()}.", "", "| Gate | Result | Tradeoff explained | Minutes | Check runs |",
+                 "|---|---|---|---|---|"]
         for g in self.card.gates:
             minutes = f"{g['elapsed_s'] / 60:.1f}" if g.get("elapsed_s") is not None else "?"
             explained = {True: "yes", False: "no", None: "?"}[g.get("tradeoff_explained")]
+            runs = g["runs"] if g.get("runs") is not None else "-"
             lines.append(f"| {g['gate']} {g.get('title') or ''} | {'passed' if g['passed'] else 'not passed'} | "
-                         f"{explained} | {minutes} |")
+                         f"{explained} | {minutes} | {runs} |")
         return "\n".join(lines)
 
     def action_export(self, fmt: str) -> None:
