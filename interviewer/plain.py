@@ -1,16 +1,20 @@
 """Plain mode: interviewer text on stdout, answers from stdin, one answer a line.
 
 Lines starting with `/` are commands: /hint, /next (this part is done), /done (end the
-interview and score it), /quit (stop now; the session stays resumable). End of input
-counts as /quit. Works in a pipe as well as at a terminal.
+interview and score it), /quit (stop now; the session stays resumable), and in coding
+rounds /run FILE (run the part's checks on the code in FILE; a bare /run runs the last
+file again, so you can keep editing it in your own editor). End of input counts as /quit.
+Works in a pipe as well as at a terminal.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, TextIO
 
 from .errors import AnswerError
 from .llm.model import Restart
+from .run_report import check_lines, headline, intro
 from .scoring import to_markdown
 from .session import COMMANDS, Reply, Session
 
@@ -52,6 +56,8 @@ def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interac
     printer.end()
     if opening is not None and opening.finished:
         return _finish(session, stdout, stderr)
+    _show_checks(session, opening, stdout)
+    runner = _CheckRunner(session, stdout)
     line_number = 0
     try:
         while True:
@@ -63,38 +69,80 @@ def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interac
                 session.close("quit")
                 break
             line_number += 1
-            text = line.rstrip("\n")
-            if text.strip().startswith("/"):
-                name = text.strip()[1:].split()[0].lower() if text.strip()[1:] else ""
-                if name not in COMMANDS:
-                    stderr.write(f"interviewer: unknown command {text.strip()!r}; use /hint, /next, /done or /quit\n")
-                    if interactive:
-                        continue
-                    session.close("quit")
-                    _saved(session, stderr)
-                    return EXIT_BAD_INPUT
-                reply = session.command(name)
-                if reply is None:  # /quit
-                    break
-            else:
-                try:
-                    reply = session.submit(text)
-                except AnswerError as exc:
-                    where = "" if interactive else f"stdin line {line_number}: "
-                    stderr.write(f"interviewer: error: {where}{exc.message}\n")
-                    if interactive:
-                        continue
-                    session.close("quit")
-                    _saved(session, stderr)
-                    return EXIT_BAD_INPUT
+            try:
+                reply = _step(session, runner, line.rstrip("\n"))
+            except AnswerError as exc:
+                where = "" if interactive else f"stdin line {line_number}: "
+                stderr.write(f"interviewer: error: {where}{exc.message}\n")
+                if interactive:
+                    continue
+                session.close("quit")
+                _saved(session, stderr)
+                return EXIT_BAD_INPUT
+            if reply is _QUIT:
+                break
             printer.end()
-            if reply.finished:
+            _show_checks(session, reply, stdout)
+            if reply is not None and reply.finished:
                 break
     except KeyboardInterrupt:
         session.close("quit")
         _saved(session, stderr)
         return EXIT_INTERRUPTED
     return _finish(session, stdout, stderr)
+
+
+_QUIT = object()
+
+
+def _step(session: Session, runner: "_CheckRunner", text: str) -> Reply | None | object:
+    """One line of input: an answer or a command. Bad input raises AnswerError."""
+    if not text.strip().startswith("/"):
+        return session.submit(text)
+    name, _, argument = text.strip()[1:].partition(" ")
+    name = name.lower()
+    if name == "run":
+        return runner.run(argument.strip())
+    if name not in COMMANDS:
+        raise AnswerError(f"unknown command {text.strip()!r}; use /hint, /next, /run FILE, /done or /quit")
+    reply = session.command(name)
+    return _QUIT if reply is None else reply
+
+
+class _CheckRunner:
+    """/run FILE: the candidate keeps their code in a file of their own and runs the checks on it."""
+
+    def __init__(self, session: Session, out: TextIO) -> None:
+        self.session = session
+        self.out = out
+        self.last: Path | None = None
+
+    def run(self, argument: str) -> Reply | None:
+        path = Path(argument).expanduser() if argument else self.last
+        if path is None:
+            raise AnswerError("/run needs the file with your code, e.g. /run solution.py (later a bare /run reruns it)")
+        try:
+            code = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AnswerError(f"/run {path}: cannot read the file ({exc.__class__.__name__}); check the path") from None
+        self.last = path
+        return self.session.run_checks(code, on_result=self._show).reply
+
+    def _show(self, summary: dict) -> None:
+        self.out.write("\n" + headline(summary) + "\n")
+        for line in check_lines(summary):
+            self.out.write(f"  {line}\n")
+        self.out.flush()
+
+
+def _show_checks(session: Session, reply: Reply | None, out: TextIO) -> None:
+    """When a part opens, list its checks (names only) under the interviewer's words."""
+    if reply is None or reply.move.kind != "gate_reveal" or not session.checked:
+        return
+    text = intro(reply.move.gate, [c.description for c in session.gate_checks(reply.move.gate)])
+    if text:
+        out.write("\n" + text + "\n")
+        out.flush()
 
 
 def _saved(session: Session, stderr: TextIO) -> None:

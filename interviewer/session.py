@@ -6,6 +6,7 @@ a crash, a kill or a failing brain never loses what the candidate said.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import time
@@ -22,6 +23,7 @@ from .errors import AnswerError, SessionStateError, UnknownRoundError
 from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
+from . import workbench
 from .settings import Settings
 from .transcript import FORMAT_VERSION, Transcript, TranscriptWriter, load_transcript, redact, scrub
 
@@ -35,6 +37,17 @@ class Reply:
     text: str
     move: Move
     finished: bool
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One run of the gate checks: what ran and how it went, and the interviewer's reply
+    when the run moved the round on (a passing run opens the transition)."""
+
+    gate: int
+    result: Any  # interviewer.workbench.RunResult
+    summary: dict[str, Any]  # what the transcript saved of the run
+    reply: Reply | None
 
 
 def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Random | None = None) -> Problem:
@@ -85,7 +98,8 @@ class Session:
         self._code_digest = ""
         self.llm_config: Any = None  # the endpoint's config when an LLM brain is in use, for cost estimates
         self.on_notice: OnNotice | None = None
-        self.engine = RoundEngine(self.rubric, problem, clock=self.elapsed, state=engine_state)
+        self.checked = settings.gate_checks and self.rubric.gated and workbench.has_checks(self.rubric.id, problem.id)
+        self.engine = RoundEngine(self.rubric, problem, clock=self.elapsed, state=engine_state, checked=self.checked)
 
     @property
     def path(self) -> Path:
@@ -137,6 +151,8 @@ class Session:
             raise SessionStateError(f"{path}: this session is complete; score it with `interviewer score {path}`")
         loaded = library.load(transcript.round)
         problem = pick_problem(loaded, transcript.problem)
+        # A session keeps the gate rule it started with (older sessions had no checks).
+        settings = dataclasses.replace(settings, gate_checks=bool(transcript.settings.get("gate_checks", False)))
         last_interviewer = next((t for t in reversed(transcript.turns) if t.role == "interviewer" and t.engine), None)
         state = EngineState.from_record(last_interviewer.engine) if last_interviewer else None
         session = cls(
@@ -145,6 +161,12 @@ class Session:
             interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
         )
         session.history = [(t.role, t.text) for t in transcript.turns]
+        after = last_interviewer.n if last_interviewer else 0
+        for event in transcript.events:
+            # Runs that brought no reply live only in events; the engine state saved with the
+            # last interviewer turn predates them.
+            if event.get("kind") == "checks_run" and event.get("after_turn", 0) >= after:
+                session.engine.count_run(event.get("gate"), event.get("status") == "passed")
         if last_interviewer is not None:
             session._replayed_events = [
                 {k: v for k, v in e.items() if k not in ("type", "after_turn")}
@@ -208,6 +230,42 @@ class Session:
         self._code_digest = digest
         self._event({"kind": "code_snapshot", "sha256": digest, "lines": code.count("\n") + 1, "code": code})
 
+    # ------------------------------------------------------------ gate checks
+    def gate_checks(self, gate: int) -> list[Any]:
+        """The checks of part `gate` as the candidate sees them (names, never code)."""
+        if not self.checked or not 1 <= gate <= len(self.problem.gates):
+            return []
+        gate_id = self.problem.gates[gate - 1].id
+        return [c for c in workbench.list_checks(self.rubric.id, self.problem.id) if c.gate == gate_id]
+
+    def run_checks(self, code: str, on_result: Callable[[dict[str, Any]], None] | None = None) -> CheckRun:
+        """Run the checks of the part in play (and every earlier part) on `code` in a sandboxed
+        process. Blocking: call it from a worker thread. The code and the run's results are
+        saved; a passing run may move the round on, and then the reply is in the result.
+        `on_result` sees the run's summary before the interviewer's reply starts streaming."""
+        self._require_open()
+        gate = self.engine.state.gate
+        if not self.checked:
+            raise AnswerError("this problem has no checks to run; talk the interviewer through your tests instead")
+        if not gate:
+            raise AnswerError("the checks arrive with part 1 of the problem; answer the clarifying questions first")
+        code = scrub(code)
+        if not code.strip():
+            raise AnswerError("there is no code to run: write it in the editor (or pass a file to /run) first")
+        self.snapshot_code(code)
+        gate_ids = [g.id for g in self.problem.gates[:gate]]
+        result = workbench.run_checks(code, workbench.checks_file(self.rubric.id, self.problem.id), gate_ids)
+        summary = {"gate": gate, "t": round(self.elapsed(), 2), **result.summary()}
+        self._event({"kind": "checks_run", **summary})
+        if on_result is not None:
+            on_result(summary)  # before any reply streams, so results read first
+        move = self.engine.checks_ran(gate, result.status == "passed")
+        if move is None:
+            for event in self.engine.drain_events():
+                self._event(event)
+            return CheckRun(gate, result, summary, None)
+        return CheckRun(gate, result, summary, self._reply(move))
+
     def validate_answer(self, text: str) -> str:
         answer = scrub(text.strip())
         if not answer:
@@ -231,6 +289,8 @@ class Session:
     # -------------------------------------------------------------- internals
     def _reply(self, move: Move) -> Reply:
         for event in self.engine.drain_events():
+            if event["kind"] == "gate_revealed" and self.checked:
+                event = {**event, "checks": [c.description for c in self.gate_checks(event["gate"])]}
             if event in self._replayed_events:
                 # Already saved before an earlier crash; keep the file free of duplicates.
                 self._replayed_events.remove(event)

@@ -14,6 +14,8 @@ import platformdirs
 from .errors import InterviewerError
 
 LEVELS = ("L4", "L5", "L6")
+STT_DEVICES = ("auto", "cpu", "cuda")
+STT_COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
 
 class SettingsError(InterviewerError):
@@ -28,6 +30,33 @@ def config_path() -> Path:
 
 
 @dataclass
+class VoiceSettings:
+    """The [voice] table: spoken answers, transcribed on this machine."""
+
+    stt_model: str = ""
+    """Whisper model: empty for the bundled tiny.en, a folder holding a CTranslate2 model, or a name
+    already in the local Hugging Face cache (never downloaded). Env: INTERVIEWER_STT_MODEL."""
+    device: str = "auto"
+    """`auto` (CUDA when a GPU is visible, else CPU), `cpu` or `cuda`. Env: INTERVIEWER_STT_DEVICE."""
+    compute_type: str = "auto"
+    """`auto` (float16 on CUDA, int8 on CPU) or a CTranslate2 type. Env: INTERVIEWER_STT_COMPUTE_TYPE."""
+    auto_send: bool = False
+    """Send the transcribed answer on key release instead of leaving it to edit. Env: INTERVIEWER_VOICE_AUTO_SEND."""
+    keep_audio: bool = False
+    """Save each spoken answer's audio beside the transcript. Env: INTERVIEWER_VOICE_KEEP_AUDIO."""
+    priming: bool = True
+    """Prime recognition with the round's technical terms. Env: INTERVIEWER_VOICE_PRIMING."""
+
+    def validate(self, source: str) -> "VoiceSettings":
+        if self.device not in STT_DEVICES:
+            raise SettingsError(f"{source}: field voice.device is {self.device!r}; use one of {', '.join(STT_DEVICES)}")
+        if self.compute_type not in STT_COMPUTE_TYPES:
+            raise SettingsError(f"{source}: field voice.compute_type is {self.compute_type!r}; "
+                                f"use one of {', '.join(STT_COMPUTE_TYPES)}")
+        return self
+
+
+@dataclass
 class Settings:
     transcripts_dir: Path = Path("transcripts")
     """Where sessions are saved as they happen. Env: INTERVIEWER_TRANSCRIPTS_DIR."""
@@ -38,15 +67,22 @@ class Settings:
     brain: str = "auto"
     """Who phrases the interviewer's moves: `auto` (an LLM when an endpoint is configured, else
     offline), `offline`, or `llm`. Env: INTERVIEWER_BRAIN."""
+    gate_checks: bool = True
+    """Coding rounds: a gate opens the next one only when its hidden checks pass on your code.
+    `false` practises the whiteboard way: the interviewer moves on when you describe working
+    code. Env: INTERVIEWER_GATE_CHECKS (true/false)."""
     llm: dict[str, Any] = field(default_factory=dict)
     """The [llm] table: model, base_url, timeout_s, max_attempts, context_budget_tokens,
     prices = {model = [usd_per_million_input, usd_per_million_output]}."""
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    """The [voice] table (see VoiceSettings)."""
 
     def public(self) -> dict[str, Any]:
         """What a transcript header records. The LLM table is left out here; the session
         records the endpoint's public settings, never its key."""
         data = asdict(self)
         data.pop("llm")
+        data.pop("voice")
         data["transcripts_dir"] = str(self.transcripts_dir)
         return data
 
@@ -65,14 +101,27 @@ _ENV = {
     "level": "INTERVIEWER_LEVEL",
     "max_answer_chars": "INTERVIEWER_MAX_ANSWER_CHARS",
     "brain": "INTERVIEWER_BRAIN",
+    "gate_checks": "INTERVIEWER_GATE_CHECKS",
+}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_VOICE_ENV = {
+    "stt_model": "INTERVIEWER_STT_MODEL",
+    "device": "INTERVIEWER_STT_DEVICE",
+    "compute_type": "INTERVIEWER_STT_COMPUTE_TYPE",
+    "auto_send": "INTERVIEWER_VOICE_AUTO_SEND",
+    "keep_audio": "INTERVIEWER_VOICE_KEEP_AUDIO",
+    "priming": "INTERVIEWER_VOICE_PRIMING",
 }
 
 
 def load_settings(**overrides: Any) -> Settings:
+    """`overrides` are command-line flags: top-level fields, or [voice] fields by name (`stt_model`)."""
     values: dict[str, Any] = {}
     path = config_path()
     if path.exists():
         values.update(_read_config(path))
+    voice = _load_voice(values.pop("voice", {}), {k: overrides.pop(k) for k in _VOICE_ENV if k in overrides},
+                        str(path))
     for name, env in _ENV.items():
         if os.environ.get(env):
             values[name] = os.environ[env]
@@ -89,12 +138,55 @@ def load_settings(**overrides: Any) -> Settings:
                 value = Path(value).expanduser()
             elif name == "max_answer_chars":
                 value = int(value)
+            elif name == "gate_checks":
+                value = _boolean(value)
             else:
                 value = str(value)
         except (TypeError, ValueError):
             raise SettingsError(f"{source}: field {name} must be {types[name]}; got {value!r}") from None
         setattr(settings, name, value)
+    settings.voice = voice
     return settings.validate(str(path) if path.exists() else "settings")
+
+
+def _load_voice(table: Any, flags: dict[str, Any], path: str) -> VoiceSettings:
+    """The [voice] table, then its environment variables, then flags."""
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: field voice must be a table ([voice]); got {table!r}")
+    unknown = sorted(set(table) - set(_VOICE_ENV))
+    if unknown:
+        raise SettingsError(f"{path}: unknown field voice.{unknown[0]}; known fields: {', '.join(_VOICE_ENV)}")
+    values = {name: (value, path) for name, value in table.items()}
+    for name, env in _VOICE_ENV.items():
+        if os.environ.get(env):
+            values[name] = (os.environ[env], env)
+    for name, value in flags.items():
+        if value is not None:
+            values[name] = (value, f"--{name.replace('_', '-')}")
+    voice = VoiceSettings()
+    for name, (value, source) in values.items():
+        single = VoiceSettings()
+        setattr(single, name, _voice_boolean(value, source, name) if isinstance(getattr(voice, name), bool)
+                else str(value))
+        single.validate(source)
+        setattr(voice, name, getattr(single, name))
+    return voice
+
+
+def _voice_boolean(value: Any, source: str, name: str) -> bool:
+    try:
+        return _boolean(value)
+    except ValueError:
+        raise SettingsError(f"{source}: field voice.{name} is {value!r}; use true or false") from None
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(value)
 
 
 def _read_config(path: Path) -> dict[str, Any]:

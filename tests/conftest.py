@@ -62,6 +62,12 @@ def services(tmp_path) -> Services:
 
 
 @pytest.fixture
+def whiteboard(tmp_path) -> Services:
+    """Coding gates that move on described work, as in a whiteboard round (no checks run)."""
+    return build_services(transcripts_dir=tmp_path / "transcripts", gate_checks=False)
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 

@@ -27,8 +27,8 @@ def _events(path, kind=None):
     return [e for e in events if kind is None or e.get("kind") == kind]
 
 
-def test_gates_are_revealed_only_after_the_previous_gate_passes(services, clock):
-    session = _session(services, clock, "coding", "kv-store")
+def test_gates_are_revealed_only_after_the_previous_gate_passes(whiteboard, clock):
+    session = _session(whiteboard, clock, "coding", "kv-store")
     gates = session.problem.gates
     session.open()
     session.submit("Are keys and values strings, and is this single-threaded to start with? I'll assume both.")
@@ -54,8 +54,8 @@ def test_gates_are_revealed_only_after_the_previous_gate_passes(services, clock)
     assert all(gates[1].adds not in t.text for t in transcript.turns if t.n < reveal_turn)
 
 
-def test_next_without_working_code_holds_then_fails_the_gate(services, clock):
-    session = _session(services, clock, "coding", "kv-store")
+def test_next_without_working_code_holds_then_fails_the_gate(whiteboard, clock):
+    session = _session(whiteboard, clock, "coding", "kv-store")
     session.open()
     session.submit("Strings only? I'll assume so.")
     reveal = session.command("next")  # done clarifying: gate 1 opens
@@ -129,8 +129,8 @@ def test_phase_budget_moves_the_round_on(services, clock):
     assert _events(session.path, "time_up")
 
 
-def test_hints_come_from_the_gate_then_run_out_honestly(services, clock):
-    session = _session(services, clock, "coding", "kv-store")
+def test_hints_come_from_the_gate_then_run_out_honestly(whiteboard, clock):
+    session = _session(whiteboard, clock, "coding", "kv-store")
     session.open()
     session.submit("Strings, single-threaded, in memory. I'll assume that.")
     while session.engine.state.gate != 1:
@@ -170,7 +170,7 @@ def test_the_engine_is_deterministic(services, library, clock):
     assert run() == run()
 
 
-def test_every_round_runs_to_completion_offline(services, library, clock):
+def test_every_round_runs_to_completion_offline(whiteboard, library, clock):
     """A scripted candidate gets through every problem of every round without errors."""
     answer = (
         "I'd assume 10k requests per second at peak, so a single Postgres primary is fine at first, "
@@ -180,8 +180,8 @@ def test_every_round_runs_to_completion_offline(services, library, clock):
     )
     for loaded in library.all():
         for problem in loaded.rubric.problems:
-            session = Session.create(services.library, loaded.rubric.id, problem.id, services.settings,
-                                     services.brain, clock=clock)
+            session = Session.create(whiteboard.library, loaded.rubric.id, problem.id, whiteboard.settings,
+                                     whiteboard.brain, clock=clock)
             reply = session.open()
             for _ in range(80):
                 if reply.finished:

@@ -24,18 +24,23 @@ class GateFlow:
         transition: straight to the next gate when the candidate already gave the tradeoff,
         otherwise the interviewer asks for it. A failing run is the candidate's to act on."""
         self._require_running()
-        if self.phase.ask_from != "gates" or gate is None or gate != self.state.gate:
-            return None
-        self.state.gate_runs += 1
-        if self.state.gate_stage != "working":
-            return None  # already through; later runs are only recorded
-        self.state.gate_checks_passed = passed
-        if not (passed and self.checked):
+        if not self.count_run(gate, passed) or not (passed and self.checked):
             return None
         self.state.gate_substantive = True
         if "tradeoffs" in self.state.phase_signals:
             return self._record(self._pass_gate(explained=True, ack=(), lead="checks_passed"))
         return self._record(self._transition((), lead="checks_passed"))
+
+    def count_run(self, gate: int | None, passed: bool) -> bool:
+        """Record a run against the gate in play (also used to restore runs saved after the
+        last interviewer turn on resume). True when the run can still decide the gate."""
+        if self.phase.ask_from != "gates" or gate is None or gate != self.state.gate:
+            return False
+        self.state.gate_runs += 1
+        if self.state.gate_stage != "working":
+            return False  # already through; later runs are only recorded
+        self.state.gate_checks_passed = passed
+        return True
 
     def _gate_info(self) -> tuple[int | None, str | None]:
         if self.phase.ask_from != "gates" or not self.state.gate:
@@ -82,7 +87,9 @@ class GateFlow:
     def _hold(self, ack: tuple[str, ...]) -> Move:
         gate = self.problem.gates[self.state.gate - 1]
         self.state.gate_holds += 1
-        return Move("gate_hold", gate.pass_bar, self.phase.id, self.phase.title, gate=self.state.gate, gate_title=gate.title,
+        # Said once per part; after that a checked gate only needs a reminder to run the checks.
+        content = "" if self.checked and self.state.gate_holds > 1 else gate.pass_bar
+        return Move("gate_hold", content, self.phase.id, self.phase.title, gate=self.state.gate, gate_title=gate.title,
                     lead="run_checks" if self.checked else None, acknowledge=ack)
 
     def _ask_tradeoff_again(self, ack: tuple[str, ...]) -> Move | None:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 from ..llm.model import Restart
 from ..session import Reply, Session
 from ..transcript import mmss
+from .checks_panel import ChecksPanel
 
 
 class InterviewScreen(Screen):
@@ -30,6 +31,7 @@ class InterviewScreen(Screen):
         Binding("f2", "hint", "Hint"),
         Binding("f3", "next", "Done with this part"),
         Binding("f4", "toggle_rubric", "Rubric"),
+        Binding("f5", "run_checks", "Run checks"),
         Binding("f9", "end", "End interview"),
         Binding("ctrl+c", "leave", "Save and quit", priority=True),
     ]
@@ -46,6 +48,11 @@ class InterviewScreen(Screen):
         def __init__(self, reply: Reply | None) -> None:
             super().__init__()
             self.reply = reply
+
+    class ChecksRan(Message):
+        def __init__(self, summary: dict) -> None:
+            super().__init__()
+            self.summary = summary
 
     class Noticed(Message):
         def __init__(self, text: str) -> None:
@@ -87,12 +94,14 @@ class InterviewScreen(Screen):
             with Vertical(id="talk"):
                 yield VerticalScroll(id="conversation")
                 yield TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
-            yield TextArea.code_editor("", language="python", id="code")
+            with Vertical(id="coding"):
+                yield TextArea.code_editor("", language="python", id="code")
+                yield ChecksPanel(id="checks")
             yield Markdown("", id="rubric")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#code").display = False
+        self.query_one("#coding").display = False
         self.query_one("#rubric").display = False
         self.query_one("#answer").focus()
         self.set_interval(1.0, self._tick)
@@ -134,6 +143,15 @@ class InterviewScreen(Screen):
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="brain", name="run-checks")
+    def _run_checks(self, code: str) -> None:
+        """Runs the candidate's code in a separate process; a passing run may bring a reply."""
+        try:
+            run = self.session.run_checks(code, on_result=lambda summary: self.post_message(self.ChecksRan(summary)))
+            self.post_message(self.ReplyFinished(run.reply))
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="score", name="score")
     def _score(self) -> None:
         from ..sessions import save_scorecard
@@ -150,10 +168,14 @@ class InterviewScreen(Screen):
     def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
         self.session = session = message.session
         if session.rubric.family == "coding":
+            self.query_one("#coding").display = True
             editor = self.query_one("#code", TextArea)
-            editor.display = True
             if session.problem.code:
                 editor.text = session.problem.code
+            self.query_one("#checks").display = session.checked
+            if session.checked and session.engine.state.gate:
+                self._show_gate_checks(session.engine.state.gate)
+            self.refresh_bindings()
         self.query_one("#rubric", Markdown).update(self._rubric_text())
         if self.resume is not None:
             for role, text in session.history:
@@ -206,6 +228,8 @@ class InterviewScreen(Screen):
         elif reply is not None:
             self._show("interviewer", reply.text)
         self._stream, self._reply_widget = None, None
+        if reply is not None and reply.move.kind == "gate_reveal" and self.session.checked:
+            self._show_gate_checks(reply.move.gate)
         self.busy = False
         self._tick()
         self._follow()
@@ -213,6 +237,9 @@ class InterviewScreen(Screen):
             self.busy = True
             self.notify("Interview complete; scoring…", timeout=3)
             self._score()
+
+    def on_interview_screen_checks_ran(self, message: ChecksRan) -> None:
+        self.query_one("#checks", ChecksPanel).show_run(message.summary)
 
     def on_interview_screen_noticed(self, message: Noticed) -> None:
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
@@ -256,6 +283,19 @@ class InterviewScreen(Screen):
         if self._ready():
             self._go(None, "done")
 
+    def action_run_checks(self) -> None:
+        if not self._ready():
+            return
+        self.busy = True
+        self.query_one("#checks", ChecksPanel).show_running(self.session.engine.state.gate)
+        self._run_checks(self.query_one("#code", TextArea).text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F5 is offered only where there are checks to run."""
+        if action == "run_checks":
+            return self.session is not None and self.session.checked
+        return True
+
     def action_toggle_rubric(self) -> None:
         panel = self.query_one("#rubric")
         panel.display = not panel.display
@@ -278,10 +318,13 @@ class InterviewScreen(Screen):
     def _go(self, answer: str | None, command: str | None) -> None:
         self.busy = True
         code = None
-        editor = self.query_one("#code", TextArea)
-        if editor.display:
-            code = editor.text
+        if self.query_one("#coding").display:
+            code = self.query_one("#code", TextArea).text
         self._submit(answer, command, code)
+
+    def _show_gate_checks(self, gate: int) -> None:
+        descriptions = [c.description for c in self.session.gate_checks(gate)]
+        self.query_one("#checks", ChecksPanel).show_checks(gate, descriptions)
 
     def _show(self, role: str, text: str) -> None:
         conversation = self.query_one("#conversation")
