@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import plain
 from .errors import UnknownRoundError
-from .rubric import validate_path
-from .scoring import score as score_transcript
-from .scoring import to_json_text, to_markdown
 from .services import build_services
-from .session import Session
-from .transcript import load_transcript, mmss
+
+# Each command imports what it needs when it runs: `interviewer` with no arguments opens the
+# app, and its first paint should not wait for the scorer, the session or the templates.
 
 
 def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
@@ -31,6 +28,9 @@ def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
 def practice(args: argparse.Namespace) -> int:
     if not args.plain and on_terminal():
         return app(args, "practice", round_id=args.round, problem_id=args.problem)
+    from . import plain
+    from .session import Session
+
     services = build_services(level=args.level, transcripts_dir=args.transcripts_dir, model=args.model,
                               base_url=args.base_url)
     session = Session.create(services.library, args.round, args.problem, services.settings, services.brain,
@@ -44,6 +44,9 @@ def practice(args: argparse.Namespace) -> int:
 def resume(args: argparse.Namespace) -> int:
     if not args.plain and on_terminal():
         return app(args, "resume", resume=args.file)
+    from . import plain
+    from .session import Session
+
     services = build_services(model=args.model, base_url=args.base_url)
     session, transcript = Session.resume(args.file, services.library, services.settings, services.brain)
     session.llm_config = services.llm if services.uses_llm else None
@@ -63,6 +66,8 @@ def resume(args: argparse.Namespace) -> int:
 def score(args: argparse.Namespace) -> int:
     if args.llm:
         return _score_llm(args)
+    from .scoring import to_json_text, to_markdown
+
     card = _scorecard(args.file)
     sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
     return 0
@@ -71,6 +76,9 @@ def score(args: argparse.Namespace) -> int:
 def review(args: argparse.Namespace) -> int:
     if args.file is None:
         return app(args, "review")
+    from .scoring import to_markdown
+    from .transcript import load_transcript, mmss
+
     transcript = load_transcript(args.file)
     card = _scorecard(args.file, transcript)
     out = sys.stdout
@@ -87,6 +95,8 @@ def review(args: argparse.Namespace) -> int:
 
 def rubrics(args: argparse.Namespace) -> int:
     if args.validate is not None:
+        from .rubric import validate_path
+
         for loaded in validate_path(args.validate):
             rubric = loaded.rubric
             print(f"ok  {loaded.path}  ({rubric.id}: {len(rubric.problems)} problems, {len(rubric.dimensions)} dimensions)")
@@ -102,7 +112,9 @@ def rubrics(args: argparse.Namespace) -> int:
 
 def _score_llm(args: argparse.Namespace) -> int:
     from .errors import InterviewerError
+    from .scoring import to_json_text, to_markdown
     from .scoring.llm_judge import judge
+    from .transcript import load_transcript
 
     services = build_services(model=args.model, base_url=args.base_url)
     if not services.llm.enabled:
@@ -122,6 +134,9 @@ def _rubric_for(path, transcript, services):
 
 
 def _scorecard(path, transcript=None):
+    from .scoring import score as score_transcript
+    from .transcript import load_transcript
+
     transcript = transcript or load_transcript(path)
     services = build_services(brain="offline")
     loaded = _rubric_for(path, transcript, services)

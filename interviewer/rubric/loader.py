@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,7 +9,6 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-import yaml
 
 from ..errors import RubricError, UnknownRoundError
 from ..resources import rubrics_dir
@@ -22,7 +20,6 @@ if TYPE_CHECKING:
 
 RUBRIC_SUFFIXES = (".yaml", ".yml")
 # libyaml's loader parses the library about ten times faster; the pure-Python one is the fallback.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_SCALAR = re.compile(r"^(title|duration_min):[ \t]*(\S[^\n#]*?)[ \t]*$", re.M)
 
 
@@ -49,8 +46,12 @@ def load_rubric_file(path: str | Path) -> LoadedRubric:
         raw = path.read_bytes()
     except OSError as exc:
         raise RubricError(f"{path}: cannot read rubric ({exc.strerror}); check the path") from None
+    import hashlib
+
+    import yaml
+
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+        data = _yaml_load(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise RubricError(f"{path}: not UTF-8 text; save the rubric as UTF-8 YAML") from None
     except yaml.YAMLError as exc:
@@ -132,11 +133,20 @@ class RubricLibrary:
                 text = path.read_text(encoding="utf-8")
                 top = dict(_TOP_SCALAR.findall(text))
                 if "title" not in top or "duration_min" not in top:  # unusual layout: parse it properly
-                    top = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506
+                    top = _yaml_load(text)
                 rounds.append(RoundInfo(path.stem, str(top["title"]).strip("'\""), int(top["duration_min"])))
-            except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError):
+            except Exception:  # noqa: BLE001 - unreadable here is reported when the round is loaded
                 rounds.append(RoundInfo(path.stem, path.stem, 0))
         return rounds
+
+
+def _yaml_load(text: str):
+    """Parse YAML with libyaml's safe loader where it is built in (10x faster), else PyYAML's.
+    Imported here: listing rounds at start-up needs no YAML parser."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
 @lru_cache(maxsize=64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,14 @@ class InterviewerApp(App):
         self.round_id = round_id
         self.problem_id = problem_id
         self.resume = resume
+
+    def run(self, *args, **kwargs):
+        """Run in this terminal until the user quits."""
+        # Everything imported so far (Textual, the rubric index, the settings) lives as long as
+        # the process. Frozen, it is left out of every later collection: without this, a full
+        # collection over those objects lands in the middle of drawing the first frame.
+        gc.freeze()
+        return super().run(*args, **kwargs)
 
     def get_default_screen(self):
         """The first screen is the app's base screen, so the first frame is already the real

@@ -1,16 +1,26 @@
-"""Choose a round, problem, level and mode; see what the session will use."""
+"""Choose a role, level, round, problem and mode; see what the session will use.
+
+This is the first screen a user sees, so it is built for a fast first frame: every choice is the
+same widget (an option list: up/down picks, Enter moves on), the title is one line of text, and
+anything not needed to draw (the round's details, the offer to resume) arrives after it.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..sessions import SessionSummary, interrupted
+from ..settings import LEVELS
+
+if TYPE_CHECKING:
+    from ..sessions import SessionSummary
 
 ROLES = {
     "swe": ("Software engineer", ["recruiter-screen", "coding", "coding-refactor", "system-design", "presentation",
@@ -20,13 +30,20 @@ ROLES = {
     "mle": ("Machine learning engineer", ["ml-coding", "ml-system-design", "presentation", "behavioral",
                                           "recruiter-screen", "coding", "system-design"]),
 }
+TITLE = "interviewer: new interview"
 RANDOM = "random-problem"
+# Links rather than buttons: the same clickable targets at a fraction of a button's styling cost.
+START_HINT = ("[b][@click=screen.start]Start interview[/][/b]: Enter on a problem, or Ctrl+S\n"
+              "[@click=screen.review]Past sessions[/]: R")
 VOICE_NOTE = ("Voice: not available in this version (push-to-talk and local transcription come with speech "
               "support); text mode is used.")
+# Enter on a list moves on to the next one; Enter on the problem starts the interview.
+NEXT_LIST = {"role": "#level", "level": "#round", "round": "#problem"}
 
 
 class SetupScreen(Screen):
-    """Keyboard flow: pick a round (Enter), pick a problem (Enter starts)."""
+    """Keyboard flow: up/down picks within a list and Enter moves to the next one (the round
+    list has focus first); Enter on a problem, or Ctrl+S anywhere, starts the interview."""
 
     BINDINGS = [("ctrl+s", "start", "Start"), ("r", "review", "Past sessions")]
     AUTO_FOCUS = "#round"  # focused as the screen mounts: one restyle, not two
@@ -40,42 +57,38 @@ class SetupScreen(Screen):
         super().__init__()
         self._rounds = None  # the round index, read once
         self._role = "swe"
+        self._wanted_problem: str | None = None
 
     def compose(self) -> ComposeResult:
         services = self.app.services
-        yield Header()
+        yield Static(TITLE, id="setup-title", markup=False)
         with Horizontal(id="setup"):
             with VerticalScroll(id="setup-form"):
                 yield Label("Role")
-                with RadioSet(id="role", compact=True):
-                    for key, (label, _) in ROLES.items():
-                        yield RadioButton(label, value=key == "swe", id=f"role-{key}")
+                yield OptionList(*(Option(label, id=key) for key, (label, _) in ROLES.items()), id="role",
+                                 compact=True)
                 yield Label("Target level")
-                with RadioSet(id="level", compact=True):
-                    for level in ("L4", "L5", "L6"):
-                        yield RadioButton(level, value=level == services.settings.level, id=f"level-{level}")
+                yield OptionList(*(Option(level, id=level) for level in LEVELS), id="level", compact=True)
                 yield Label("Round")
                 yield OptionList(*self._round_options("swe"), id="round", compact=True)
                 yield Label("Problem")
                 yield OptionList(Option("Random problem", id=RANDOM), id="problem", compact=True)
                 yield Label("Mode")
-                with RadioSet(id="mode", compact=True):
-                    yield RadioButton("Text", value=True)
-                    yield RadioButton("Voice (unavailable)", disabled=True)
+                yield OptionList(Option("Text", id="text"), Option("Voice (unavailable)", id="voice", disabled=True),
+                                 id="mode", compact=True)
             with VerticalScroll(id="setup-info"):
-                with Horizontal(id="setup-buttons"):
-                    yield Button("Start interview", variant="primary", id="start")
-                    yield Button("Past sessions", id="review")
+                yield Static(START_HINT, id="setup-keys")
                 yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
                 yield Static(VOICE_NOTE, classes="note")
                 yield Static("", id="round-summary", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#round", OptionList).highlighted = 0
-        waiting = interrupted(self.app.services.settings.transcripts_dir)
-        if waiting:
-            self.app.push_screen(ResumeModal(waiting[0]), self._resume_chosen)
+        level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
+        for list_id, index in (("#role", 0), ("#level", level), ("#round", 0), ("#mode", 0)):
+            self.query_one(list_id, OptionList).highlighted = index
+        # After the first frame: a worker started now would contend with drawing it.
+        self.call_after_refresh(self._find_interrupted)
 
     # ----------------------------------------------------------------- choices
     @property
@@ -90,8 +103,8 @@ class SetupScreen(Screen):
 
     @property
     def level(self) -> str:
-        pressed = self.query_one("#level", RadioSet).pressed_button
-        return pressed.id.removeprefix("level-") if pressed and pressed.id else self.app.services.settings.level
+        option = self.query_one("#level", OptionList).highlighted_option
+        return option.id if option and option.id else self.app.services.settings.level
 
     def choose(self, round_id: str, problem_id: str | None = None) -> None:
         """Highlight a round (and, once its problems are listed, a problem)."""
@@ -107,9 +120,9 @@ class SetupScreen(Screen):
         order = [r for r in ROLES[role][1] if r in known] + sorted(set(known) - set(ROLES[role][1]))
         return [Option(f"{known[r].title} ({known[r].duration_min} min)", id=r) for r in order]
 
-    @on(RadioSet.Changed, "#role")
-    def _role_changed(self, event: RadioSet.Changed) -> None:
-        role = (event.pressed.id or "role-swe").removeprefix("role-")
+    @on(OptionList.OptionHighlighted, "#role")
+    def _role_changed(self, event: OptionList.OptionHighlighted) -> None:
+        role = event.option.id or "swe"
         if role != self._role:
             self._role = role
             rounds = self.query_one("#round", OptionList)
@@ -122,9 +135,9 @@ class SetupScreen(Screen):
         # After the next paint: loading the schema must not hold up the first frame.
         self.call_after_refresh(self._describe, str(event.option.id))
 
-    @on(OptionList.OptionSelected, "#round")
-    def _round_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#problem", OptionList).focus()
+    @on(OptionList.OptionSelected, "#role, #level, #round")
+    def _list_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(NEXT_LIST[str(event.option_list.id)], OptionList).focus()
 
     @on(OptionList.OptionSelected, "#problem")
     def _problem_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -148,11 +161,37 @@ class SetupScreen(Screen):
         problems = self.query_one("#problem", OptionList)
         problems.clear_options()
         problems.add_options([Option("Random problem", id=RANDOM)] + [Option(p.title, id=p.id) for p in rubric.problems])
-        wanted = getattr(self, "_wanted_problem", None)
+        wanted = self._wanted_problem
         problems.highlighted = problems.get_option_index(wanted) if wanted else 0
 
+    # ----------------------------------------------------------------- resume
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resume", name="find-interrupted")
+    def _find_interrupted(self) -> None:
+        """Reading the saved sessions' headers is file work: off the UI thread, after the first frame."""
+        from ..sessions import interrupted
+
+        try:
+            waiting = interrupted(self.app.services.settings.transcripts_dir)
+        except Exception as error:  # noqa: BLE001 - the setup screen stays usable without the offer
+            self.app.call_from_thread(self.app.show_error, error)
+            return
+        if waiting:
+            self.app.call_from_thread(self._offer_resume, waiting[0])
+
+    def _offer_resume(self, summary: SessionSummary) -> None:
+        if not self.is_current:
+            return  # the user has already moved on to another screen
+
+        def chosen(resume: bool | None) -> None:
+            if resume:
+                from .interview_screen import InterviewScreen
+
+                self.app.push_screen(InterviewScreen(None, None, self.app.services.settings.level,
+                                                     resume=summary.path))
+
+        self.app.push_screen(ResumeModal(summary), chosen)
+
     # ----------------------------------------------------------------- actions
-    @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         from .interview_screen import InterviewScreen
 
@@ -161,20 +200,10 @@ class SetupScreen(Screen):
             return
         self.app.push_screen(InterviewScreen(self.round_id, self.problem_id, self.level))
 
-    @on(Button.Pressed, "#review")
     def action_review(self) -> None:
         from .review_screen import ReviewScreen
 
         self.app.push_screen(ReviewScreen())
-
-    def _resume_chosen(self, resume: bool | None) -> None:
-        if resume:
-            from .interview_screen import InterviewScreen
-
-            waiting = interrupted(self.app.services.settings.transcripts_dir)
-            if waiting:
-                self.app.push_screen(InterviewScreen(None, None, self.app.services.settings.level,
-                                                     resume=waiting[0].path))
 
 
 class ResumeModal(ModalScreen[bool]):
