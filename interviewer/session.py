@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from . import workbench
 from .brains.base import Brain, Conversation
 from .brains.offline import OfflineBrain
 from .engine import EngineState, Move, RoundEngine
@@ -23,9 +24,18 @@ from .errors import AnswerError, SessionStateError, UnknownRoundError
 from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
-from . import workbench
+from .session_checks import CheckRun, GateChecks
+
+__all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
 from .settings import Settings
-from .transcript import FORMAT_VERSION, Transcript, TranscriptWriter, load_transcript, redact, scrub
+from .transcript import (
+    FORMAT_VERSION,
+    Transcript,
+    TranscriptWriter,
+    load_transcript,
+    redact,
+    scrub,
+)
 
 COMMANDS = ("hint", "next", "done", "quit")
 OnChunk = Callable[[str], None]
@@ -39,17 +49,6 @@ class Reply:
     finished: bool
 
 
-@dataclass(frozen=True)
-class CheckRun:
-    """One run of the gate checks: what ran and how it went, and the interviewer's reply
-    when the run moved the round on (a passing run opens the transition)."""
-
-    gate: int
-    result: Any  # interviewer.workbench.RunResult
-    summary: dict[str, Any]  # what the transcript saved of the run
-    reply: Reply | None
-
-
 def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Random | None = None) -> Problem:
     rubric = loaded.rubric
     if problem_id is None:
@@ -61,7 +60,7 @@ def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Rando
         raise UnknownRoundError(f"round {rubric.id!r} has no problem {problem_id!r}; choose one of: {known}") from None
 
 
-class Session:
+class Session(GateChecks):
     def __init__(
         self,
         loaded: LoadedRubric,
@@ -196,13 +195,24 @@ class Session:
             return self._reply(self.engine.answer(last.text, last.n))
         return None
 
-    def submit(self, text: str) -> Reply:
+    def submit(self, text: str, delivery: dict[str, Any] | None = None, audio: Any = None) -> Reply:
+        """Save the answer, then reply to it. A spoken answer brings its `delivery` figures
+        (saved as an event beside the turn) and, when the user keeps audio, the recording."""
         self._require_open()
         answer = self.validate_answer(text)
         self.turns += 1
         self.writer.append({"type": "turn", "n": self.turns, "role": "candidate", "text": answer,
                             "t": round(self.elapsed(), 2), "phase": self.engine.phase.id,
-                            **({"gate": self.engine.state.gate} if self.engine.phase.ask_from == "gates" else {})})
+                            **({"gate": self.engine.state.gate} if self.engine.phase.ask_from == "gates" else {}),
+                            **({"via": "voice"} if delivery is not None else {})})
+        if delivery is not None:
+            saved = {}
+            if audio is not None and self.settings.voice.keep_audio:
+                from .spoken import save_answer_audio
+
+                wav = save_answer_audio(self.path, self.turns, audio.audio, audio.samplerate)
+                saved = {"audio": str(wav.relative_to(self.path.parent))}
+            self._event({"kind": "delivery", "turn": self.turns, **delivery, **saved})
         self.last_answer = answer
         self.history.append(("candidate", answer))
         return self._reply(self.engine.answer(answer, self.turns))
@@ -229,42 +239,6 @@ class Session:
             return
         self._code_digest = digest
         self._event({"kind": "code_snapshot", "sha256": digest, "lines": code.count("\n") + 1, "code": code})
-
-    # ------------------------------------------------------------ gate checks
-    def gate_checks(self, gate: int) -> list[Any]:
-        """The checks of part `gate` as the candidate sees them (names, never code)."""
-        if not self.checked or not 1 <= gate <= len(self.problem.gates):
-            return []
-        gate_id = self.problem.gates[gate - 1].id
-        return [c for c in workbench.list_checks(self.rubric.id, self.problem.id) if c.gate == gate_id]
-
-    def run_checks(self, code: str, on_result: Callable[[dict[str, Any]], None] | None = None) -> CheckRun:
-        """Run the checks of the part in play (and every earlier part) on `code` in a sandboxed
-        process. Blocking: call it from a worker thread. The code and the run's results are
-        saved; a passing run may move the round on, and then the reply is in the result.
-        `on_result` sees the run's summary before the interviewer's reply starts streaming."""
-        self._require_open()
-        gate = self.engine.state.gate
-        if not self.checked:
-            raise AnswerError("this problem has no checks to run; talk the interviewer through your tests instead")
-        if not gate:
-            raise AnswerError("the checks arrive with part 1 of the problem; answer the clarifying questions first")
-        code = scrub(code)
-        if not code.strip():
-            raise AnswerError("there is no code to run: write it in the editor (or pass a file to /run) first")
-        self.snapshot_code(code)
-        gate_ids = [g.id for g in self.problem.gates[:gate]]
-        result = workbench.run_checks(code, workbench.checks_file(self.rubric.id, self.problem.id), gate_ids)
-        summary = {"gate": gate, "t": round(self.elapsed(), 2), **result.summary()}
-        self._event({"kind": "checks_run", **summary})
-        if on_result is not None:
-            on_result(summary)  # before any reply streams, so results read first
-        move = self.engine.checks_ran(gate, result.status == "passed")
-        if move is None:
-            for event in self.engine.drain_events():
-                self._event(event)
-            return CheckRun(gate, result, summary, None)
-        return CheckRun(gate, result, summary, self._reply(move))
 
     def validate_answer(self, text: str) -> str:
         answer = scrub(text.strip())

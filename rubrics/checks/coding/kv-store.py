@@ -1,8 +1,10 @@
 """Hidden checks for the coding round's key-value store (`KVStore`).
 
 Time is a fake clock the checks move by hand, so expiry is tested without waiting.
-Concurrency checks shrink the interpreter's thread switch interval so that a read followed
-by a dependent write, left unprotected, really does interleave with other threads.
+Concurrency checks shrink the interpreter's thread switch interval and start threads in
+rounds, so unprotected check-then-act sequences really do interleave; incr is called with a
+number whose addition waits for a second thread, so an incr that reads and writes without a
+lock loses an update every time rather than only when the scheduler happens to switch there.
 Persistence checks work in a fresh folder under the current directory and simulate a crash
 by opening a second store on the same file while the first is still alive: anything the first
 has not yet handed to the operating system is invisible to the second.
@@ -279,7 +281,10 @@ class MeetingOne(int):
     the wait times out once and every later addition goes straight through.
     """
 
-    meeting = threading.Barrier(2)
+    def __new__(cls):
+        one = super().__new__(cls, 1)
+        one.meeting = threading.Barrier(2)
+        return one
 
     def __radd__(self, other):
         if not self.meeting.broken:
@@ -296,7 +301,7 @@ class MeetingOne(int):
 def concurrent_incr(solution):
     store = solution.KVStore(clock=TickingClock())
     store.set("hits", 0)
-    one = type("One", (MeetingOne,), {"meeting": threading.Barrier(2)})(1)
+    one = MeetingOne()
     per_thread = 100
     returned: list[list[int]] = [[] for _ in range(8)]
 
@@ -322,17 +327,17 @@ def concurrent_expiry(solution):
     store = solution.KVStore(clock=clock)
     rounds, batch, readers = 200, 24, 6
     current: list[str] = []
+    batch_numbers = itertools.count()
 
     def next_batch():
         # Runs once per round while every thread waits: a fresh set of keys that have just
         # expired, so all readers reach the same expired key at the same moment.
-        current[:] = [f"r{len(clock_rounds)}-{j}" for j in range(batch)]
-        clock_rounds.append(None)
+        number = next(batch_numbers)
+        current[:] = [f"r{number}-{j}" for j in range(batch)]
         for key in current:
             store.set(key, "short", ttl=1)
         clock.advance(2)
 
-    clock_rounds: list[None] = []
     next_batch()
     step = threading.Barrier(readers + 2, action=next_batch)
 

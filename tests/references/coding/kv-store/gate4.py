@@ -45,7 +45,7 @@ class KVStore:
         self._log_records = 0
         if path is not None:
             self._recover()
-            self._log = open(path, "ab")
+            self._log = open(path, "ab")  # noqa: SIM115 - stays open for the store's lifetime
 
     def set(self, key, value, ttl=None):
         with self._lock:
@@ -146,7 +146,7 @@ class KVStore:
         os.replace(temporary, self._path)
         _fsync_folder(self._path)
         self._log.close()
-        self._log = open(self._path, "ab")
+        self._log = open(self._path, "ab")  # noqa: SIM115 - stays open for the store's lifetime
         self._log_records = len(self._entries)
 
     def _live_entry(self, key, now):
