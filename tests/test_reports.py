@@ -200,7 +200,10 @@ def test_gates_show_time_per_gate_when_known():
     assert timed
     text = render_markdown(card)
     for gate in timed:
-        assert re.search(rf"- Gate {gate['gate']} [^\n]*: passed \([^\n]*{gate['elapsed_s'] / 60:.1f} min\)", text)
+        result = "passed" if gate["passed"] else "not passed"
+        assert re.search(rf"- Gate {gate['gate']} [^\n]*: {result} \([^\n]*{gate['elapsed_s'] / 60:.1f} min", text)
+    runs = [g for g in card.gates if g.get("runs")]
+    assert runs and f"{runs[0]['runs']} check run" in text  # the sample runs the checks
     assert f"{timed[0]['elapsed_s'] / 60:.1f} min" in render_html(card)
 
 

@@ -63,7 +63,7 @@ def _continue(text: str, indent: int) -> str:
 
 def _gate_details(gate: dict[str, Any]) -> list[str]:
     details = []
-    if gate.get("tradeoff_explained") is not None:
+    if gate.get("passed") and gate.get("tradeoff_explained") is not None:  # no transition without a pass
         details.append("tradeoff explained" if gate["tradeoff_explained"] else "tradeoff not explained")
     if gate.get("elapsed_s") is not None:
         details.append(f"{gate['elapsed_s'] / 60:.1f} min")

@@ -96,7 +96,7 @@ class ScorecardScreen(Screen):
                  "|---|---|---|---|---|"]
         for g in self.card.gates:
             minutes = f"{g['elapsed_s'] / 60:.1f}" if g.get("elapsed_s") is not None else "?"
-            explained = {True: "yes", False: "no", None: "?"}[g.get("tradeoff_explained")]
+            explained = {True: "yes", False: "no", None: "?"}[g.get("tradeoff_explained")] if g["passed"] else "-"
             runs = g["runs"] if g.get("runs") is not None else "-"
             lines.append(f"| {g['gate']} {g.get('title') or ''} | {'passed' if g['passed'] else 'not passed'} | "
                          f"{explained} | {minutes} | {runs} |")

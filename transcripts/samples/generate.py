@@ -14,6 +14,7 @@ from interviewer.services import build_services
 from interviewer.session import Session
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent  # "/run PATH" in a script runs the part's checks on that file
 
 
 class TypingClock:
@@ -53,7 +54,14 @@ def generate(name: str, round_id: str, problem: str, script: list[tuple[str, str
     while True:
         answer = _pick(reply.text, script)
         clock.think(answer)
-        reply = session.command(answer[1:]) if answer.startswith("/") else session.submit(answer)
+        if answer.startswith("/run "):
+            # The coding sample's code: a first try with a bug in it, then the gate references.
+            run = session.run_checks((ROOT / answer.split()[1]).read_text(encoding="utf-8"))
+            if run.reply is None:
+                continue
+            reply = run.reply
+        else:
+            reply = session.command(answer[1:]) if answer.startswith("/") else session.submit(answer)
         if reply is None or reply.finished:
             break
     target = HERE / f"{name}.jsonl"
