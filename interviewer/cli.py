@@ -27,13 +27,17 @@ def _parser() -> argparse.ArgumentParser:
     practice.add_argument("--problem", help="problem id within the round (default: a random one)")
     practice.add_argument("--level", choices=["L4", "L5", "L6"], help="target level (default: L5)")
     practice.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
+    practice.add_argument("--voice", action="store_true",
+                          help="answer by speaking: push-to-talk with F8, transcribed on this machine")
     practice.add_argument("--transcripts-dir", type=Path, help="where to save the session")
     _llm_flags(practice)
+    _stt_flag(practice)
 
     resume = sub.add_parser("resume", help="continue an interrupted session")
     resume.add_argument("file", type=Path)
     resume.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
     _llm_flags(resume)
+    _stt_flag(resume)
 
     score = sub.add_parser("score", help="score a transcript (JSONL from this tool or plain text)")
     score.add_argument("file", type=Path)
@@ -46,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     review = sub.add_parser("review", help="browse saved sessions, or print one transcript with its scorecard")
     review.add_argument("file", type=Path, nargs="?", help="print this transcript (without it: open the browser)")
 
+    transcribe = sub.add_parser("transcribe", help="transcribe a recorded answer (wav, flac, mp3) on this machine")
+    transcribe.add_argument("file", type=Path, metavar="AUDIO_FILE")
+    _stt_flag(transcribe)
+    transcribe.add_argument("--device", choices=["auto", "cpu", "cuda"],
+                            help="where the speech model runs (default: auto, a GPU when one is visible)")
+    transcribe.add_argument("--round", help="prime recognition with this round's vocabulary")
+    transcribe.add_argument("--json", action="store_true", help="print one JSON object with word timings")
+
     rubrics = sub.add_parser("rubrics", help="list rounds, or validate rubric files")
     rubrics.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
     return parser
@@ -54,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
 def _llm_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="LLM model name (env INTERVIEWER_MODEL)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)")
+
+
+def _stt_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stt-model", help="speech model for spoken answers: a model folder or a name already "
+                                            "downloaded (default: the bundled tiny.en; env INTERVIEWER_STT_MODEL)")
 
 
 def main(argv: list[str] | None = None) -> int:

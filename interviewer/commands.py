@@ -16,7 +16,8 @@ def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
     """The Textual app (imported only here, so the core and plain mode never load it)."""
     services = build_services(
         model=getattr(args, "model", None), base_url=getattr(args, "base_url", None),
-        level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None))
+        level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None),
+        stt_model=getattr(args, "stt_model", None))
     from .tui.app import InterviewerApp
 
     message = InterviewerApp(services, start=start, **where).run()
@@ -27,7 +28,11 @@ def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
 
 def practice(args: argparse.Namespace) -> int:
     if not args.plain and on_terminal():
-        return app(args, "practice", round_id=args.round, problem_id=args.problem)
+        return app(args, "practice", round_id=args.round, problem_id=args.problem, voice=args.voice)
+    if args.voice:
+        from .errors import InterviewerError
+
+        raise InterviewerError("--voice needs the app on a terminal (push-to-talk); drop --plain, or type answers")
     from . import plain
     from .session import Session
 
@@ -143,6 +148,12 @@ def _scorecard(path, transcript=None):
     for warning in transcript.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     return score_transcript(transcript, loaded.rubric)
+
+
+def transcribe(args: argparse.Namespace) -> int:
+    from .voice.command import transcribe_file
+
+    return transcribe_file(args)
 
 
 def on_terminal() -> bool:

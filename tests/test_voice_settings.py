@@ -1,0 +1,80 @@
+"""The [voice] settings table, its environment overrides and flags, and the voice package's
+promise to import nothing heavy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from interviewer.settings import SettingsError, VoiceSettings, load_settings
+from interviewer.voice.vocabulary import Priming, priming_for
+
+VOICE_ENV = ("INTERVIEWER_STT_MODEL", "INTERVIEWER_STT_DEVICE", "INTERVIEWER_STT_COMPUTE_TYPE",
+             "INTERVIEWER_VOICE_AUTO_SEND", "INTERVIEWER_VOICE_KEEP_AUDIO", "INTERVIEWER_VOICE_PRIMING")
+
+
+@pytest.fixture(autouse=True)
+def _no_voice_env(monkeypatch):
+    for name in VOICE_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch):
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("INTERVIEWER_CONFIG", str(path))
+    return path
+
+
+def test_defaults_use_the_bundled_model_on_the_best_device():
+    voice = load_settings().voice
+    assert voice == VoiceSettings(stt_model="", device="auto", compute_type="auto", auto_send=False,
+                                  keep_audio=False, priming=True)
+    assert "voice" not in load_settings().public()
+
+
+def test_file_then_environment_then_flag(config, monkeypatch):
+    config.write_text('[voice]\nstt_model = "/models/small"\ndevice = "cpu"\nkeep_audio = true\npriming = false\n')
+    voice = load_settings().voice
+    assert (voice.stt_model, voice.device, voice.keep_audio, voice.priming) == ("/models/small", "cpu", True, False)
+    monkeypatch.setenv("INTERVIEWER_STT_MODEL", "base.en")
+    monkeypatch.setenv("INTERVIEWER_VOICE_PRIMING", "yes")
+    monkeypatch.setenv("INTERVIEWER_STT_COMPUTE_TYPE", "float32")
+    voice = load_settings().voice
+    assert (voice.stt_model, voice.priming, voice.compute_type, voice.device) == ("base.en", True, "float32", "cpu")
+    assert load_settings(stt_model="/models/large").voice.stt_model == "/models/large"
+
+
+@pytest.mark.parametrize("toml, env, expected", [
+    ('[voice]\ndevice = "gpu"\n', {}, "voice.device is 'gpu'"),
+    ("[voice]\nspeed = 2\n", {}, "unknown field voice.speed"),
+    ('voice = "on"\n', {}, "field voice must be a table"),
+    ("", {"INTERVIEWER_VOICE_AUTO_SEND": "maybe"}, "INTERVIEWER_VOICE_AUTO_SEND: field voice.auto_send"),
+    ("", {"INTERVIEWER_STT_COMPUTE_TYPE": "int4"}, "INTERVIEWER_STT_COMPUTE_TYPE: field voice.compute_type"),
+])
+def test_bad_voice_settings_name_the_field_and_the_fix(config, monkeypatch, toml, env, expected):
+    config.write_text(toml)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert expected in caught.value.message and "\n" not in caught.value.message
+
+
+def test_priming_setting_switches_vocabulary_off(library):
+    rubric = library.load("system-design").rubric
+    assert priming_for(VoiceSettings(priming=False), rubric) == Priming()
+    assert priming_for(VoiceSettings(), rubric).terms
+
+
+def test_importing_the_voice_package_loads_nothing_heavy():
+    code = ("import sys, interviewer.voice, interviewer.voice.capture, interviewer.voice.live, "
+            "interviewer.voice.stt, interviewer.voice.metrics, interviewer.voice.vocabulary; "
+            "print(sorted(m for m in ('numpy', 'faster_whisper', 'sounddevice', 'ctranslate2', 'textual') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
