@@ -50,5 +50,17 @@ def voice_status(voice: Any, cuda_device_count: Any = None) -> tuple[bool, str]:
         device, compute_type = stt.choose_device(voice.device, voice.compute_type, cuda_device_count)
     except InterviewerError as error:
         return False, f"Voice: {error.message}"
-    return True, (f"Voice: Whisper {source.name} on {device} ({compute_type}), push-to-talk with F6; "
+    return True, (f"Voice: Whisper {source.name} on {device} ({compute_type}), push-to-talk with F8; "
                   "audio is transcribed on this machine and never leaves it.")
+
+
+def answer_note(delivery: dict[str, Any]) -> str:
+    """One line under a spoken answer: pace, fillers, pauses, and how soon it started."""
+    if not delivery.get("words"):
+        return "spoken: no words recognised"
+    parts = [f"{delivery['words_per_minute']:.0f} words/min", f"{delivery['filler_count']} fillers"]
+    if delivery.get("long_pauses"):
+        parts.append(f"{delivery['long_pauses']} pauses over 2 s (longest {delivery['longest_pause_s']:.1f} s)")
+    if delivery.get("time_to_first_word_s") is not None:
+        parts.append(f"first word after {delivery['time_to_first_word_s']:.1f} s")
+    return "spoken: " + " · ".join(parts)

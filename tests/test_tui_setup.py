@@ -49,7 +49,9 @@ async def test_enter_walks_role_level_round_problem_and_starts(tmp_path):
         assert (app.screen.level, app.screen.problem_id) == ("L6", problems[1])
 
 
-async def test_voice_cannot_be_chosen_while_unavailable(tmp_path):
+async def test_voice_cannot_be_chosen_while_unavailable(tmp_path, monkeypatch):
+    monkeypatch.setattr("interviewer.spoken.voice_status",
+                        lambda voice: (False, "Voice: no microphone found; plug one in. Text mode works."))
     app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -58,6 +60,24 @@ async def test_voice_cannot_be_chosen_while_unavailable(tmp_path):
         await pilot.press("down")
         assert mode.highlighted_option.id == "text"
         assert mode.get_option("voice").disabled
+        assert "no microphone found" in str(app.screen.query_one("#voice-note").render())
+        assert app.screen.voice is False
+
+
+async def test_voice_is_offered_when_it_can_work_and_reaches_the_interview(tmp_path, monkeypatch):
+    monkeypatch.setattr("interviewer.spoken.voice_status",
+                        lambda voice: (True, "Voice: Whisper tiny.en on cpu (int8), push-to-talk with F8."))
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        mode = app.screen.query_one("#mode")
+        assert not mode.get_option("voice").disabled
+        assert "tiny.en on cpu" in str(app.screen.query_one("#voice-note").render())
+        mode.highlighted = 1
+        assert app.screen.voice is True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen) and app.screen.voice is True
 
 
 async def test_the_start_link_starts_the_interview(tmp_path):

@@ -38,6 +38,10 @@ async def settle(pilot):
 
 def test_setup_screen(snap_compare, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    # What voice finds depends on the machine (a microphone, a GPU); pin it for the picture.
+    monkeypatch.setattr("interviewer.spoken.voice_status",
+                        lambda voice: (True, "Voice: Whisper tiny.en on cpu (int8), push-to-talk with F8; audio is "
+                                             "transcribed on this machine and never leaves it."))
     assert snap_compare(app(), terminal_size=SIZE, run_before=settle)
 
 
@@ -51,6 +55,36 @@ def test_coding_interview_screen(snap_compare, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert snap_compare(app("practice", round_id="coding-refactor", problem_id="webhook-sender"),
                         terminal_size=SIZE, run_before=settle)
+
+
+def test_coding_checks_screen(snap_compare, tmp_path, monkeypatch):
+    """Part 1 of the KV store after a run of its checks on code with a bug in it."""
+    monkeypatch.chdir(tmp_path)
+    from interviewer import workbench
+
+    real_run = workbench.run_checks
+
+    def run_in_a_pinned_time(*args, **kwargs):
+        result = real_run(*args, **kwargs)
+        result.duration_s = 0.1  # how long a run takes varies; the picture should not
+        return result
+
+    monkeypatch.setattr(workbench, "run_checks", run_in_a_pinned_time)
+
+    async def run_checks(pilot):
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#answer").text = "Keys are strings, single-threaded for now. I'll assume that."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen.query_one("#code").text = (REPO / "transcripts" / "samples" / "kv-store-first-try.py").read_text()
+        await pilot.press("f5")
+        await settle(pilot)
+
+    assert snap_compare(app("practice", round_id="coding", problem_id="kv-store"), terminal_size=SIZE,
+                        run_before=run_checks)
 
 
 def test_review_screen(snap_compare, sessions_dir):

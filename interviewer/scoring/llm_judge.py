@@ -167,6 +167,7 @@ def _scorecard(parsed: JudgeReply, transcript: Transcript, rubric: Rubric, offli
                      ignored_instructions=offline.ignored_instructions,
                      level_signal=parsed.level_signal or offline.level_signal, level_reason=offline.level_reason)
     card.dropped_quotes = dropped
+    card.delivery = offline.delivery
     card.notes = [f"LLM judge {name} at temperature 0 ({'structured output' if structured else 'plain JSON'})."]
     if dropped:
         card.notes.append(f"{dropped} evidence quote(s) were not verbatim from the transcript and were dropped.")

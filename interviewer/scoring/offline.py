@@ -17,6 +17,7 @@ from ..analysis import Context
 from ..engine import context_for
 from ..rubric.schema import Dimension, Rubric
 from ..transcript import Transcript
+from .delivery import delivery_section
 from .evidence import Evidence, Unit, collect
 from .scorecard import GOOD_AT, GREAT_AT, DimensionScore, Quote, Scorecard, level_for
 
@@ -52,6 +53,7 @@ def score(transcript: Transcript, rubric: Rubric) -> Scorecard:
     )
     card.level_signal, card.level_reason = _level_signal(card, evidence, rubric)
     card.notes = _notes(transcript, evidence, rubric)
+    card.delivery = delivery_section(transcript)
     return card
 
 

@@ -61,6 +61,23 @@ class Scorecard:
     # technical levels, never mixed into them; empty for typed sessions.
     delivery: dict[str, Any] = field(default_factory=dict)
 
+    def delivery_lines(self) -> list[str]:
+        """The delivery section as plain sentences, the same in every format."""
+        d = self.delivery
+        if not d or not d.get("answers"):
+            return []
+        lines = [f"{d['answers']} spoken answer{'s' if d['answers'] != 1 else ''}, {d['words']} words at "
+                 f"{d['words_per_minute']:.0f} words a minute (120-160 is easy to follow)."]
+        fillers = ", ".join(f"{word} x{count}" for word, count in d.get("fillers", {}).items())
+        lines.append(f"Fillers: {d['filler_count']} ({d['fillers_per_100_words']:.1f} per 100 words)"
+                     + (f": {fillers}." if fillers else "."))
+        lines.append(f"Pauses over 2 s inside an answer: {d['long_pauses']}"
+                     + (f", the longest {d['longest_pause_s']:.1f} s." if d["long_pauses"] else "."))
+        if d.get("median_time_to_first_word_s") is not None:
+            lines.append(f"Time to first word after a question: {d['median_time_to_first_word_s']:.1f} s (median).")
+        lines.append("Delivery is reported beside the levels and does not change them.")
+        return lines
+
     def gate_verdict(self) -> str:
         """Gates passed against the coding bar: two to advance, three or four for senior."""
         if not self.gates:

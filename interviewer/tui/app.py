@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,8 +23,14 @@ class InterviewerApp(App):
 
     def __init__(self, services: Services, start: str = "setup", round_id: str | None = None,
                  problem_id: str | None = None, resume: Path | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, voice: bool = False,
+                 voice_stream: Callable[..., Any] | None = None, speech_model: Any = None) -> None:
         super().__init__()
+        self.voice = voice  # `practice --voice`: spoken answers from the start
+        # Where audio comes from (None: the microphone; tests pass a stream that plays a file)
+        # and the loaded speech model, kept across interviews so it loads once per run.
+        self.voice_stream = voice_stream
+        self.speech_model = speech_model
         self.clock = clock  # tests pin it so the status bar's timers are reproducible
         self.services = services
         self.start = start
@@ -50,10 +56,18 @@ class InterviewerApp(App):
         if (self.start == "practice" and self.round_id) or self.resume is not None:
             from .interview_screen import InterviewScreen
 
-            return InterviewScreen(self.round_id, self.problem_id, self.services.settings.level, resume=self.resume)
+            return InterviewScreen(self.round_id, self.problem_id, self.services.settings.level, resume=self.resume,
+                                   voice=self.voice)
         from .setup_screen import SetupScreen
 
         return SetupScreen()
+
+    def make_voice_panel(self, **kwargs: Any):
+        """Push-to-talk for an interview screen, over this app's audio source and model."""
+        from .voice_panel import VoicePanel
+
+        return VoicePanel(self.services.settings.voice, stream_factory=self.voice_stream, model=self.speech_model,
+                          **kwargs)
 
     def get_system_commands(self, screen):
         """The command palette (Ctrl+P): Textual's own commands, themes included, plus ours."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,8 +19,9 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..llm.model import Restart
 from ..session import Reply, Session
-from ..transcript import mmss
 from .checks_panel import ChecksPanel
+from .interview_text import rubric_text, status_line
+from .voice_panel import VoicePanel
 
 
 class InterviewScreen(Screen):
@@ -32,6 +33,7 @@ class InterviewScreen(Screen):
         Binding("f3", "next", "Done with this part"),
         Binding("f4", "toggle_rubric", "Rubric"),
         Binding("f5", "run_checks", "Run checks"),
+        Binding("f8", "talk", "Talk / stop"),
         Binding("f9", "end", "End interview"),
         Binding("ctrl+c", "leave", "Save and quit", priority=True),
     ]
@@ -70,8 +72,11 @@ class InterviewScreen(Screen):
             self.card = card
             self.transcript = transcript
 
-    def __init__(self, round_id: str | None, problem_id: str | None, level: str, resume: Path | None = None) -> None:
+    def __init__(self, round_id: str | None, problem_id: str | None, level: str, resume: Path | None = None,
+                 voice: bool = False) -> None:
         super().__init__()
+        self.voice = voice
+        self._spoken: tuple[dict, object] | None = None  # delivery and audio of the answer in the box
         self.round_id = round_id
         self.problem_id = problem_id
         self.level = level
@@ -93,6 +98,8 @@ class InterviewScreen(Screen):
         with Horizontal(id="workspace"):
             with Vertical(id="talk"):
                 yield VerticalScroll(id="conversation")
+                if self.voice:
+                    yield self.app.make_voice_panel(id="voice")
                 yield TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
             with Vertical(id="coding"):
                 yield TextArea.code_editor("", language="python", id="code")
@@ -133,12 +140,17 @@ class InterviewScreen(Screen):
             self.post_message(self.Failed(error))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="brain", name="answer")
-    def _submit(self, answer: str | None, command: str | None, code: str | None) -> None:
+    def _submit(self, answer: str | None, command: str | None, code: str | None,
+                spoken: tuple[dict, object] | None = None) -> None:
         session = self.session
         try:
             if code is not None:
                 session.snapshot_code(code)
-            reply = session.command(command) if command else session.submit(answer)
+            if command:
+                reply = session.command(command)
+            else:
+                delivery, recording = spoken if spoken else (None, None)
+                reply = session.submit(answer, delivery=delivery, audio=recording)
             self.post_message(self.ReplyFinished(reply))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
@@ -176,7 +188,13 @@ class InterviewScreen(Screen):
             if session.checked and session.engine.state.gate:
                 self._show_gate_checks(session.engine.state.gate)
             self.refresh_bindings()
-        self.query_one("#rubric", Markdown).update(self._rubric_text())
+        self.query_one("#rubric", Markdown).update(rubric_text(session.rubric))
+        if self.voice:
+            from ..voice.vocabulary import priming_for
+
+            priming = priming_for(session.settings.voice, session.rubric, session.problem)
+            panel = self.query_one("#voice", VoicePanel)
+            panel.prompt, panel.hotwords = priming.prompt, priming.hotwords
         if self.resume is not None:
             for role, text in session.history:
                 self._show(role, text)
@@ -230,6 +248,8 @@ class InterviewScreen(Screen):
         self._stream, self._reply_widget = None, None
         if reply is not None and reply.move.kind == "gate_reveal" and self.session.checked:
             self._show_gate_checks(reply.move.gate)
+        if reply is not None and self.voice:
+            self.query_one("#voice", VoicePanel).question_shown()
         self.busy = False
         self._tick()
         self._follow()
@@ -240,6 +260,27 @@ class InterviewScreen(Screen):
 
     def on_interview_screen_checks_ran(self, message: ChecksRan) -> None:
         self.query_one("#checks", ChecksPanel).show_run(message.summary)
+
+    def on_voice_panel_transcript_ready(self, message: VoicePanel.TranscriptReady) -> None:
+        """A spoken answer lands in the box for a quick edit, or goes at once with auto-send."""
+        if not message.text.strip():
+            self.notify("No speech was recognised; try again, closer to the microphone, or type.", severity="warning")
+            return
+        box = self.query_one("#answer", TextArea)
+        box.text = f"{box.text.rstrip()} {message.text}".strip() if box.text.strip() else message.text
+        self._spoken = (message.delivery, message.recording)
+        if self.session is not None and self.session.settings.voice.auto_send:
+            self.action_send()
+        else:
+            box.focus()
+            box.move_cursor(box.document.end)
+
+    def on_voice_panel_failed(self, message: VoicePanel.Failed) -> None:
+        if message.severity == "warning":
+            self.notify(str(message.error), title=getattr(message.error, "title", "Voice"), severity="warning",
+                        timeout=10)
+        else:
+            self.app.show_error(message.error)
 
     def on_interview_screen_noticed(self, message: Noticed) -> None:
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
@@ -269,7 +310,12 @@ class InterviewScreen(Screen):
             return
         box.text = ""
         self._show("candidate", text)
-        self._go(text, None)
+        spoken, self._spoken = self._spoken, None
+        if spoken is not None:
+            from ..spoken import answer_note
+
+            self.query_one("#conversation").mount(Static(answer_note(spoken[0]), classes="delivery-note", markup=False))
+        self._go(text, None, spoken)
 
     def action_hint(self) -> None:
         if self._ready():
@@ -283,6 +329,10 @@ class InterviewScreen(Screen):
         if self._ready():
             self._go(None, "done")
 
+    def action_talk(self) -> None:
+        if self.voice:
+            self.query_one("#voice", VoicePanel).toggle()
+
     def action_run_checks(self) -> None:
         if not self._ready():
             return
@@ -294,6 +344,8 @@ class InterviewScreen(Screen):
         """F5 is offered only where there are checks to run."""
         if action == "run_checks":
             return self.session is not None and self.session.checked
+        if action == "talk":
+            return self.voice
         return True
 
     def action_toggle_rubric(self) -> None:
@@ -315,12 +367,12 @@ class InterviewScreen(Screen):
             return False
         return True
 
-    def _go(self, answer: str | None, command: str | None) -> None:
+    def _go(self, answer: str | None, command: str | None, spoken: tuple[dict, object] | None = None) -> None:
         self.busy = True
         code = None
         if self.query_one("#coding").display:
             code = self.query_one("#code", TextArea).text
-        self._submit(answer, command, code)
+        self._submit(answer, command, code, spoken)
 
     def _show_gate_checks(self, gate: int) -> None:
         descriptions = [c.description for c in self.session.gate_checks(gate)]
@@ -340,27 +392,5 @@ class InterviewScreen(Screen):
         self.call_after_refresh(conversation.scroll_end, animate=False)
 
     def _tick(self) -> None:
-        session = self.session
-        if session is None:
-            return
-        engine = session.engine
-        phase = engine.phase
-        now = session.elapsed()
-        gate = ""
-        if phase.ask_from == "gates" and engine.state.gate:
-            gate = f" · part {engine.state.gate}/4: {session.problem.gates[engine.state.gate - 1].title}"
-        in_phase = now - engine.state.phase_started_at
-        over = " (over budget)" if in_phase > phase.budget_min * 60 else ""
-        self.query_one("#status", Static).update(
-            f"{session.rubric.title} · {session.problem.title} · {phase.title}{gate} · "
-            f"{mmss(in_phase)} / {mmss(phase.budget_min * 60)}{over} · round {mmss(now)} / "
-            f"{mmss(session.rubric.duration_min * 60)} · {session.brain.name}"
-        )
-
-    def _rubric_text(self) -> str:
-        rubric = self.session.rubric
-        lines = [f"## What {rubric.title} looks for", "", rubric.summary.strip(), ""]
-        for d in rubric.dimensions:
-            lines += [f"**{d.title}**: great = {d.great.strip()}", ""]
-        lines += [f"*Pass bar:* {rubric.pass_bar.strip()}"]
-        return "\n".join(lines)
+        if self.session is not None:
+            self.query_one("#status", Static).update(status_line(self.session))

@@ -50,6 +50,9 @@ class ScorecardScreen(Screen):
                 yield Markdown("", id="detail")
                 yield OptionList(id="evidence")
                 yield Markdown(self._gates_text(), id="gates")
+                if self.card.delivery_lines():
+                    yield Markdown("### Delivery\n\n" + "\n".join(f"- {line}" for line in self.card.delivery_lines()),
+                                   id="delivery")
         yield Footer()
 
     def on_mount(self) -> None:

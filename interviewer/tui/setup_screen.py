@@ -35,8 +35,7 @@ RANDOM = "random-problem"
 # Links rather than buttons: the same clickable targets at a fraction of a button's styling cost.
 START_HINT = ("[b][@click=screen.start]Start interview[/][/b]: Enter on a problem, or Ctrl+S\n"
               "[@click=screen.review]Past sessions[/]: R")
-VOICE_NOTE = ("Voice: not available in this version (push-to-talk and local transcription come with speech "
-              "support); text mode is used.")
+VOICE_CHECKING = "Voice: checking for a microphone and the speech model…"
 # Enter on a list moves on to the next one; Enter on the problem starts the interview.
 NEXT_LIST = {"role": "#level", "level": "#round", "round": "#problem"}
 
@@ -74,12 +73,12 @@ class SetupScreen(Screen):
                 yield Label("Problem")
                 yield OptionList(Option("Random problem", id=RANDOM), id="problem", compact=True)
                 yield Label("Mode")
-                yield OptionList(Option("Text", id="text"), Option("Voice (unavailable)", id="voice", disabled=True),
+                yield OptionList(Option("Text", id="text"), Option("Voice", id="voice", disabled=True),
                                  id="mode", compact=True)
             with VerticalScroll(id="setup-info"):
                 yield Static(START_HINT, id="setup-keys")
                 yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
-                yield Static(VOICE_NOTE, classes="note")
+                yield Static(VOICE_CHECKING, id="voice-note", classes="note", markup=False)
                 yield Static("", id="round-summary", markup=False)
         yield Footer()
 
@@ -89,6 +88,7 @@ class SetupScreen(Screen):
             self.query_one(list_id, OptionList).highlighted = index
         # After the first frame: a worker started now would contend with drawing it.
         self.call_after_refresh(self._find_interrupted)
+        self.call_after_refresh(self._check_voice)
 
     # ----------------------------------------------------------------- choices
     @property
@@ -100,6 +100,11 @@ class SetupScreen(Screen):
     def problem_id(self) -> str | None:
         option = self.query_one("#problem", OptionList).highlighted_option
         return None if option is None or option.id == RANDOM else option.id
+
+    @property
+    def voice(self) -> bool:
+        option = self.query_one("#mode", OptionList).highlighted_option
+        return option is not None and option.id == "voice" and not option.disabled
 
     @property
     def level(self) -> str:
@@ -164,6 +169,25 @@ class SetupScreen(Screen):
         wanted = self._wanted_problem
         problems.highlighted = problems.get_option_index(wanted) if wanted else 0
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="voice-check", name="check-voice")
+    def _check_voice(self) -> None:
+        """Finding PortAudio, a microphone and the model imports the audio stack: off the UI thread."""
+        from ..spoken import voice_status
+
+        try:
+            available, note = voice_status(self.app.services.settings.voice)
+        except Exception as error:  # noqa: BLE001 - voice is optional; say why it is off
+            available, note = False, f"Voice: unavailable ({type(error).__name__}: {error}); text mode works."
+        self.app.call_from_thread(self._voice_checked, available, note)
+
+    def _voice_checked(self, available: bool, note: str) -> None:
+        self.query_one("#voice-note", Static).update(note)
+        modes = self.query_one("#mode", OptionList)
+        if available:
+            modes.enable_option("voice")
+        else:
+            modes.replace_option_prompt("voice", "Voice (unavailable)")
+
     # ----------------------------------------------------------------- resume
     @work(thread=True, exclusive=True, exit_on_error=False, group="resume", name="find-interrupted")
     def _find_interrupted(self) -> None:
@@ -198,7 +222,7 @@ class SetupScreen(Screen):
         if self.round_id is None:
             self.notify("Pick a round first.", severity="warning")
             return
-        self.app.push_screen(InterviewScreen(self.round_id, self.problem_id, self.level))
+        self.app.push_screen(InterviewScreen(self.round_id, self.problem_id, self.level, voice=self.voice))
 
     def action_review(self) -> None:
         from .review_screen import ReviewScreen

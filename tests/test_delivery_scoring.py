@@ -1,0 +1,59 @@
+"""The scorecard's delivery section: summed from spoken answers, shown in every format, and
+never moving a technical level."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import REPO
+
+from interviewer.reports.export import render_html, render_markdown
+from interviewer.rubric import RubricLibrary
+from interviewer.scoring import score
+from interviewer.scoring.scorecard import Scorecard
+from interviewer.transcript import load_transcript
+
+SAMPLE = REPO / "transcripts" / "samples" / "system-design-streaming-chat.jsonl"
+
+
+def spoken_copy(tmp_path, fillers: int, wpm: float):
+    """The sample session as if every answer had been spoken with this delivery."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        out.append(line)
+        record = json.loads(line)
+        if record.get("type") == "turn" and record["role"] == "candidate":
+            words = len(record["text"].split())
+            out.append(json.dumps({"type": "event", "after_turn": record["n"], "kind": "delivery", "turn": record["n"],
+                                   "words": words, "duration_s": words / wpm * 60 + 1, "speaking_s": words / wpm * 60,
+                                   "words_per_minute": wpm, "fillers": {"um": fillers} if fillers else {},
+                                   "filler_count": fillers, "fillers_per_100_words": round(100 * fillers / words, 1),
+                                   "long_pauses": 1, "longest_pause_s": 2.6, "time_to_first_word_s": 1.5}))
+    path = tmp_path / f"spoken-{fillers}-{wpm}.jsonl"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return load_transcript(path)
+
+
+def test_delivery_is_summed_shown_and_never_moves_a_level(tmp_path):
+    rubric = RubricLibrary().load("system-design").rubric
+    typed = score(load_transcript(SAMPLE), rubric)
+    fluent = score(spoken_copy(tmp_path, fillers=0, wpm=150), rubric)
+    halting = score(spoken_copy(tmp_path, fillers=6, wpm=70), rubric)
+    assert typed.delivery == {}
+    levels = [[(d.id, d.level, d.score) for d in card.dimensions] for card in (typed, fluent, halting)]
+    assert levels[0] == levels[1] == levels[2]
+    assert typed.overall_score == fluent.overall_score == halting.overall_score
+
+    answers = len(load_transcript(SAMPLE).candidate_turns())
+    assert halting.delivery["answers"] == answers
+    assert halting.delivery["filler_count"] == 6 * answers and halting.delivery["fillers"] == {"um": 6 * answers}
+    assert halting.delivery["words_per_minute"] == 70.0
+    assert halting.delivery["median_time_to_first_word_s"] == 1.5
+
+    markdown = render_markdown(halting)
+    assert "## Delivery" in markdown and "70 words a minute" in markdown and "does not change them" in markdown
+    assert "<h2>Delivery</h2>" in render_html(halting)
+    assert "## Delivery" not in render_markdown(typed)
+    # The delivery section survives saving and reopening a scorecard.
+    assert Scorecard.from_json(halting.to_json(), rubric).delivery_lines() == halting.delivery_lines()
