@@ -15,26 +15,12 @@ from __future__ import annotations
 import gc
 import itertools
 import os
-import sys
 import tempfile
 import threading
-import time
 import weakref
 
+from interviewer.workbench.check_tools import FakeClock, run_threads
 from interviewer.workbench.spec import check
-
-
-class FakeClock:
-    """Seconds that move only when the check says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class TickingClock:
@@ -52,49 +38,6 @@ class Payload:
 
     def __init__(self, n: int) -> None:
         self.n = n
-
-
-def run_threads(workers, timeout: float = 10.0) -> None:
-    """Run every worker in its own thread with a tiny switch interval; fail on any worker's error.
-
-    Each thread spins until all of them are actually running, so a worker cannot finish its
-    whole share before the operating system has even woken the others.
-    """
-    errors: list[BaseException] = []
-    running = [0]
-    count_lock = threading.Lock()
-    deadline = time.monotonic() + timeout
-
-    def wrap(work):
-        def run():
-            with count_lock:
-                running[0] += 1
-            while running[0] < len(workers) and time.monotonic() < deadline:
-                pass
-            try:
-                work()
-            except BaseException as error:  # noqa: BLE001 - reported to the candidate below
-                errors.append(error)
-        return run
-
-    threads = [threading.Thread(target=wrap(work), daemon=True) for work in workers]
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-    finally:
-        sys.setswitchinterval(previous)
-    assert not any(t.is_alive() for t in threads), (
-        f"threads were still running after {timeout:.0f} s: look for a lock that is never released"
-    )
-    if errors:
-        error = next((e for e in errors if not isinstance(e, threading.BrokenBarrierError)), errors[0])
-        raise AssertionError(
-            f"{len(errors)} thread(s) raised during concurrent use, first: {type(error).__name__}: {error}"
-        )
 
 
 def fresh_folder() -> str:

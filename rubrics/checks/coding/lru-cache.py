@@ -15,20 +15,8 @@ import threading
 import time
 from collections import OrderedDict
 
+from interviewer.workbench.check_tools import FakeClock, run_threads
 from interviewer.workbench.spec import check
-
-
-class FakeClock:
-    """Seconds that move only when the check says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class ModelLRU:
@@ -65,47 +53,6 @@ def compare_with_model(solution, capacity: int, operations) -> None:
             f"(capacity {capacity}; cache should hold {list(model.items)} from least to most recent)"
         )
     assert len(cache) == len(model.items), f"len is {len(cache)} at the end, expected {len(model.items)}"
-
-
-def run_threads(workers, timeout: float = 10.0) -> None:
-    """Run every worker in its own thread with a tiny switch interval; fail on any worker's error."""
-    errors: list[BaseException] = []
-    running = [0]
-    count_lock = threading.Lock()
-    deadline = time.monotonic() + timeout
-
-    def wrap(work):
-        def run():
-            with count_lock:
-                running[0] += 1
-            # Spin until every thread is running, so none finishes before the others start.
-            while running[0] < len(workers) and time.monotonic() < deadline:
-                pass
-            try:
-                work()
-            except BaseException as error:  # noqa: BLE001 - reported to the candidate below
-                errors.append(error)
-        return run
-
-    threads = [threading.Thread(target=wrap(work), daemon=True) for work in workers]
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-    finally:
-        sys.setswitchinterval(previous)
-    assert not any(t.is_alive() for t in threads), (
-        f"threads were still running after {timeout:.0f} s: look for a lock that is never released "
-        "or a waiter that is never woken"
-    )
-    if errors:
-        error = next((e for e in errors if not isinstance(e, threading.BrokenBarrierError)), errors[0])
-        raise AssertionError(
-            f"{len(errors)} thread(s) raised during concurrent use, first: {type(error).__name__}: {error}"
-        )
 
 
 def make_thread(target, errors: list) -> threading.Thread:

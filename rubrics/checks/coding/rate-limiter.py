@@ -13,19 +13,17 @@ from __future__ import annotations
 import json
 import threading
 
+from interviewer.workbench import check_tools
 from interviewer.workbench.spec import check
 
 START = 1000.0
 
 
-class FakeClock:
-    """Seconds that move only when the check says so."""
+class FakeClock(check_tools.FakeClock):
+    """A hand-moved clock that starts at START and is set by offset from it."""
 
     def __init__(self, start: float = START) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
+        super().__init__(start)
 
     def at(self, offset: float) -> FakeClock:
         self.now = START + offset
