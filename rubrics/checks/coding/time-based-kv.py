@@ -10,10 +10,9 @@ key or compares the timestamp, check that a get of another key can finish meanwh
 from __future__ import annotations
 
 import random
-import sys
 import threading
-import time
 
+from interviewer.workbench.check_tools import run_threads
 from interviewer.workbench.spec import check
 
 
@@ -32,38 +31,22 @@ def as_pairs(result) -> list[tuple]:
 
 def run_rounds(workers, rounds: int, timeout: float = 10.0) -> None:
     """Run each worker `rounds` times in its own thread, every round starting together."""
-    errors: list[BaseException] = []
     step = threading.Barrier(len(workers))
 
-    def wrap(work):
+    def in_rounds(work):
         def run():
             try:
                 for r in range(rounds):
                     step.wait(timeout)
                     work(r)
             except threading.BrokenBarrierError:
-                return
-            except BaseException as error:  # noqa: BLE001 - reported to the candidate below
-                errors.append(error)
+                return  # another thread failed; its error is the one reported
+            except BaseException:
                 step.abort()
+                raise
         return run
 
-    threads = [threading.Thread(target=wrap(work), daemon=True) for work in workers]
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    deadline = time.monotonic() + timeout
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-    finally:
-        sys.setswitchinterval(previous)
-    assert not any(t.is_alive() for t in threads), f"threads were still running after {timeout:.0f} s"
-    if errors:
-        raise AssertionError(
-            f"{len(errors)} thread(s) raised during concurrent use, first: {type(errors[0]).__name__}: {errors[0]}"
-        )
+    run_threads([in_rounds(work) for work in workers], timeout)
 
 
 # Gate 1: set and get at a time
