@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from test_tui import settle
 
 from interviewer.services import build_services
 from interviewer.tui.app import InterviewerApp
@@ -11,12 +12,6 @@ from interviewer.tui.setup_screen import ROLES, SetupScreen
 
 pytestmark = pytest.mark.asyncio
 SIZE = (120, 36)
-
-
-async def settle(pilot, rounds: int = 4) -> None:
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def ids(option_list) -> list[str]:
