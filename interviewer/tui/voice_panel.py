@@ -168,7 +168,7 @@ class VoicePanel(Static):
             self.post_message(self.TranscriptReady(transcription.text, delivery, recording))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
-            self.post_message(self.TranscriptReady("", {}, None))
+            self.post_message(self.ModelProgressed("idle", ""))  # free for the next answer; nothing to hand over
         finally:
             self._live = None
             self._recorder = None
