@@ -26,7 +26,6 @@ class GateFlow:
         self._require_running()
         if not self.count_run(gate, passed) or not (passed and self.checked):
             return None
-        self.state.gate_substantive = True
         if "tradeoffs" in self.state.phase_signals:
             return self._record(self._pass_gate(explained=True, ack=(), lead="checks_passed"))
         return self._record(self._transition((), lead="checks_passed"))
