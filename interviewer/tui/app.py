@@ -85,9 +85,10 @@ class InterviewerApp(App):
 
         self.push_screen(ReviewScreen())
 
-    def show_error(self, error: Exception) -> None:
-        """Every error a user can act on appears as a notification with its fix."""
+    def show_error(self, error: Exception, severity: str = "error") -> None:
+        """Every error a user can act on appears as a notification with its fix. `warning` is for
+        what went wrong but lost nothing (a microphone that stopped, with its audio kept)."""
         if isinstance(error, InterviewerError):
-            self.notify(error.message, title=error.title, severity="error", timeout=10)
+            self.notify(error.message, title=error.title, severity=severity, timeout=10)
         else:
-            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity=severity, timeout=10)

@@ -276,11 +276,7 @@ class InterviewScreen(Screen):
             box.move_cursor(box.document.end)
 
     def on_voice_panel_failed(self, message: VoicePanel.Failed) -> None:
-        if message.severity == "warning":
-            self.notify(str(message.error), title=getattr(message.error, "title", "Voice"), severity="warning",
-                        timeout=10)
-        else:
-            self.app.show_error(message.error)
+        self.app.show_error(message.error, severity=message.severity)
 
     def on_interview_screen_noticed(self, message: Noticed) -> None:
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
@@ -341,7 +337,7 @@ class InterviewScreen(Screen):
         self._run_checks(self.query_one("#code", TextArea).text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F5 is offered only where there are checks to run."""
+        """F5 is offered only where there are checks to run, F8 only in a voice interview."""
         if action == "run_checks":
             return self.session is not None and self.session.checked
         if action == "talk":
