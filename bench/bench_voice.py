@@ -5,10 +5,11 @@
 Speech is synthesised with espeak-ng into a temp folder (tests/fixtures/speech/make_fixtures.py).
 
 1. Real-time factor of transcribing a 60 s answer in one go.
-2. Release latency: from key release to final text, for 15, 60 and 180 s answers (the key is
-   released --release-after seconds after the last word, 0.3 by default), live transcription
-   beside transcribing the whole recording after release. Audio is fed at real time unless --speed says otherwise; word
-   error rate of each against the script.
+2. Release latency: from key release to text, for 15, 60 and 180 s answers (--answers of each,
+   made of different sentences; the key is released --release-after seconds after the last word,
+   0.3 by default): the live text, the refined text, and the whole recording transcribed after
+   release, side by side, with the word error rate of each against the script. Audio is fed at
+   real time unless --speed says otherwise.
 3. Key-term recall and word error rate on the jargon-heavy answers, with no priming, with the
    default priming (the round's terms as hotwords) and with every term as a comma list prompt.
 4. Fillers kept: with and without a prompt that itself contains fillers.
@@ -53,29 +54,46 @@ def bench_rtf(model, folder: Path) -> None:
           f"({best:.2f} s; runs {', '.join(f'{t:.2f}' for t in timings)})")
 
 
-def bench_release(model, folder: Path, lengths: list[int], speed: float | None, release_after_s: float) -> None:
+def bench_release(model, folder: Path, lengths: list[int], answers: int, speed: float | None,
+                  release_after_s: float) -> None:
     pace = "real time" if speed == 1.0 else ("as fast as it is taken" if speed is None else f"{speed:g}x real time")
-    print(f"\nrelease latency (key up -> final text), audio fed at {pace}, key released {release_after_s:g} s "
-          "after the last word; 'left' is the audio still to transcribe at release")
-    print(f"{'answer':>8} {'live':>8} {'whole':>8} {'left':>6} {'pieces':>7} {'revised':>8} {'WER live':>9} "
-          f"{'WER whole':>10}")
+    print(f"\nrelease latency (key up -> text) and word error rate, {answers} answers per length, audio fed at "
+          f"{pace}, key released {release_after_s:g} s after the last word.\n'quick' is the live text put in the "
+          "box, 'refined' the text swapped in after the refinement pass, 'whole' the whole recording transcribed "
+          "after release; 'left' is the audio still to transcribe at release")
+    print(f"{'answer':>8} {'quick':>7} {'refined':>8} {'whole':>7} {'left':>6} {'pieces':>7} {'revised':>8}"
+          f" {'WER quick':>10} {'refined':>8} {'whole':>7}")
+    step = max(1, len(make_fixtures.jargon_sentences()) // answers)
     for seconds in lengths:
-        path, reference = make_fixtures.long_answer(seconds, folder / f"answer-{seconds}.wav", tail_s=release_after_s)
-        audio = stt.read_audio(path)
-        factory = FakeInputStream.factory(audio, speed=speed)
-        live = LiveTranscriber(model)
-        live.start(Recorder(stream_factory=factory))
-        factory.stream.played.wait()
-        if speed is None:
-            live.wait_caught_up()  # unpaced: release when a real-time session would have caught up
-        live_result = live.finish()
-        released = time.perf_counter()
-        whole = model.transcribe(audio)
-        whole_latency = time.perf_counter() - released
-        print(f"{len(audio) / 16000:>7.0f}s {live.release_latency_s:>7.2f}s {whole_latency:>7.2f}s "
-              f"{live.tail_s:>5.1f}s {live.pieces_live:>7d} {live.revisions:>8d} "
-              f"{word_error_rate(reference, live_result.text):>9.3f} "
-              f"{word_error_rate(reference, whole.text):>10.3f}")
+        rows = []
+        for n in range(answers):
+            path, reference = make_fixtures.long_answer(seconds, folder / f"answer-{seconds}-{n}.wav",
+                                                        tail_s=release_after_s, first_sentence=n * step)
+            audio = stt.read_audio(path)
+            factory = FakeInputStream.factory(audio, speed=speed)
+            live = LiveTranscriber(model)
+            live.start(Recorder(stream_factory=factory))
+            factory.stream.played.wait()
+            if speed is None:
+                live.wait_caught_up()  # unpaced: release when a real-time session would have caught up
+            quick = live.finish()
+            refined = live.refine()
+            released = time.perf_counter()
+            whole = model.transcribe(audio)
+            row = (len(audio) / 16000, live.release_latency_s, live.release_latency_s + live.refine_s,
+                   time.perf_counter() - released, live.tail_s, live.pieces_live, live.revisions,
+                   word_error_rate(reference, quick.text), word_error_rate(reference, refined.text),
+                   word_error_rate(reference, whole.text))
+            rows.append(row)
+            print(_release_row(f"{row[0]:.0f}s", row))
+        if answers > 1:
+            print(_release_row(f"mean {seconds}", [statistics.mean(col) for col in zip(*rows)]))
+
+
+def _release_row(label: str, row) -> str:
+    _, quick, refined, whole, left, pieces, revised, wer_quick, wer_refined, wer_whole = row
+    return (f"{label:>8} {quick:>6.2f}s {refined:>7.2f}s {whole:>6.2f}s {left:>5.1f}s {pieces:>7.0f} {revised:>8.0f}"
+            f" {wer_quick:>10.3f} {wer_refined:>8.3f} {wer_whole:>7.3f}")
 
 
 def bench_priming(model, library: RubricLibrary, folder: Path) -> None:
@@ -118,6 +136,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", type=float, default=1.0, help="audio feed speed; 0 = as fast as it is taken")
     parser.add_argument("--lengths", default="15,60,180", help="answer lengths in seconds for release latency")
+    parser.add_argument("--answers", type=int, default=3, help="answers per length, each from different sentences")
     parser.add_argument("--release-after", type=float, default=0.3,
                         help="seconds between the last word and the key release (default 0.3)")
     parser.add_argument("--skip-live", action="store_true", help="leave out the release latency runs")
@@ -131,8 +150,8 @@ def main() -> int:
         folder = Path(tmp)
         bench_rtf(model, folder)
         if not args.skip_live:
-            bench_release(model, folder, [int(x) for x in args.lengths.split(",")], args.speed or None,
-                          args.release_after)
+            bench_release(model, folder, [int(x) for x in args.lengths.split(",")], args.answers,
+                          args.speed or None, args.release_after)
         bench_priming(model, RubricLibrary(), folder)
         bench_fillers(model, folder)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -42,6 +42,10 @@ class VoiceSettings:
     """`auto` (float16 on CUDA, int8 on CPU) or a CTranslate2 type. Env: INTERVIEWER_STT_COMPUTE_TYPE."""
     auto_send: bool = False
     """Send the transcribed answer on key release instead of leaving it to edit. Env: INTERVIEWER_VOICE_AUTO_SEND."""
+    refine: bool = True
+    """After a spoken answer lands, hear its last 30 s again in one pass and swap in the result if
+    you have not edited the text (with auto_send, the refined text is what is sent). Costs one
+    Whisper pass per answer. Env: INTERVIEWER_VOICE_REFINE."""
     keep_audio: bool = False
     """Save each spoken answer's audio beside the transcript. Env: INTERVIEWER_VOICE_KEEP_AUDIO."""
     priming: bool = True
@@ -109,6 +113,7 @@ _VOICE_ENV = {
     "device": "INTERVIEWER_STT_DEVICE",
     "compute_type": "INTERVIEWER_STT_COMPUTE_TYPE",
     "auto_send": "INTERVIEWER_VOICE_AUTO_SEND",
+    "refine": "INTERVIEWER_VOICE_REFINE",
     "keep_audio": "INTERVIEWER_VOICE_KEEP_AUDIO",
     "priming": "INTERVIEWER_VOICE_PRIMING",
 }

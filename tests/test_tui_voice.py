@@ -16,6 +16,7 @@ from interviewer.services import build_services
 from interviewer.transcript import load_transcript
 from interviewer.tui.app import InterviewerApp
 from interviewer.voice import stt
+from interviewer.voice.accuracy import word_error_rate
 from interviewer.voice.fake_stream import FakeInputStream
 
 pytestmark = pytest.mark.asyncio
@@ -48,7 +49,7 @@ async def speak(pilot, stream) -> None:
 
 
 async def test_spoken_answer_lands_in_the_box_then_is_sent_with_delivery_figures(tmp_path, model):
-    app, stream = voice_app(tmp_path, model)
+    app, stream = voice_app(tmp_path, model, refine=False)  # the quick text; refining is tested below
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -109,3 +110,34 @@ async def test_a_microphone_that_cannot_open_is_a_notification_and_typing_still_
         await settle(pilot)
     [path] = saved(tmp_path)
     assert len(load_transcript(path).candidate_turns()) == 1
+
+
+async def test_the_refined_text_replaces_the_quick_one_unless_the_candidate_edited_it(tmp_path, model):
+    clip = SPEECH / "lru_pause.flac"  # 20 s: the refinement hears it whole
+    app, stream = voice_app(tmp_path, model, stream=FakeInputStream.factory(clip, speed=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#voice")
+        await speak(pilot, stream)
+        box = app.screen.query_one("#answer")
+        recording = app.screen._spoken[1]  # the file as the microphone heard it, silence after included
+        whole = model.transcribe(recording.audio, prompt=panel.prompt, hotwords=panel.hotwords)
+        # What transcribing the whole recording gives (to a word or two: int8 on a busy CPU can
+        # tip the beam differently from one run to the next).
+        assert app.screen._spoken[0]["refined"] is True
+        assert word_error_rate(whole.text, box.text) <= 0.06, (box.text, whole.text)
+
+        # A refinement that arrives after an edit is dropped: the candidate's words win.
+        box.text += " and I would evict in O(1)."
+        edited = box.text
+        panel.post_message(panel.TranscriptRefined(box.text, "something else entirely", {}))
+        await settle(pilot)
+        assert box.text == edited
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    [path] = saved(tmp_path)
+    transcript = load_transcript(path)
+    [answer] = transcript.candidate_turns()
+    assert answer.text == edited
+    [delivery] = [e for e in transcript.events if e["kind"] == "delivery"]
+    assert delivery["refined"] is True and delivery["speech_model"] == "tiny.en on cpu/int8"

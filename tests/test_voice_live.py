@@ -11,7 +11,8 @@ import pytest
 from interviewer.voice import stt
 from interviewer.voice.capture import Recorder
 from interviewer.voice.fake_stream import FakeInputStream
-from interviewer.voice.live import LiveTranscriber
+from interviewer.voice.accuracy import word_error_rate
+from interviewer.voice.live import REFINE_WINDOW_S, LiveTranscriber
 from interviewer.voice.segmenter import SegmenterOptions, Segmenter, SpeechDetector
 
 SPEECH = Path(__file__).resolve().parent / "fixtures" / "speech"
@@ -65,6 +66,35 @@ def test_long_answer_is_transcribed_while_spoken_and_leaves_only_a_tail(model, c
     assert next(w for w in words if "capacity" in w.text.lower()).start > third_starts + 10
     assert words[-1].end <= result.duration + 0.1
     assert words[-1].start > third_starts + len(last) / RATE  # the tail's words
+
+    # The refinement hears only the last window again: what came before it is the live text.
+    refined = live.refine()
+    window_start = len(audio) / RATE - REFINE_WINDOW_S
+    assert window_start - 0.5 <= live.refined_from_s <= window_start + SegmenterOptions().max_piece_s
+    before = [w for w in words if w.end < window_start - 1]
+    assert before and refined.words[:len(before)] == before
+    assert all(a.start <= b.start for a, b in zip(refined.words, refined.words[1:]))
+    assert "capacity" in refined.text.lower() and "jitter" in refined.text.lower()
+    assert refined.duration == result.duration and live.refine_s > 0
+
+
+def test_refining_an_answer_that_fits_one_window_gives_the_whole_recording_text(model, clips):
+    audio = clips["lru_pause"]  # 20 s
+    live = LiveTranscriber(model, hotwords="LRU, hashmap")
+    for i in range(0, len(audio), 1600):
+        live.feed(audio[i:i + 1600])
+    live.finish()
+    refined = live.refine()
+    whole = model.transcribe(audio, hotwords="LRU, hashmap")
+    assert live.refined_from_s == 0.0  # heard again from the first word to the last, in one pass
+    # The same text to within a word or two: int8 on a busy CPU can tip the beam from run to run.
+    assert word_error_rate(whole.text, refined.text) <= 0.06, (refined.text, whole.text)
+    assert refined.words[0].start < 1.0 and refined.words[-1].end > len(audio) / RATE - 1.5
+
+
+def test_refine_before_finish_is_a_mistake(model):
+    with pytest.raises(RuntimeError, match="finish"):
+        LiveTranscriber(model).refine()
 
 
 def test_microphone_failing_mid_answer_keeps_the_words_before_it(model, clips):

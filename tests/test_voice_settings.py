@@ -13,7 +13,8 @@ from interviewer.settings import SettingsError, VoiceSettings, load_settings
 from interviewer.voice.vocabulary import Priming, priming_for
 
 VOICE_ENV = ("INTERVIEWER_STT_MODEL", "INTERVIEWER_STT_DEVICE", "INTERVIEWER_STT_COMPUTE_TYPE",
-             "INTERVIEWER_VOICE_AUTO_SEND", "INTERVIEWER_VOICE_KEEP_AUDIO", "INTERVIEWER_VOICE_PRIMING")
+             "INTERVIEWER_VOICE_AUTO_SEND", "INTERVIEWER_VOICE_KEEP_AUDIO", "INTERVIEWER_VOICE_PRIMING",
+             "INTERVIEWER_VOICE_REFINE")
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ def config(tmp_path, monkeypatch):
 def test_defaults_use_the_bundled_model_on_the_best_device():
     voice = load_settings().voice
     assert voice == VoiceSettings(stt_model="", device="auto", compute_type="auto", auto_send=False,
-                                  keep_audio=False, priming=True)
+                                  refine=True, keep_audio=False, priming=True)
     assert "voice" not in load_settings().public()
 
 
@@ -46,6 +47,8 @@ def test_file_then_environment_then_flag(config, monkeypatch):
     voice = load_settings().voice
     assert (voice.stt_model, voice.priming, voice.compute_type, voice.device) == ("base.en", True, "float32", "cpu")
     assert load_settings(stt_model="/models/large").voice.stt_model == "/models/large"
+    monkeypatch.setenv("INTERVIEWER_VOICE_REFINE", "off")
+    assert load_settings().voice.refine is False
 
 
 @pytest.mark.parametrize("toml, env, expected", [
@@ -53,6 +56,7 @@ def test_file_then_environment_then_flag(config, monkeypatch):
     ("[voice]\nspeed = 2\n", {}, "unknown field voice.speed"),
     ('voice = "on"\n', {}, "field voice must be a table"),
     ("", {"INTERVIEWER_VOICE_AUTO_SEND": "maybe"}, "INTERVIEWER_VOICE_AUTO_SEND: field voice.auto_send"),
+    ("", {"INTERVIEWER_VOICE_REFINE": "later"}, "INTERVIEWER_VOICE_REFINE: field voice.refine"),
     ("", {"INTERVIEWER_STT_COMPUTE_TYPE": "int4"}, "INTERVIEWER_STT_COMPUTE_TYPE: field voice.compute_type"),
 ])
 def test_bad_voice_settings_name_the_field_and_the_fix(config, monkeypatch, toml, env, expected):

@@ -77,6 +77,7 @@ class InterviewScreen(Screen):
         super().__init__()
         self.voice = voice
         self._spoken: tuple[dict, object] | None = None  # delivery and audio of the answer in the box
+        self._spoken_box = ""  # the box's text when the spoken answer landed, to tell if it was edited
         self.round_id = round_id
         self.problem_id = problem_id
         self.level = level
@@ -269,11 +270,23 @@ class InterviewScreen(Screen):
         box = self.query_one("#answer", TextArea)
         box.text = f"{box.text.rstrip()} {message.text}".strip() if box.text.strip() else message.text
         self._spoken = (message.delivery, message.recording)
+        self._spoken_box = box.text
         if self.session is not None and self.session.settings.voice.auto_send:
             self.action_send()
         else:
             box.focus()
             box.move_cursor(box.document.end)
+
+    def on_voice_panel_transcript_refined(self, message: VoicePanel.TranscriptRefined) -> None:
+        """The refined text replaces the quick one only while the box holds exactly what landed:
+        an edit, or an answer already sent, wins."""
+        box = self.query_one("#answer", TextArea)
+        if self._spoken is None or box.text != self._spoken_box or not box.text.endswith(message.quick_text):
+            return
+        box.text = box.text[:len(box.text) - len(message.quick_text)] + message.text
+        self._spoken = (message.delivery, self._spoken[1])
+        self._spoken_box = box.text
+        box.move_cursor(box.document.end)
 
     def on_voice_panel_failed(self, message: VoicePanel.Failed) -> None:
         self.app.show_error(message.error, severity=message.severity)

@@ -38,6 +38,16 @@ class VoicePanel(Static):
             self.delivery = delivery
             self.recording = recording
 
+    class TranscriptRefined(Message):
+        """A second look at the end of the answer just handed over: the screen swaps it in if the
+        candidate has not touched the text."""
+
+        def __init__(self, quick_text: str, text: str, delivery: dict[str, Any]) -> None:
+            super().__init__()
+            self.quick_text = quick_text
+            self.text = text
+            self.delivery = delivery
+
     class Failed(Message):
         def __init__(self, error: Exception, severity: str = "error") -> None:
             super().__init__()
@@ -149,29 +159,44 @@ class VoicePanel(Static):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="voice", name="finish-recording")
     def _finish_recording(self, question_gap_s: float) -> None:
-        from ..voice.metrics import delivery_metrics
-
         try:
-            if self._live is not None:
-                transcription = self._live.finish()
-                recording = self._live.recording
+            live, refined = self._live, False
+            if live is not None:
+                transcription = live.finish()
+                recording = live.recording
+                if self.voice.refine and self.voice.auto_send:
+                    transcription, refined = live.refine(), True  # sent unseen, so send the better text
             else:
                 recording = self._recorder.stop()
                 self._model_ready.wait()
                 if self.model is None:
                     raise RuntimeError("the speech model did not load; type your answer instead")
                 transcription = self.model.transcribe(recording.audio, prompt=self.prompt, hotwords=self.hotwords)
-            delivery = delivery_metrics(transcription.words, question_offset_s=question_gap_s,
-                                        duration_s=transcription.duration).to_dict()
+            delivery = _delivery(transcription, question_gap_s, self.model, refined)
             if recording is not None and recording.interrupted is not None:
                 self.post_message(self.Failed(recording.interrupted, severity="warning"))
             self.post_message(self.TranscriptReady(transcription.text, delivery, recording))
+            if live is not None and not refined and self.voice.refine and transcription.text.strip():
+                self.app.call_from_thread(self._refine, live, transcription.text, question_gap_s)
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
             self.post_message(self.ModelProgressed("idle", ""))  # free for the next answer; nothing to hand over
         finally:
             self._live = None
             self._recorder = None
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="voice-refine", name="refine-transcript")
+    def _refine(self, live: Any, quick_text: str, question_gap_s: float) -> None:
+        self.post_message(self.ModelProgressed("refining", ""))
+        try:
+            better = live.refine()
+            if better.text.strip():
+                delivery = _delivery(better, question_gap_s, self.model, refined=True)
+                self.post_message(self.TranscriptRefined(quick_text, better.text, delivery))
+        except Exception as error:  # noqa: BLE001 - the quick text is already in the box
+            self.post_message(self.Failed(error, severity="warning"))
+        finally:
+            self.post_message(self.ModelProgressed("idle", ""))
 
     # ------------------------------------------------------------- handlers
     def on_voice_panel_model_progressed(self, message: ModelProgressed) -> None:
@@ -182,6 +207,9 @@ class VoicePanel(Static):
         if message.stage == "idle":
             self.state = "ready" if self._model_ready.is_set() else "failed"
             self._show_ready()
+            return
+        if message.stage == "refining":
+            self._show("Refining the transcript… (edit or send it any time; F8 to talk)")
             return
         self._show(f"Speech model: {message.stage} {message.detail}".strip())
 
@@ -254,3 +282,15 @@ class VoicePanel(Static):
 
     def _show(self, text: str) -> None:
         self.update(Text(text))
+
+
+def _delivery(transcription: Any, question_gap_s: float, model: Any, refined: bool) -> dict[str, Any]:
+    """Delivery figures for the transcript, and which model heard it (kept with the answer)."""
+    from ..voice.metrics import delivery_metrics
+
+    figures = delivery_metrics(transcription.words, question_offset_s=question_gap_s,
+                               duration_s=transcription.duration).to_dict()
+    figures["speech_model"] = f"{getattr(model, 'name', '?')} on {getattr(model, 'device', '?')}/" \
+                              f"{getattr(model, 'compute_type', '?')}"
+    figures["refined"] = refined
+    return figures
