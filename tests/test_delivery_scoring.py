@@ -29,7 +29,8 @@ def spoken_copy(tmp_path, fillers: int, wpm: float):
                                    "words": words, "duration_s": words / wpm * 60 + 1, "speaking_s": words / wpm * 60,
                                    "words_per_minute": wpm, "fillers": {"um": fillers} if fillers else {},
                                    "filler_count": fillers, "fillers_per_100_words": round(100 * fillers / words, 1),
-                                   "long_pauses": 1, "longest_pause_s": 2.6, "time_to_first_word_s": 1.5}))
+                                   "long_pauses": 1, "longest_pause_s": 2.6, "time_to_first_word_s": 1.5,
+                                   "speech_model": "tiny.en on cpu/int8", "refined": True}))
     path = tmp_path / f"spoken-{fillers}-{wpm}.jsonl"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return load_transcript(path)
@@ -53,6 +54,7 @@ def test_delivery_is_summed_shown_and_never_moves_a_level(tmp_path):
 
     markdown = render_markdown(halting)
     assert "## Delivery" in markdown and "70 words a minute" in markdown and "does not change them" in markdown
+    assert "Transcribed on this machine by tiny.en on cpu/int8." in markdown
     assert "<h2>Delivery</h2>" in render_html(halting)
     assert "## Delivery" not in render_markdown(typed)
     # The delivery section survives saving and reopening a scorecard.

@@ -22,6 +22,9 @@ def delivery_section(transcript: Transcript) -> dict[str, Any]:
     known = {f.name for f in fields(DeliveryMetrics)}
     answers = [DeliveryMetrics(**{k: v for k, v in event.items() if k in known}) for event in recorded]
     summary = summarize(answers).to_dict()
+    models = sorted({e["speech_model"] for e in recorded if e.get("speech_model")})
+    if models:
+        summary["speech_models"] = models  # filler and pace figures are only as good as the recogniser
     summary["per_answer"] = [{"turn": e.get("turn"), "words_per_minute": e.get("words_per_minute"),
                               "filler_count": e.get("filler_count"), "long_pauses": e.get("long_pauses"),
                               "time_to_first_word_s": e.get("time_to_first_word_s")} for e in recorded]

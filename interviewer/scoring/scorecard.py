@@ -75,6 +75,8 @@ class Scorecard:
                      + (f", the longest {d['longest_pause_s']:.1f} s." if d["long_pauses"] else "."))
         if d.get("median_time_to_first_word_s") is not None:
             lines.append(f"Time to first word after a question: {d['median_time_to_first_word_s']:.1f} s (median).")
+        if d.get("speech_models"):
+            lines.append(f"Transcribed on this machine by {', '.join(d['speech_models'])}.")
         lines.append("Delivery is reported beside the levels and does not change them.")
         return lines
 
