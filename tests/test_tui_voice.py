@@ -141,3 +141,25 @@ async def test_the_refined_text_replaces_the_quick_one_unless_the_candidate_edit
     assert answer.text == edited
     [delivery] = [e for e in transcript.events if e["kind"] == "delivery"]
     assert delivery["refined"] is True and delivery["speech_model"] == "tiny.en on cpu/int8"
+
+
+async def test_auto_send_sends_the_quick_text_when_refining_fails(tmp_path, model, monkeypatch):
+    from interviewer.voice.live import LiveTranscriber
+
+    def broken(self):
+        raise RuntimeError("refinement pass failed")
+
+    monkeypatch.setattr(LiveTranscriber, "refine", broken)
+    clip = SPEECH / "lru_pause.flac"
+    app, stream = voice_app(tmp_path, model, auto_send=True, stream=FakeInputStream.factory(clip, speed=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await speak(pilot, stream)
+        await settle(pilot)
+        assert any("refinement pass failed" in str(n.message) for n in app._notifications)
+    [path] = saved(tmp_path)
+    transcript = load_transcript(path)
+    [answer] = transcript.candidate_turns()
+    assert "capacity" in answer.text.lower()  # the quick text went instead of nothing
+    [delivery] = [e for e in transcript.events if e["kind"] == "delivery"]
+    assert delivery["refined"] is False

@@ -165,7 +165,7 @@ class VoicePanel(Static):
                 transcription = live.finish()
                 recording = live.recording
                 if self.voice.refine and self.voice.auto_send:
-                    transcription, refined = live.refine(), True  # sent unseen, so send the better text
+                    transcription, refined = self._refined_or_quick(live, transcription)
             else:
                 recording = self._recorder.stop()
                 self._model_ready.wait()
@@ -176,7 +176,7 @@ class VoicePanel(Static):
             if recording is not None and recording.interrupted is not None:
                 self.post_message(self.Failed(recording.interrupted, severity="warning"))
             self.post_message(self.TranscriptReady(transcription.text, delivery, recording))
-            if live is not None and not refined and self.voice.refine and transcription.text.strip():
+            if live is not None and self.voice.refine and not self.voice.auto_send and transcription.text.strip():
                 self.app.call_from_thread(self._refine, live, transcription.text, question_gap_s)
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
@@ -184,6 +184,15 @@ class VoicePanel(Static):
         finally:
             self._live = None
             self._recorder = None
+
+    def _refined_or_quick(self, live: Any, quick: Any) -> tuple[Any, bool]:
+        """Auto-send sends the answer unseen, so it waits for the refined text; if refining fails,
+        the quick text goes instead of nothing."""
+        try:
+            return live.refine(), True
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error, severity="warning"))
+            return quick, False
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="voice-refine", name="refine-transcript")
     def _refine(self, live: Any, quick_text: str, question_gap_s: float) -> None:
