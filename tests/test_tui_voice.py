@@ -125,6 +125,7 @@ async def test_the_refined_text_replaces_the_quick_one_unless_the_candidate_edit
         # What transcribing the whole recording gives (to a word or two: int8 on a busy CPU can
         # tip the beam differently from one run to the next).
         assert app.screen._spoken[0]["refined"] is True
+        assert panel.state == "ready" and "F8 to talk" in str(panel.render())  # the refining notice is gone
         assert word_error_rate(whole.text, box.text) <= 0.06, (box.text, whole.text)
 
         # A refinement that arrives after an edit is dropped: the candidate's words win.

@@ -205,7 +205,7 @@ class VoicePanel(Static):
         except Exception as error:  # noqa: BLE001 - the quick text is already in the box
             self.post_message(self.Failed(error, severity="warning"))
         finally:
-            self.post_message(self.ModelProgressed("idle", ""))
+            self.post_message(self.ModelProgressed("refined", ""))
 
     # ------------------------------------------------------------- handlers
     def on_voice_panel_model_progressed(self, message: ModelProgressed) -> None:
@@ -217,8 +217,14 @@ class VoicePanel(Static):
             self.state = "ready" if self._model_ready.is_set() else "failed"
             self._show_ready()
             return
-        if message.stage == "refining":
-            self._show("Refining the transcript… (edit or send it any time; F8 to talk)")
+        if message.stage in ("refining", "refined"):
+            # Only the status line: a refinement never changes what the panel is doing (a new
+            # answer may already be recording or transcribing).
+            if self.state == "ready":
+                if message.stage == "refining":
+                    self._show("Refining the transcript… (edit or send it any time; F8 to talk)")
+                else:
+                    self._show_ready()
             return
         self._show(f"Speech model: {message.stage} {message.detail}".strip())
 

@@ -197,7 +197,7 @@ class LiveTranscriber:
     def refine(self) -> Transcription:
         """After `finish`: the end of the answer heard again as one window, returned as the whole
         answer with those words in place of the live ones. An answer that fits in the window is
-        transcribed whole, exactly as the whole recording would be."""
+        transcribed whole, by the same call that transcribes a whole recording."""
         if self.result is None:
             raise RuntimeError("refine() needs finish() first")
         pieces = self._pieces
