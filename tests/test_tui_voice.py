@@ -164,3 +164,22 @@ async def test_auto_send_sends_the_quick_text_when_refining_fails(tmp_path, mode
     assert "capacity" in answer.text.lower()  # the quick text went instead of nothing
     [delivery] = [e for e in transcript.events if e["kind"] == "delivery"]
     assert delivery["refined"] is False
+
+
+async def test_a_failed_refinement_leaves_the_quick_text_in_the_box(tmp_path, model, monkeypatch):
+    from interviewer.voice.live import LiveTranscriber
+
+    def broken(self):
+        raise RuntimeError("refinement pass failed")
+
+    monkeypatch.setattr(LiveTranscriber, "refine", broken)
+    clip = SPEECH / "lru_pause.flac"
+    app, stream = voice_app(tmp_path, model, stream=FakeInputStream.factory(clip, speed=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await speak(pilot, stream)
+        panel = app.screen.query_one("#voice")
+        assert any("refinement pass failed" in str(n.message) for n in app._notifications)
+        assert "capacity" in app.screen.query_one("#answer").text.lower()
+        assert app.screen._spoken[0]["refined"] is False
+        assert panel.state == "ready" and "F8 to talk" in str(panel.render())

@@ -186,8 +186,8 @@ class VoicePanel(Static):
             self._recorder = None
 
     def _refined_or_quick(self, live: Any, quick: Any) -> tuple[Any, bool]:
-        """Auto-send sends the answer unseen, so it waits for the refined text; if refining fails,
-        the quick text goes instead of nothing."""
+        """The refined transcription, or `quick` with a warning if refining fails (auto-send then
+        sends the quick text instead of nothing)."""
         try:
             return live.refine(), True
         except Exception as error:  # noqa: BLE001
@@ -197,15 +197,11 @@ class VoicePanel(Static):
     @work(thread=True, exclusive=True, exit_on_error=False, group="voice-refine", name="refine-transcript")
     def _refine(self, live: Any, quick_text: str, question_gap_s: float) -> None:
         self.post_message(self.ModelProgressed("refining", ""))
-        try:
-            better = live.refine()
-            if better.text.strip():
-                delivery = _delivery(better, question_gap_s, self.model, refined=True)
-                self.post_message(self.TranscriptRefined(quick_text, better.text, delivery))
-        except Exception as error:  # noqa: BLE001 - the quick text is already in the box
-            self.post_message(self.Failed(error, severity="warning"))
-        finally:
-            self.post_message(self.ModelProgressed("refined", ""))
+        better, refined = self._refined_or_quick(live, None)  # on failure the quick text stays in the box
+        if refined and better.text.strip():
+            delivery = _delivery(better, question_gap_s, self.model, refined=True)
+            self.post_message(self.TranscriptRefined(quick_text, better.text, delivery))
+        self.post_message(self.ModelProgressed("refined", ""))
 
     # ------------------------------------------------------------- handlers
     def on_voice_panel_model_progressed(self, message: ModelProgressed) -> None:
