@@ -24,7 +24,7 @@ from .errors import AnswerError, SessionStateError, UnknownRoundError
 from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
-from .session_checks import CheckRun, GateChecks
+from .session_checks import CheckRun, GateChecks, failing_checks
 
 __all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
 from .settings import Settings
@@ -165,7 +165,8 @@ class Session(GateChecks):
             # Runs that brought no reply live only in events; the engine state saved with the
             # last interviewer turn predates them.
             if event.get("kind") == "checks_run" and event.get("after_turn", 0) >= after:
-                session.engine.count_run(event.get("gate"), event.get("status") == "passed")
+                if session.engine.count_run(event.get("gate"), event.get("status") == "passed"):
+                    session.engine.state.failing_checks = failing_checks(event)
         if last_interviewer is not None:
             session._replayed_events = [
                 {k: v for k, v in e.items() if k not in ("type", "after_turn")}
@@ -329,9 +330,10 @@ class Session(GateChecks):
         phase = engine.phase
         uncovered = tuple(s for s in phase.expects if s not in engine.state.phase_signals)
         now = self.elapsed()
+        covered = tuple(engine.knowledge.title(topic) for topic in engine.state.topics)
         return Conversation(
             self.rubric, self.problem, self.level, self.interviewer_turns, self.last_answer,
-            history=tuple(self.history), uncovered=uncovered,
+            history=tuple(self.history), uncovered=uncovered, covered=covered,
             phase_left_min=(phase.budget_min * 60 - (now - engine.state.phase_started_at)) / 60,
             round_left_min=(self.rubric.duration_min * 60 - now) / 60,
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 
-from interviewer.analysis import analyze
+from interviewer.understanding.signals import analyze
 from interviewer.engine import context_for
 from interviewer.rubric import RubricLibrary
 from interviewer.scoring import score

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import lexicon as lx
-from ..analysis import Analysis, Context, Span, analyze, fingerprint, overlap
+from ..understanding import lexicon as lx
+from ..understanding.signals import Analysis, Context, Span, analyze, fingerprint, overlap
 from ..engine.state import TARGETS
 from ..transcript import Transcript, Turn
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..analysis import analyze
+from ..understanding.signals import analyze
 from ..errors import InterviewerError
 from ..llm.model import ChatModel, ModelUnavailable, StructuredOutputUnsupported
 from ..rubric.schema import Rubric

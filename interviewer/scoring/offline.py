@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from ..analysis import Context
+from ..understanding.signals import Context
 from ..engine import context_for
 from ..rubric.schema import Dimension, Rubric
 from ..transcript import Transcript

@@ -149,7 +149,9 @@ RIGOR = words(
 )
 # Sentences that address the scorer rather than the interviewer are set aside as data.
 INJECTION = re.compile(
-    r"ignore (?:the |all |any |your |previous |prior |above )*(?:rubric|instructions|criteria|scoring|rules)"
+    r"ignore (?:the |all |any |your |previous |prior |above |whatever |this |that )*(?:\w+ )?(?:rubric|instructions"
+    r"|criteria|scoring|rules)"
+    r"|(?:put|mark|write|note) me down as|(?:mark|rate|score) (?:requirements|it|this|everything|every \w+) as (?:strong|great)"
     r"|(?:rate|score|grade|mark) (?:me|this candidate|this answer|this transcript|the candidate)\b"
     r"|note to (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai)"
     r"|as the (?:evaluator|scorer|grader|judge)|\bsystem\s*:|\bscore\s*=|you must (?:rate|score|give)"
@@ -191,7 +193,10 @@ VAGUE = words(
     "robust", "seamless", "in general", "generally speaking", "at the end of the day", "in some way",
     "some way", "potentially", "as we know", "more modern", "widely used", "fast and efficient",
     "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
-    "standard approach", "industry standard", "one of the most important", "obvious one",
+    "standard approach", "industry standard", "one of the most important", "obvious one", "pretty standard",
+    "the usual", "nothing special", "standard way", "the normal way", "just cleaner", "just better", "just works better",
+    "it's cleaner", "it's better that way", "cleaner that way", "across the board", "went really well", "went well",
+    "very happy", "everyone was happy", "everyone on the team", "the business was happy",
 )
 # The same in other words: a sentence about the grading itself that asks for a rating.
 INJECTION_META = re.compile(
@@ -227,7 +232,8 @@ OPENER = re.compile(r"^(?:(?:so|and|but|well|okay|ok|right|yeah|yes|um|uh|now|th
 PROMPT_CUES: dict[str, re.Pattern[str]] = {
     "scale": re.compile(r"\d+\s?x\b|\bscale|grow|traffic (?:doubles|increases|spikes)|what breaks|order of magnitude|ten times|hundred times|thousand times|more load"),
     "failure_modes": re.compile(r"fail|goes down|go down|\bdies\b|\bdie\b|crash|outage|what happens (?:if|when|to)|break|backs up|worst case|recover|lost|partition|goes wrong|unavailable"),
-    "numbers": re.compile(r"how many|how much|numbers|estimate|\bload\b|qps|requests per|latency target|how big|\bsize|throughput|budget|how long|how fast"),
+    "numbers": re.compile(r"how many|how much|numbers|estimate|\bload\b(?! balanc)|qps|requests per|latency target|how big|\bsize"
+                          r"|throughput|budget|how long|how fast"),
     "tradeoffs": re.compile(r"trade|why not|alternative|instead|versus|\bvs\b|compare|give up|pros and cons|why (?:did you |would you )?(?:choose|pick|go with)|downside|why this"),
     "testing": re.compile(r"test|edge case|corner case|verify|how do you know it works"),
     "complexity": re.compile(r"complexity|big-o|big o|o\(|how fast|runtime|time and space"),
@@ -235,6 +241,46 @@ PROMPT_CUES: dict[str, re.Pattern[str]] = {
     "ownership": re.compile(r"differently|your role|what did you (?:do|decide|own)|mistake|hindsight|you personally|your decision"),
     "specificity": re.compile(r"why (?:openai|this company|us|here)|what do you think|your (?:view|opinion|position|take)|do you agree"),
     "rigor": re.compile(r"baseline|ablation|\beval|how do you know|prove|measure|real improvement|significan"),
-    "clarifying": re.compile(r"what (?:questions|would you want to know|do you need to know)|clarif|assumptions"),
+    "clarifying": re.compile(r"what (?:questions|would you (?:like|want) to (?:know|ask)|do you need to know)|clarif|assumptions"
+                             r"|anything (?:you'd|you would) (?:like|want) to (?:ask|know)|ask me or assume"),
     "reasoning": re.compile(r"\bwhy\b"),
+}
+
+# "I don't know" in its many forms: a non-answer unless the turn goes on to reason anyway.
+DECLINE = re.compile(
+    r"\bi (?:don't|do not|dont) (?:know|really know|remember|have (?:a|an) (?:answer|idea|clue))\b|\bno idea\b|\bno clue\b"
+    r"|\bnot (?:too |very |really |that |super |all that )?(?:familiar|sure|confident)\b|\bnever (?:used|worked with|done|had to)\b"
+    r"|\bhaven't (?:used|worked with|done|had to|really|thought)\b|\bi'd have to (?:look|check|google|read)\b"
+    r"|\b(?:can|could) we (?:skip|move on|come back)\b|\bpass on this\b|\bnot my (?:area|strength)\b|\bbeyond me\b"
+    r"|\bi'm (?:blanking|drawing a blank|stuck)\b|\bnot something i've\b"
+)
+# Fixes that name no component, no number and no cost: the classic hand-waves.
+GENERIC_FIX = re.compile(
+    r"\b(?:just |simply )?(?:add|throw|spin up|scale out with|put|buy|get|provision) (?:more|a few more|some more|extra|a lot more) "
+    r"(?:servers?|machines?|boxes|nodes?|hardware|instances|pods|capacity|resources|gpus|compute)\b"
+    r"|\bmore (?:capacity|hardware|compute|servers|gpus) (?:solves|fixes|handles)\b"
+    r"|\b(?:just|simply) (?:scale|cache|shard|add a cache|use a cache|use a queue|retry|replicate|autoscale)\b"
+    r"|\bhorizontally scal|\bauto-?scal(?:e|ing) (?:it|everything|will handle)\b|\bit(?:'ll| will) (?:just )?scale\b"
+    r"|\b(?:follow|use|apply) (?:the )?best practices\b|\bmake it (?:scalable|robust|reliable|fast)\b"
+    r"|\bshouldn't be (?:a|an) (?:problem|issue)\b|\bit(?:'ll| will) be fine\b|\bwe'd (?:figure|work) (?:it|that) out\b"
+    r"|\bhandle (?:it|that|everything) (?:gracefully|properly|correctly)\b|\buse microservices\b"
+)
+# Words that show an answer engages with what a question asked for, even without the full signal.
+ENGAGES: dict[str, re.Pattern[str]] = {
+    "failure_modes": words("fail", "crash", "die$", "dies$", "died$", "dead$", "down$", "outage", "lost$", "lose", "retry",
+                           "retries", "timeout", "times out", "recover", "restart", "replay", "resume", "reconnect",
+                           "fallback", "fall back", "degrad", "error", "partial", "drop", "stale", "backs up",
+                           "back up", "backlog", "unavailable", "broken", "breaks"),
+    "scale": words("break", "bottleneck", "saturat", "limit", "shard", "partition", "replica", "cell", "region", "grow",
+                   "scale", "scaling", "capacity", "ceiling", "hot$", "hot key", "hot spot", "times$", "more load",
+                   "more traffic", "more users", "first$", "struggl", "overload", "can't keep up", "fall over",
+                   "falls over", "run out", "runs out", "max out", "maxes out", "10x", "100x", "1000x", "tenfold",
+                   "hundredfold"),
+    "numbers": re.compile(r"\d|\b(?:hundred|thousand|million|billion|a few|dozen)"),
+    "tradeoffs": words("instead", "rather", "over$", "versus", "vs$", "cost", "give up", "gave up", "giving up", "downside",
+                       "tradeoff", "trade-off", "trade off", "price", "worse", "cheaper", "simpler", "alternative",
+                       "but$", "though", "whereas", "lose", "lost", "sacrific", "expensive", "slower", "faster"),
+    "testing": words("test", "assert", "case", "verify", "check", "fuzz", "property", "reproduce", "coverage"),
+    "complexity": words("o(", "constant", "linear", "log", "quadratic", "amortized", "per call", "per operation",
+                        "time$", "space$", "memory"),
 }
