@@ -35,7 +35,8 @@ _PRICE = re.compile(
     rf"\$\s*{_RANGE}\s*(?:/|per|a|for (?:a|one|every))\s*(?:1\s*m\b|one million|million|a million|1 million|m\b|mtok)"
     r"(?:\s+(?:input|output|prompt|completion|generated))?\s*(?:tokens?)?"
 )
-_CLAUSE = re.compile(r"[;,:]|\s(?:so|but|because|since|which|while|whereas|though|although)\s|\s-\s|\s—\s")
+# Clause breaks; a comma inside a number ("1,100 GB") is not one.
+_CLAUSE = re.compile(r"[;:]|,(?!\d{3})|\s(?:so|but|because|since|which|while|whereas|though|although)\s|\s-\s|\s—\s")
 # A clause that qualifies or negates what it says is not a plain claim.
 _HEDGED = re.compile(
     r"n't\b|\b(?:not|never|unless|myth|cannot)\b|\bonly (?:if|at|with|when)\b|\bno longer\b|\bif (?:we|you|it|the)\b"
@@ -138,12 +139,20 @@ def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...]) -> 
         if _HEDGED.search(clause):
             continue
         for fact in checks:
-            if fact.wrong_if is not None and fact.wrong_if.search(clause) and fact.about_in(low):
+            if fact.wrong_if is not None and fact.wrong_if.search(clause) and _about_here(fact, clause, low):
                 contradicted(fact)
         for fact, q in _attributed(quantities(clause), clause, clause_start, low, checks):
             if q.high < fact.low or q.low > fact.high:
                 contradicted(fact)
     return list(found.values())
+
+
+def _about_here(fact: FactCheck, clause: str, sentence: str) -> bool:
+    """Whether a contradicting phrase in `clause` is about this fact's subject: named in the clause,
+    or named earlier in the sentence with nothing in the clause that points elsewhere (`not_with`)."""
+    if fact.not_with and fact.not_with.search(clause):
+        return False
+    return fact.about_in(clause) or fact.about_in(sentence)
 
 
 def _attributed(amounts: list[Quantity], clause: str, clause_start: int, sentence: str,

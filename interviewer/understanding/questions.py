@@ -20,7 +20,8 @@ QuestionKind = Literal["fact", "time", "repeat", "permission", "open"]
 
 _OPENS_LIKE_QUESTION = re.compile(
     r"^(?:(?:so|and|also|ok|okay|um|uh|right|quick question|one more thing)[,\s]+)*"
-    r"(?:who|what|when|where|which|how|why|is|are|do|does|did|can|could|should|would|will|may|shall|am)\b"
+    r"(?:who|what|what's|whats|when|where|which|how|why|is|are|was|were|do|does|did|has|have|can|could|should|would"
+    r"|will|may|shall|am)\b"
 )
 # "What I'd do is ...", "How we handle it: ..." open like questions but are statements.
 _DECLARATIVE = re.compile(
@@ -95,16 +96,18 @@ def _is_question(low: str) -> bool:
 
 
 def _parts(text: str) -> list[str]:
-    """The questions in one sentence. A fragment too short to ask anything ("Sorry,") joins the next."""
+    """The questions in one sentence. A piece that asks nothing by itself ("Sorry,", "Before I answer,")
+    joins the question after it."""
     parts: list[str] = []
     carry = ""
     for part in _SPLIT.split(text):
         if not part.strip(" ,;?"):
             continue
-        if len(part.split()) < 3 and not part.rstrip().endswith("?"):
-            carry += part + " "
+        low = part.strip().lower()
+        if not low.endswith("?") and not _OPENS_LIKE_QUESTION.search(low) and not _ASKS_OUTRIGHT.search(low):
+            carry += part.strip() + " "
             continue
-        parts.append((carry + part).strip())
+        parts.append((carry + part.strip()).strip())
         carry = ""
     if carry.strip():
         if parts:
