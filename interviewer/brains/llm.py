@@ -39,7 +39,8 @@ class LLMBrain:
 
     def messages(self, move: Move, conversation: Conversation) -> list[dict[str, str]]:
         instruction = render(
-            "llm/move.j2", move=move, uncovered=list(conversation.uncovered), covered=list(conversation.covered),
+            "llm/move.j2", move=move, rubric=conversation.rubric, uncovered=list(conversation.uncovered),
+            covered=list(conversation.covered),
             phase_left_min=max(0, round(conversation.phase_left_min)),
             round_left_min=max(0, round(conversation.round_left_min)),
             gate_total=len(conversation.problem.gates),

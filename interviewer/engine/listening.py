@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 _ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity")
 # Moves whose question invites the candidate's own questions or a free answer: nothing to press.
 _INVITATIONS = ("clarifying",)
+_PRONOUN = lx.words("it$", "that$", "this$", "they$", "them$", "those$")
 _HINT_REQUEST = lx.words("a hint", "hint$", "a nudge", "point me", "where should i start", "where should i look",
                          "give me a clue")
 
@@ -66,7 +67,7 @@ class Listening:
         wanted = {s for s in _ASKABLE if lx.PROMPT_CUES[s].search(low)}
         for topic in topics:
             seen = self.state.topics.get(topic)
-            if seen is None or (wanted and not wanted & set(seen["signals"])):
+            if seen is None or (wanted and not wanted & _satisfying(set(seen["signals"]))):
                 return ()
         return tuple(self.knowledge.title(t) for t in topics)
 
@@ -77,6 +78,7 @@ class Listening:
         given: set[str] = set()
         topics_answered: list[str] = []
         open_topics: list[str] = []
+        previous = None
         for question in reading.questions:
             if question.kind == "time":
                 answers.append(("time", str(max(0, round(round_left_min)))))
@@ -90,10 +92,13 @@ class Listening:
                         topics_answered.append(topic)
             elif question.kind == "permission":
                 answers.append(("permission", ""))
+            elif not question.topics and previous is not None and _PRONOUN.search(question.text.lower()):
+                continue  # "... and what does it involve?" is about what the question before it asked
             else:
                 unknown = [t for t in question.topics if t not in facts]
                 answers.append(("open", self.knowledge.title(unknown[0]) if unknown else ""))
                 open_topics += unknown or [""]
+            previous = question
         for topic in topics_answered:
             if topic not in self.state.told:
                 self.state.told.append(topic)
@@ -133,6 +138,11 @@ class Listening:
         return Move("press", self.state.last_content, self.phase.id, self.phase.title, gate=last.get("gate"),
                     gate_title=self._gate_info()[1], signal=asked.signal if asked.signal in _ASKABLE else None,
                     multiplier=last.get("multiplier"), press=reading.act, quote=reading.vague, answers=answers)
+
+
+def _satisfying(shown: set[str]) -> set[str]:
+    """What a topic's evidence answers: a reason given for a choice answers "why this one?" too."""
+    return shown | ({"tradeoffs"} if "reasoning" in shown else set())
 
 
 def _signal_asked(content: str) -> str | None:

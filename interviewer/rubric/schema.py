@@ -184,6 +184,9 @@ class Problem(Strict):
     code: str | None = Field(default=None, description="Code handed to the candidate (refactoring rounds).")
     expected_issues: list[str] = Field(default_factory=list)
     hints: list[str] = Field(default_factory=list)
+    great_examples: dict[str, str] = Field(
+        default_factory=dict, description="dimension id -> what a great answer sounds like for this problem, in the "
+        "candidate's voice.")
     topics: list[Topic] = Field(default_factory=list, description="Topics of this problem beyond the round's.")
     facts: dict[str, str] = Field(default_factory=dict, description="topic id -> what the interviewer says when asked.")
     reference_facts: list[ReferenceFact] = Field(default_factory=list)
@@ -228,6 +231,10 @@ class Rubric(Strict):
     topics: list[Topic] = Field(default_factory=list, description="Topics every problem of this round shares.")
     facts: dict[str, str] = Field(default_factory=dict, description="Answers every problem of this round shares.")
     reference_facts: list[ReferenceFact] = Field(default_factory=list)
+    open_answer: str = Field(
+        default="{topic} is your call: state your assumption and keep going.",
+        description="What the interviewer says when asked about something the problem leaves open; {topic} is "
+        "replaced by what was asked about, or by 'that'.")
     wrap_up: str = Field(description="What the interviewer says when the round ends.")
     problems: list[Problem] = Field(min_length=1)
 
@@ -288,6 +295,9 @@ class Rubric(Strict):
         if "expected_issues" in sources and not problem.code:
             raise ValueError(f"{where}: a refactoring problem needs the `code` to hand over")
         self._check_knowledge(problem, where)
+        unknown = sorted(set(problem.great_examples) - {d.id for d in self.dimensions})
+        if unknown:
+            raise ValueError(f"{where}.great_examples: no dimension {unknown[0]!r}; use one of the round's dimension ids")
 
     def _check_knowledge(self, problem: "Problem", where: str) -> None:
         round_topics = [t.id for t in self.topics]

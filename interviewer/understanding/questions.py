@@ -29,14 +29,15 @@ _DECLARATIVE = re.compile(
     r"you'd|the|this|that|it)\b(?!.*\?$)"
 )
 _ASKS_OUTRIGHT = re.compile(
-    r"\b(?:i'd (?:like|want|love) to (?:know|understand|check|confirm|clarify)|can you tell me|could you tell me"
+    r"\b(?:i'd (?:like|want|love) to (?:know|check|confirm|clarify)|can you tell me|could you tell me"
     r"|i'm wondering|i wonder|i was wondering|i'd (?:like|want) to ask|let me ask|my question is"
     r"|can you (?:confirm|clarify)|could you (?:confirm|clarify))\b"
 )
 # Addressed to the interviewer even when the candidate goes on talking afterwards.
 _ADDRESSED = re.compile(
     r"\b(?:you|your|can i|could i|may i|should i|shall i|do i|am i|is it ok|is it okay|is that ok|is that okay"
-    r"|do we|are we|should we|can we|will we|is there|are there|would it be|do you)\b"
+    r"|do we|are we|should we|can we|will we|were we|was i|was it|did we|did you|were you|is there|are there"
+    r"|would it be|do you)\b"
 )
 _PERMISSION = re.compile(
     r"\b(?:can i|could i|may i|is it ok|is it okay|is that ok|is that okay|is that fine|do you mind|should i (?:start|go|begin"

@@ -30,7 +30,7 @@ Act = Literal["answer", "question", "decline", "hand_wave", "off_question", "to_
 NON_ANSWERS: frozenset[str] = frozenset({"decline", "hand_wave", "off_question", "to_grader", "thin"})
 # Signals that show an answer carries substance (a reason, a number, a cost, a failure ...).
 SUBSTANCE = frozenset({"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor",
-                       "testing", "ownership", "specificity"})
+                       "testing", "ownership", "specificity", "clarifying"})
 CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\w*\]\s*=|\bimport \w+")
 _CHOICE = re.compile(
     r"\b(?:use|using|pick|picking|choose|chose|go with|going with|went with|prefer|preferring|picked|stick with)\s+"

@@ -15,7 +15,9 @@ from functools import lru_cache
 
 from . import lexicon as lx
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|(?=\n)|$)|[^\n]+?(?=\n|$)")
+# A sentence ends at . ! or ? followed by a space or the end, or at a line break; a dot inside a token
+# ("test_limiter.py", "v1.2", "e.g") does not end it.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+(?=\s|$)|(?=\n)|$)|[^\n]+?(?=\n|$)")
 _QUESTION_WORDS = lx.words("what", "how", "do", "does", "is", "are", "should", "can", "could", "would", "which", "who", "when", "where", "will")
 
 

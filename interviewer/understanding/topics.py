@@ -81,7 +81,7 @@ BASE_TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "typescript", "rust$",
     )),
     ("libraries", "libraries", (
-        "library", "libraries", "standard library", "stdlib", "third-party", "third party", "import", "numpy",
+        "library", "libraries", "standard library", "stdlib", "third-party", "third party", "import$", "imports$", "numpy",
         "pytorch", "torch$", "built-in", "builtin", "external package", "packages",
     )),
     ("interface", "the interface", (
