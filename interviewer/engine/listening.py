@@ -88,7 +88,8 @@ class Listening:
                 for topic in question.topics:
                     if topic in facts and topic not in given:
                         given.add(topic)
-                        answers.append(("again" if topic in self.state.told else "fact", facts[topic]))
+                        # "As I said" only when it was this very answer: a gate can change a fact.
+                        answers.append(("again" if self.state.told.get(topic) == facts[topic] else "fact", facts[topic]))
                         topics_answered.append(topic)
             elif question.kind == "permission":
                 answers.append(("permission", ""))
@@ -100,8 +101,7 @@ class Listening:
                 open_topics += unknown or [""]
             previous = question
         for topic in topics_answered:
-            if topic not in self.state.told:
-                self.state.told.append(topic)
+            self.state.told[topic] = facts[topic]
         if answers:
             self._emit("question_answered", turn=turn, topics=topics_answered,
                        open=[t for t in open_topics if t], kinds=[k for k, _ in answers])

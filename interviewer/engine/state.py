@@ -106,7 +106,7 @@ class EngineState:
     # Memory: topics the candidate covered with substance (first turn, unprompted or not, signals
     # shown, the sentence), facts already given, reference facts already challenged.
     topics: dict[str, dict[str, Any]] = field(default_factory=dict)
-    told: list[str] = field(default_factory=list)
+    told: dict[str, str] = field(default_factory=dict)  # topic -> the answer given
     challenged: list[str] = field(default_factory=list)
     # The interviewer's last question still waits for an answer (a run can land before it).
     awaiting: bool = False
