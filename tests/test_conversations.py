@@ -25,6 +25,7 @@ APPROVAL = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     "the a an and or to of in on for is it we i that this with be would will as at by so you your what which how "
@@ -93,7 +94,8 @@ def check_reply(reply: str, expect: dict[str, Any], earlier_questions: list[str]
         if hit:
             failures.append(f"asks about {phrase!r}: {hit!r}")
     if expect.get("no_approval"):
-        opening = " ".join(sentences(reply)[:2])
+        # The candidate's own words, quoted back ("You said \"the result was great\""), are not approval.
+        opening = _QUOTED.sub('""', " ".join(sentences(reply)[:2]))
         match = APPROVAL.search(opening)
         if match:
             failures.append(f"approves ({match.group(0)!r}): {opening!r}")

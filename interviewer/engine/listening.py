@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 _ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity")
 # Moves whose question invites the candidate's own questions or a free answer: nothing to press.
 _INVITATIONS = ("clarifying",)
-_PRONOUN = lx.words("it$", "that$", "this$", "they$", "them$", "those$")
 _HINT_REQUEST = lx.words("a hint", "hint$", "a nudge", "point me", "where should i start", "where should i look",
                          "give me a clue")
 
@@ -93,8 +92,8 @@ class Listening:
                         topics_answered.append(topic)
             elif question.kind == "permission":
                 answers.append(("permission", ""))
-            elif not question.topics and previous is not None and _PRONOUN.search(question.text.lower()):
-                continue  # "... and what does it involve?" is about what the question before it asked
+            elif not question.topics and previous is not None and previous.kind == "fact":
+                continue  # "... and what does it involve?" follows up the question just answered
             else:
                 unknown = [t for t in question.topics if t not in facts]
                 answers.append(("open", self.knowledge.title(unknown[0]) if unknown else ""))
@@ -127,11 +126,11 @@ class Listening:
         on (the caller carries on with a "moved_on" lead). None when there is nothing to press."""
         if not reading.non_answer or not self.state.last_content or self.state.last_move.get("kind") == "closing":
             return None
-        if self._invited(asked) and reading.act in ("thin", "decline"):
-            return None  # "No questions, thanks" answers "any questions for me?"
         if self.state.pressed:
             self._emit("moved_on_unanswered", turn=turn, act=reading.act)
             return None
+        if self._invited(asked) and reading.act in ("thin", "decline"):
+            return None  # "No questions, thanks" answers "any questions for me?"
         self.state.pressed = True
         self._emit("answer_pressed", turn=turn, act=reading.act, question=self.state.last_content)
         last = self.state.last_move

@@ -114,10 +114,11 @@ class RoundEngine(GateFlow, Listening):
             # Only a question: answer it and hand the floor back; the interviewer's question still stands.
             return self._record(self._here("answer_only", self.state.last_content, answers=answers),
                                 counts_as_prompt=False, keep_press=True)
-        accepted = invited and reading.act in ("thin", "decline")
-        self._extras = {"answers": answers, "noted": reading.noted,
-                        "lead": "moved_on" if reading.non_answer and not accepted else None}
-        self._question_turn = reading.act == "question"
+        moved_on = reading.non_answer and not (invited and reading.act in ("thin", "decline"))
+        self._extras = {"answers": answers, "noted": reading.noted, "lead": "moved_on" if moved_on else None}
+        # No follow-up after a turn of questions (no claim yet) or after moving on from a non-answer (asking
+        # for the same thing in other words would be pressing twice).
+        self._question_turn = reading.act == "question" or moved_on
         return self._record(self._decide(reading))
 
     def _decide(self, reading: Reading) -> Move:

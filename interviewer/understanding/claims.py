@@ -16,18 +16,23 @@ from dataclasses import dataclass
 from .lexicon import words
 
 _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
-_NUMBER = r"(\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:\s*(k|m|b|thousand|million|billion)(?![a-z]))?"
+# Spoken numbers: "about four hours", "twenty milliseconds".
+_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORDS.update({"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+               "hundred": 100, "a hundred": 100, "a few": 3, "half an": 0.5, "half a": 0.5})
+_NUMBER = (r"(\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True))
+           + r")(?:\s*(k|m|b|thousand|million|billion)(?![a-z]))?")
 _RANGE = rf"{_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?"
 # unit -> (pattern after the number, factor to the unit)
 _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
     "GB": ((r"(?:gb|gigabytes?|gib|gigs?)\b", 1.0), (r"(?:tb|terabytes?|tib)\b", 1000.0),
            (r"(?:mb|megabytes?|mib)\b", 0.001)),
     "ms": ((r"(?:ms|milliseconds?|millis)\b", 1.0), (r"(?:s|secs?|seconds?)\b", 1000.0),
-           (r"(?:minutes?|mins?)\b", 60000.0)),
+           (r"(?:minutes?|mins?)\b", 60000.0), (r"(?:hours?|hrs?)\b", 3600000.0), (r"days?\b", 86400000.0)),
     "tokens/s": ((r"(?:tokens?|tok)\s*(?:/\s*s(?:ec)?\b|(?:per|a|each)\s+sec(?:ond)?\b)", 1.0),),
     "%": ((r"(?:%|percent\b)", 1.0),),
 }
-_QUANTITY = {unit: [re.compile(rf"(?<![\w.$]){_RANGE}\s*{pattern}") for pattern, _ in options]
+_QUANTITY = {unit: [re.compile(rf"(?<![\w.$-]){_RANGE}\s*{pattern}") for pattern, _ in options]
              for unit, options in _UNITS.items()}
 _FACTORS = {unit: [factor for _, factor in options] for unit, options in _UNITS.items()}
 # "$2.50 per million output tokens", "$3/M tokens"
@@ -81,7 +86,8 @@ def quantities(low: str) -> list[Quantity]:
 
 
 def _value(number: str, multiplier: str | None) -> float:
-    return float(number.replace(",", "")) * _MULTIPLIER.get(multiplier or "", 1.0)
+    base = _WORDS[number] if number in _WORDS else float(number.replace(",", ""))
+    return base * _MULTIPLIER.get(multiplier or "", 1.0)
 
 
 def _dedupe(found: list[Quantity]) -> list[Quantity]:

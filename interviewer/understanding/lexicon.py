@@ -73,6 +73,11 @@ COUNTERFACTUAL = words(
     "which would mean", "that would mean", "would mean", "would cost", "would need", "would require",
     "would double", "would add", "would force", "would make", "would have meant",
 )
+# Naming the cost of a choice made in the sentence before.
+GIVE_UP = words("what i give up", "what we give up", "what i gave up", "what we gave up", "the cost is", "the downside is",
+                "the price is", "the tradeoff is", "the trade-off is", "what it costs", "it costs us", "we lose", "i lose",
+                "we give up", "i give up")
+JUSTIFIED_CHOICE = re.compile(r"\b(?:instead of|rather than|over|versus|vs\.?)\s[^:;.]{1,60}:\s*\w")
 STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
 FAILURE = words(
     "fail", "fails", "failure", "failing", "crash", "crashes", "dies$", "die$", "dead$", "goes down", "went down", "is down", "outage",
@@ -153,7 +158,8 @@ INJECTION = re.compile(
     r"|criteria|scoring|rules)"
     r"|(?:put|mark|write|note) me down as|(?:mark|rate|score) (?:requirements|it|this|everything|every \w+) as (?:strong|great)"
     r"|(?:rate|score|grade|mark) (?:me|this candidate|this answer|this transcript|the candidate)\b"
-    r"|note to (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai)"
+    r"|\bnote (?:to|for) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai|whoever)"
+    r"|\bwhoever(?:'s| is)? (?:grading|scoring|reviewing|evaluating)\b"
     r"|as the (?:evaluator|scorer|grader|judge)|\bsystem\s*:|\bscore\s*=|you must (?:rate|score|give)"
     r"|(?:give|award) (?:me|this candidate|the candidate) (?:a |an )?(?:great|perfect|100|top|full)"
     r"|(?:evaluator|scorer|grader|judge)s?\s*[:,]"
@@ -171,7 +177,7 @@ TECH_TERMS = words(
     "eval", "baseline", "rollback", "roll back", "canary", "incident", "postmortem", "alert", "metric",
     "pipeline", "scheduler", "webhook", "counter", "bucket", "sliding window", "write-ahead", "wal", "fsync",
     "checksum", "dead-letter", "dlq", "quota", "rate limit", "429", "heartbeat", "lease", "consistency",
-    "quorum", "binary search", "sorted", "bisect", "o(1)", "o(log", "o(n", "prefix", "kv cache", "h100",
+    "quorum", "binary search", "sorted", "bisect", "race$", "races$", "interleaving", "o(1)", "o(log", "o(n", "prefix", "kv cache", "h100",
     "fp16", "quantiz", "tokenizer", "classifier", "precision", "recall", "false positive", "a/b",
     "ablation", "held-out", "launch", "deadline", "on-call", "pager", "sla", "slo", "error rate", "revenue",
     "dict", "dictionary", "array", "list$", "ordered", "range scan", "key$", "keys$", "struct", "class$",
@@ -193,10 +199,22 @@ VAGUE = words(
     "robust", "seamless", "in general", "generally speaking", "at the end of the day", "in some way",
     "some way", "potentially", "as we know", "more modern", "widely used", "fast and efficient",
     "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
-    "standard approach", "industry standard", "one of the most important", "obvious one", "pretty standard",
-    "the usual", "nothing special", "standard way", "the normal way", "just cleaner", "just better", "just works better",
-    "it's cleaner", "it's better that way", "cleaner that way", "across the board", "went really well", "went well",
-    "very happy", "everyone was happy", "everyone on the team", "the business was happy",
+    "standard approach", "industry standard", "one of the most important", "obvious one",
+)
+# Brush-offs and stock phrases that answer nothing: read as hand-waves when a turn has nothing else.
+# Kept apart from VAGUE, which decides whether a sentence with substance counts as concrete for scoring.
+DISMISSIVE = words(
+    "pretty standard", "nothing special", "just made it work", "didn't really think", "didn't think about", "standard way", "the normal way", "just cleaner", "just better",
+    "just works better", "it's cleaner", "it's better that way", "cleaner that way", "across the board",
+    "went really well", "went well", "very happy", "everyone was happy", "everyone on the team",
+    "the business was happy", "it works$", "it worked$", "looks okay", "looks ok", "looks fine", "looks good to me",
+    "it's fine", "it's okay", "nothing really", "nothing major", "don't see anything", "no real issues",
+    "time for a change", "felt right", "just felt", "just seemed", "wanted a change", "good opportunity",
+    "great opportunity", "everybody loved", "everyone loved", "way faster", "much faster", "a lot faster",
+    "huge improvement", "big improvement", "straightforward", "should be easy", "pretty easy", "simple enough",
+    "either way", "doesn't matter", "whatever works", "it'd be fine", "it would be fine", "the cloud scales",
+    "make sure it stays up", "hottest", "most exciting", "everybody wants", "everyone wants", "top lab",
+    "the best place", "where it's happening", "where everything is happening",
 )
 # The same in other words: a sentence about the grading itself that asks for a rating.
 INJECTION_META = re.compile(
@@ -211,7 +229,7 @@ INJECTION_ASK = re.compile(
 
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.
 OVERCLAIM = words(
-    "everything", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
+    "everything just", "everything is handled", "everything scales", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
     "isn't really a", "there's no bottleneck", "no single point", "never fails", "never goes down",
     "zero downtime", "just works", "fully", "seamless", "takes care of", "handles all", "handles everything",
     "any pod can", "scales to any", "unlimited", "no downside", "no tradeoff", "all the benefits",
@@ -248,7 +266,8 @@ PROMPT_CUES: dict[str, re.Pattern[str]] = {
 
 # "I don't know" in its many forms: a non-answer unless the turn goes on to reason anyway.
 DECLINE = re.compile(
-    r"\bi (?:don't|do not|dont) (?:know|really know|remember|have (?:a|an) (?:answer|idea|clue))\b|\bno idea\b|\bno clue\b"
+    r"\bi (?:don't|do not|dont) (?:really )?(?:know|remember|recall|have (?:a|an) (?:answer|idea|clue))\b|\bno idea\b"
+    r"|\bno clue\b|\bi can't (?:remember|recall)\b"
     r"|\bnot (?:too |very |really |that |super |all that )?(?:familiar|sure|confident)\b|\bnever (?:used|worked with|done|had to)\b"
     r"|\bhaven't (?:used|worked with|done|had to|really|thought)\b|\bi'd have to (?:look|check|google|read)\b"
     r"|\b(?:can|could) we (?:skip|move on|come back)\b|\bpass on this\b|\bnot my (?:area|strength)\b|\bbeyond me\b"
@@ -281,6 +300,8 @@ ENGAGES: dict[str, re.Pattern[str]] = {
                        "tradeoff", "trade-off", "trade off", "price", "worse", "cheaper", "simpler", "alternative",
                        "but$", "though", "whereas", "lose", "lost", "sacrific", "expensive", "slower", "faster"),
     "testing": words("test", "assert", "case", "verify", "check", "fuzz", "property", "reproduce", "coverage"),
+    "clarifying": re.compile(r"\?|\b(?:assum|i'll take|let's say|i'd want to know|question|clarif|in scope|out of scope"
+                             r"|is it|are there|do we|does it|how many|how much|which)"),
     "complexity": words("o(", "constant", "linear", "log", "quadratic", "amortized", "per call", "per operation",
                         "time$", "space$", "memory"),
 }

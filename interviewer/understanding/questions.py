@@ -27,6 +27,7 @@ _OPENS_LIKE_QUESTION = re.compile(
 _DECLARATIVE = re.compile(
     r"^(?:(?:so|and|also|ok|okay|um|uh|right)[,\s]+)*(?:what|how|where|when|which|why)\s+(?:i|we|i'd|we'd|i'll|we'll|i'm|"
     r"you'd|the|this|that|it)\b(?!.*\?$)"
+    r"|^(?:(?:so|and|ok|okay|um|uh|well)[,\s]+)*(?:should|would|could|will|might|must|can|may) be\b(?!.*\?$)"
 )
 _ASKS_OUTRIGHT = re.compile(
     r"\b(?:i'd (?:like|want|love) to (?:know|check|confirm|clarify)|can you tell me|could you tell me"
@@ -71,9 +72,9 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
     found: list[Question] = []
     for index, span in enumerate(sentences):
         low = span.text.lower().strip()
-        if not _is_question(low):
+        if not _is_question(low, span.text):
             continue
-        followed = any(not _is_question(s.text.lower().strip()) for s in sentences[index + 1:])
+        followed = any(not _is_question(s.text.lower().strip(), s.text) for s in sentences[index + 1:])
         for part in _parts(span.text):
             part_low = part.lower()
             topics = tuple(topics_in(part_low, catalogue))
@@ -84,7 +85,12 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
     return found
 
 
-def _is_question(low: str) -> bool:
+def _is_question(low: str, original: str = "") -> bool:
+    first = original.split()[0] if original.split() else ""
+    if len(first) > 1 and first.isupper() and first.isalpha():
+        return False  # "WHERE status = 'pending' ..." is SQL read aloud, not a question
+    if _DECLARATIVE.search(low):
+        return False  # "What I'd want to know first is whether ...", "Should be fine."
     tagged = _TAG.search(low)
     if tagged:  # "Honestly?", "it's the best place to be, you know?": a question only if the rest is one
         low = low[: tagged.start()].strip()
@@ -93,7 +99,7 @@ def _is_question(low: str) -> bool:
         return len(low.split()) >= 2
     if _ASKS_OUTRIGHT.search(low):
         return True
-    return bool(_OPENS_LIKE_QUESTION.search(low)) and not _DECLARATIVE.search(low) and len(low.split()) >= 3
+    return bool(_OPENS_LIKE_QUESTION.search(low)) and len(low.split()) >= 3
 
 
 def _parts(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from . import lexicon as lx
 from .claims import Contradiction, contradictions
 from .knowledge import Knowledge
 from .questions import Question, find_questions
-from .signals import Analysis, analyze
+from .signals import Analysis, analyze, fingerprint
 from .topics import topics_in
 
 Act = Literal["answer", "question", "decline", "hand_wave", "off_question", "to_grader", "thin"]
@@ -32,12 +32,19 @@ NON_ANSWERS: frozenset[str] = frozenset({"decline", "hand_wave", "off_question",
 SUBSTANCE = frozenset({"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor",
                        "testing", "ownership", "specificity", "clarifying"})
 CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\w*\]\s*=|\bimport \w+")
+# A signature or call spelled out ("get(key) returns ...", "q (n_q, d_k)"): concrete, even with no reasoning.
+SIGNATURE = re.compile(r"\b\w{2,}\s?\((?:[\w\s,.:=*\[\]|-]*)\)|->\s*\w+")  # not O(1): \w{2,}
 _CHOICE = re.compile(
     r"\b(?:use|using|pick|picking|choose|chose|go with|going with|went with|prefer|preferring|picked|stick with)\s+"
     r"(?P<a>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)\s+(?:over|rather than|instead of)\s+"
     r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)(?=\s*[,.;:!?)]|\s(?:because|since|so|as|for|which|here|here,|in|to|at)\b|$)"
 )
-_CLAUSE_END = re.compile(r"[,;:.!?]|\s(?:and|so|but|because|which)\s")
+# Where an echoed quantity's phrase ends: punctuation (not a decimal point or a thousands comma), or a verb
+# or conjunction that starts a new thought ("24-hour window is a scheduling ..." stops before "is").
+_PHRASE_END = re.compile(
+    r"[;:!?]|,(?!\d{3})|\.(?!\d)|\s(?:and|so|but|because|which|that|is|are|was|were|be|gives?|means?|would|will|should"
+    r"|can|could|to|if|when|while|than)\s"
+)
 _MAX_NOTED_WORDS = 8
 _MIN_NOTED_WORDS = 3
 # Questions with content of their own, which an answer can miss entirely.
@@ -92,12 +99,17 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
     covered: dict[str, frozenset[str]] = {}
     covered_by: dict[str, str] = {}
     claims: list[Contradiction] = []
-    for span in analysis.sentences:
+    sentences = analysis.sentences
+    for index, span in enumerate(sentences):
         if span in asked_spans or span in analysis.injections:
             continue
         low = span.text.lower()
         claims += contradictions(span.text, span.start, knowledge.checks)
-        signals = per_span.get((span.start, span.end), set()) & SUBSTANCE
+        # A point is often made in one sentence and argued in the next ("That test I trust least. A race
+        # that needs one interleaving might never show up."): the pair covers the topic together.
+        after = sentences[index + 1] if index + 1 < len(sentences) else None
+        signals = (per_span.get((span.start, span.end), set())
+                   | (per_span.get((after.start, after.end), set()) if after else set())) & SUBSTANCE
         if not signals:
             continue
         for topic in topics_in(low, knowledge.catalogue):
@@ -112,7 +124,7 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
 def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: Asked, mentioned: tuple[str, ...],
          asked_spans: set) -> tuple[Act, str | None]:
     statements = [s for s in analysis.sentences if s not in asked_spans and s not in analysis.injections]
-    code = bool(CODE.search(text))
+    code = bool(CODE.search(text) or SIGNATURE.search(text))
     low = text.lower()
     # Substance that is only a generic fix or an appeal to fashion ("we just buy more GPUs, then nobody
     # starves") does not count: the sentence reads as reasoning but names nothing the design does.
@@ -126,13 +138,13 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
     if len(text.split()) < 4 and not analysis.signals and not code:
         return "thin", None
     if not substantive and not code and statements:
-        vague = next((s.text for s in statements if _vague(s.text.lower(), analysis, s)), None)
+        vague = next((s.text for s in statements if _vague(s.text.lower())), None)
         if vague is None and asked.signal in lx.ENGAGES and not lx.ENGAGES[asked.signal].search(low) \
                 and asked.kind not in _OPEN_KINDS:
             vague = statements[0].text  # a claim with no reason, where a number, a cost or a failure was asked for
         if vague is not None:
             return "hand_wave", vague if len(vague) <= _MAX_VAGUE_CHARS else None
-    if substantive and not code and _off_question(low, analysis, asked, mentioned):
+    if not code and _off_question(low, analysis, asked, mentioned):
         return "off_question", None
     return "answer", None
 
@@ -144,23 +156,29 @@ def _reasoned(span, analysis: Analysis) -> bool:
     return any(span in spans for signal, spans in analysis.hits.items() if signal in SUBSTANCE)
 
 
-def _vague(low: str, analysis: Analysis, span) -> bool:
-    return bool(
-        lx.GENERIC_FIX.search(low) or lx.AUTHORITY.search(low) or lx.OVERCLAIM.search(low) or lx.VAGUE.search(low)
-        or lx.FLUFF.search(low) or span in analysis.name_drops
-    )
+def _vague(low: str) -> bool:
+    """A claim that names no mechanism, number or cost: a generic fix, an appeal to fashion, enthusiasm,
+    a shrug. Naming components without reasons is not vague by itself: a walkthrough does exactly that."""
+    return bool(lx.GENERIC_FIX.search(low) or lx.AUTHORITY.search(low) or lx.OVERCLAIM.search(low)
+                or lx.VAGUE.search(low) or lx.FLUFF.search(low) or lx.DISMISSIVE.search(low))
 
 
 def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[str, ...]) -> bool:
-    """A substantive answer to a question with content of its own (a planned question, a failure probe,
-    a drill step) that never touches what it asked for: not its signal, not the words that go with that
-    signal, not its topics. Follow-ups about "that choice" refer back to the answer, so they never count."""
+    """An answer to a question with content of its own (a planned question, a failure probe, a drill
+    step) that never touches it: not the signal it asked for, nor the words that go with that signal,
+    nor its topics, nor any of its words. Follow-ups about "that choice" refer back to the answer and
+    invitations to talk ("walk me through ...") take anything, so neither counts."""
+    if asked.kind not in _PLANNED_KINDS and not (asked.kind == "opening" and asked.signal == "clarifying"):
+        return False
     signal = asked.signal
-    if signal not in lx.ENGAGES or asked.kind not in _PLANNED_KINDS:
+    if signal in lx.ENGAGES:
+        if analysis.has(signal) or lx.ENGAGES[signal].search(low):
+            return False
+    elif not asked.topics:
         return False
-    if analysis.has(signal) or lx.ENGAGES[signal].search(low):
+    if set(asked.topics) & set(mentioned):
         return False
-    return not (set(asked.topics) & set(mentioned))
+    return not (fingerprint(asked.content) & fingerprint(low))
 
 
 def _noted(text: str, analysis: Analysis, per_span: dict) -> str | None:
@@ -174,7 +192,7 @@ def _noted(text: str, analysis: Analysis, per_span: dict) -> str | None:
     for span in spans:
         low = span.text.lower()
         for match in lx.QUANTITY.finditer(low):
-            end_match = _CLAUSE_END.search(low, match.end())
+            end_match = _PHRASE_END.search(low, match.end())
             phrase = span.text[match.start(): end_match.start() if end_match else len(low)].strip().rstrip(" .")
             if _MIN_NOTED_WORDS <= len(phrase.split()) <= _MAX_NOTED_WORDS:
                 return phrase

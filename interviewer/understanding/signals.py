@@ -151,11 +151,16 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
     n_words = len(body.split())
     quantities = lx.QUANTITY.findall(body)
     vague = bool(lx.VAGUE.search(body))
-    concrete = bool(quantities) or (technical >= 1 and not vague)
+    # "What I give up is ..." right after a choice is as concrete as the choice it prices.
+    prices_choice = bool(lx.GIVE_UP.search(body) and lx.STRONG_CHOICE.search(before))
+    # A decision of one's own ("I led it", "those were my calls") is concrete in the same way.
+    concrete = bool(quantities) or (technical >= 1 and not vague) or prices_choice or bool(
+        lx.OWNERSHIP.search(body) and n_words >= 6 and not vague)
     if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body)) and not quantities:
         # "It scales", "no contention", "that's what real databases use": claims, not reasons.
         concrete = False
-    causal = bool(lx.CAUSAL.search(body))
+    # A reason can follow a choice after a colon: "SSE rather than WebSockets: traffic is one way".
+    causal = bool(lx.CAUSAL.search(body) or lx.JUSTIFIED_CHOICE.search(body))
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
         found.add("clarifying")
     elif lx.CLARIFY.search(body) and n_words >= 5 and not vague:
@@ -168,7 +173,8 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         found.add("reasoning")
     if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
         lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
-    ):
+    ) or prices_choice:
+        # "I'd use SSE rather than WebSockets ... What I give up is sending on the same channel."
         found.add("tradeoffs")
     failure = lx.FAILURE.search(body)
     if failure and (lx.MITIGATION.search(body) or causal or re.search(r"\b(?:if|when|then|until|unless)\b", body)):

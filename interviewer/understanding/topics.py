@@ -38,7 +38,7 @@ BASE_TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("load", "the load", (
         "load$", "traffic", "qps", "rps", "requests per second", "requests a second", "request rate", "peak",
         "concurrent users", "concurrent streams", "concurrent connections", "concurrent requests", "open streams",
-        "how many concurrent", "concurrency level", "daily users", "daily active", "dau$", "mau$", "monthly active",
+        "how many concurrent", "concurrency level", "volume$", "message volume", "daily users", "daily active", "dau$", "mau$", "monthly active",
         "throughput", "how many requests", "how many users", "what scale", "the scale", "volume of requests",
         "messages per", "messages a day", "messages per day",
     )),
@@ -106,19 +106,26 @@ BASE_TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 # Questions the interviewer answers from the session itself rather than from the problem.
-TIME_LEFT = words("how much time", "how long do we have", "how long have we got", "time left", "minutes left",
-                  "time remaining", "time do we have", "are we on time", "running out of time")
+TIME_LEFT = words("how much time do we have", "how much time is left", "how much time have we", "how much time left",
+                 "how long do we have", "how long have we got", "time left", "minutes left", "time remaining",
+                 "time do we have", "are we on time", "running out of time")
 REPEAT = words("repeat the question", "say that again", "repeat that", "what was the question", "come again",
                "rephrase", "could you repeat", "can you repeat")
 
 BASE_TOPIC_IDS: frozenset[str] = frozenset(t[0] for t in BASE_TOPICS)
 
 
+# Words people drop into a phrase without changing it: "who actually owns", "can it really start".
+_FILLER = r"(?:(?:actually|really|exactly|just|even|also|then|still|ever|roughly|usually)\s+)?"
+
+
 def compile_topics(items: Iterable[tuple[str, str, Iterable[str]]]) -> tuple[TopicTerms, ...]:
-    """Later items with the same id replace earlier ones, so a rubric can redefine a base topic."""
+    """Later items with the same id replace earlier ones, so a rubric can redefine a base topic. Inside a
+    term of several words, a filler word is allowed between words."""
     merged: dict[str, TopicTerms] = {}
     for topic_id, title, terms in items:
-        merged[topic_id] = TopicTerms(topic_id, title, words(*(t.lower() for t in terms)))
+        pattern = words(*(t.lower() for t in terms))
+        merged[topic_id] = TopicTerms(topic_id, title, re.compile(pattern.pattern.replace(r"\s+", r"\s+" + _FILLER)))
     return tuple(merged.values())
 
 
