@@ -71,22 +71,27 @@ def test_markdown_carries_every_dimension_quote_and_turn(path, cards):
     text = render_markdown(card, transcript)
     title = f"# Scorecard: {card.round}" + (f" / {card.problem}" if card.problem else "")
     assert text.startswith(title + "\n")
-    assert f"**Overall: {card.overall_level.replace('_', ' ')} ({card.overall_score:.0f}/100)**" in text
+    score = f" ({card.overall_score:.0f}/100)" if card.overall_level != "not_assessed" else ""
+    assert f"**Overall: {card.overall_level.replace('_', ' ')}{score}**" in text
     assert f"level signal: **{card.level_signal}**" in text and card.level_reason in text
     assert "scorer: `offline-heuristic`" in text
     for dim in card.dimensions:
         section = text.split(f"## {dim.title}: ", 1)[1].split("\n## ", 1)[0]
-        assert section.startswith(f"{dim.level.replace('_', ' ')} ({dim.score:.0f})")
+        assert section.startswith(f"{dim.level.replace('_', ' ')}" + (f" ({dim.score:.0f})" if dim.assessed else ""))
         assert dim.descriptor.strip() in section and f"Why: {dim.rationale}" in section
         for quote in dim.evidence:
             tag = " (unprompted)" if quote.proactive else " (when asked)"
             assert f"- turn {quote.turn}{tag}: \"{quote.quote}\"" in section
-        if not dim.evidence:
+        if not dim.assessed:
+            assert "Evidence: nothing in the session asked for this or showed it." in section
+        elif not dim.evidence:
             assert "Evidence: nothing in the transcript showed this." in section
-        if dim.level == "great":
+        if dim.level == "great" or not dim.great_example:
             assert "What great sounds like:" not in section
         else:
             assert "What great sounds like:\n\n> " + dim.great_example.strip().split("\n")[0] in section
+    for correction in card.corrections:
+        assert f'- turn {correction["turn"]}: "{correction["claim"]}" {correction["fact"]}' in text
     for note in card.notes:
         assert f"- {note}" in text
     assert text.index(card.notes[0]) < text.index("## Transcript")
@@ -113,7 +118,7 @@ def test_html_is_standalone_and_carries_every_dimension_and_quote(path, cards):
         for quote in dim.evidence:
             assert f'<q class="quote">{escape(quote.quote)}</q>' in page
             assert f'href="#turn-{quote.turn}"' in page
-        if dim.level != "great":
+        if dim.level != "great" and dim.great_example:
             assert f"<blockquote>{escape(dim.great_example.strip())}</blockquote>" in page
     for note in card.notes:
         assert f"<li>{escape(note)}</li>" in page

@@ -93,7 +93,13 @@ class Dimension(Strict):
     below_bar: str
     good: str
     great: str
-    great_example: str = Field(description="What a great answer sounds like, in the candidate's voice.")
+    phases: list[str] = Field(
+        default_factory=list, description="Phases whose questions exercise this dimension; a session that never "
+        "reached them (and never showed the dimension's main signal) leaves it not assessed.")
+    unprompted: bool = Field(
+        default=False, description="Great needs the main signal raised before the interviewer asked for it (scale "
+        "drilled, failures raised, tradeoffs at transitions); answering well when asked is good. Leave false where "
+        "the round's own questions ask for it (a walkthrough, what you would test).")
 
     _id = field_validator("id")(_slug)
 
@@ -256,6 +262,11 @@ class Rubric(Strict):
         if missing:
             raise ValueError(f"phases expect {missing} but probe_bank has no follow-ups for them")
         self._check_checkpoints()
+        phase_ids = {p.id for p in self.phases}
+        for dimension in self.dimensions:
+            unknown = sorted(set(dimension.phases) - phase_ids)
+            if unknown:
+                raise ValueError(f"dimensions.{dimension.id}.phases: no phase {unknown[0]!r}; use one of {sorted(phase_ids)}")
         if any("breadth" in d.signals for d in self.dimensions) and not self.areas:
             raise ValueError("a dimension scores `breadth` but the rubric lists no `areas`")
         for problem in self.problems:
@@ -295,9 +306,14 @@ class Rubric(Strict):
         if "expected_issues" in sources and not problem.code:
             raise ValueError(f"{where}: a refactoring problem needs the `code` to hand over")
         self._check_knowledge(problem, where)
-        unknown = sorted(set(problem.great_examples) - {d.id for d in self.dimensions})
+        dimension_ids = [d.id for d in self.dimensions]
+        unknown = sorted(set(problem.great_examples) - set(dimension_ids))
         if unknown:
             raise ValueError(f"{where}.great_examples: no dimension {unknown[0]!r}; use one of the round's dimension ids")
+        missing = [d for d in dimension_ids if d not in problem.great_examples]
+        if missing:
+            raise ValueError(f"{where}.great_examples: no example for {missing[0]!r}; every dimension needs one "
+                             "for every problem, written for that problem")
 
     def _check_knowledge(self, problem: "Problem", where: str) -> None:
         round_topics = [t.id for t in self.topics]

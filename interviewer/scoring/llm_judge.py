@@ -160,7 +160,7 @@ def _scorecard(parsed: JudgeReply, transcript: Transcript, rubric: Rubric, offli
             quotes.append(Quote(turn=turn, quote=q.quote))
         level = level_for(got.score)
         dims.append(DimensionScore(dimension.id, dimension.title, level, got.score, quotes, got.rationale,
-                                   getattr(dimension, level), dimension.great_example, dimension.weight))
+                                   getattr(dimension, level), offline_by_id[dimension.id].great_example, dimension.weight))
     overall = sum(d.score * d.weight for d in dims) / sum(d.weight for d in dims)
     card = Scorecard(round=rubric.id, problem=transcript.problem, scorer=f"llm:{name}", overall_level=level_for(overall),
                      overall_score=overall, dimensions=dims, gates=offline.gates, coverage=offline.coverage,

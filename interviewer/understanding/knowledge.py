@@ -38,21 +38,24 @@ class Knowledge:
         return self.titles.get(topic, topic.replace("_", " "))
 
 
-def knowledge_for(rubric: "Rubric", problem: "Problem") -> Knowledge:
+def knowledge_for(rubric: "Rubric", problem: "Problem | None") -> Knowledge:
+    """What the interviewer knows in a session of `problem`; with no problem (a transcript recorded
+    elsewhere, for a problem this library doesn't have), what the round alone knows."""
+    problem_topics = problem.topics if problem else []
     topics = [*BASE_TOPICS, *((t.id, t.title, tuple(t.terms)) for t in rubric.topics),
-              *((t.id, t.title, tuple(t.terms)) for t in problem.topics)]
+              *((t.id, t.title, tuple(t.terms)) for t in problem_topics)]
     catalogue = compile_topics(topics)
     checks = tuple(
         FactCheck.build(f.id, f.says, list(f.about), f.quantity.unit if f.quantity else None,
                         f.quantity.min if f.quantity else 0.0, f.quantity.max if f.quantity else 0.0,
                         list(f.wrong_if), list(f.not_with))
-        for f in (*rubric.reference_facts, *problem.reference_facts)
+        for f in (*rubric.reference_facts, *(problem.reference_facts if problem else ()))
     )
     return Knowledge(
         context=Context.build(tuple(rubric.vocabulary), tuple((a.id, tuple(a.terms)) for a in rubric.areas)),
         catalogue=catalogue,
         titles={topic_id: title for topic_id, title, _ in topics},
-        facts={**rubric.facts, **problem.facts},
-        gate_facts=tuple(dict(g.facts) for g in problem.gates),
+        facts={**rubric.facts, **(problem.facts if problem else {})},
+        gate_facts=tuple(dict(g.facts) for g in problem.gates) if problem else (),
         checks=checks,
     )

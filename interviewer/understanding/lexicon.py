@@ -25,7 +25,8 @@ def words(*items: str) -> re.Pattern[str]:
 # A quantity with a unit or a countable noun: "20k QPS", "500 ms", "80 GB", "$2 per million".
 QUANTITY = re.compile(
     r"(?:\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
-    r"|(?<![a-z0-9.])\d[\d,.]*\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
+    r"|(?<![a-z0-9.])(?:\d[\d,.]*|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    r"|forty|fifty|sixty|ninety|a hundred|a thousand|a million|a dozen)(?![a-z]))\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
     r"(?:(?:daily|monthly|weekly|active|concurrent|peak|total|new|unique|paying|output|input|open)\s+)?"
     r"(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?\b|hours?|days?|weeks?|months?|years?|"
     r"[kmgtp]i?b\b|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|"
@@ -44,6 +45,7 @@ MULTIPLIERS = {
 ARITHMETIC = re.compile(r"\d\s*(?:[x×*/]|times|divided by|over)\s*\$?\d|=\s*\$?\d|(?:that's|thats|which is|so)\s+(?:about|roughly|around|~)?\s*\$?\d")
 
 CAUSAL = words(
+    "which is what", "that's what stops", "is what keeps", "is what stops", "is what lets",
     "because", "since", "so that", "which means", "that means", "means that", "therefore", "otherwise",
     "in order to", "the reason", "that way", "this way", "as a result", "that's why", "thats why",
     "which lets", "which keeps", "which avoids", "which gives", "to avoid", "to keep", "to protect",
@@ -53,7 +55,7 @@ CAUSAL = words(
     "which would", "which makes", "that lets", "that keeps", "meaning",
 )
 CHOICE = words(
-    "instead of", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
+    "instead of", "instead$", "rejected", "ruled out", "i'd switch", "we'd switch", "i would switch", "switch to", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
     "i chose", "i'd choose", "i'd pick", "i'd go with", "we chose", "we picked", "prefer", "option",
     "either", "trade", "tradeoff", "trade-off", "could also", "the other way", "whereas", "but", "though",
     "although", "while", "cheaper than", "simpler than", "better than", "worse than",
@@ -67,6 +69,15 @@ COST = words(
     "pay", "paying", "approximate", "imprecise", "false positive", "memory", "contention", "blocking",
     "hurts", "hurt", "unfair", "over-count", "undercount", "under-count", "double", "lock-in", "not free",
     "the catch", "the price", "gives up", "we lose", "you lose", "overshoot", "more exact", "less exact",
+    "spent", "spend the", "a day on", "days on", "hours on", "the time on", "deferred", "left out", "skipped",
+)
+# How something works, told as a flow: "connectors read each change feed", "the gateway forwards it to ...".
+MECHANISM = words(
+    "reads", "read each", "writes", "sends", "carries", "goes into", "go into", "goes to", "go to", "routes", "forwards",
+    "streams", "publishes", "consumes", "stores", "caches", "pulls", "pushes", "returns", "calls", "joins", "feeds",
+    "lands in", "passes", "opens", "renders", "emits", "records", "enqueues", "fetches", "loads", "serves",
+    "retrieves", "indexes", "ranks", "filters", "checks", "rejects", "retries", "replays", "sits on", "sits in",
+    "lives in", "flows", "hands", "picks up", "drains", "batches", "splits", "merges", "signs", "verifies",
 )
 # A choice justified by what the alternative would have meant: "X over Y, which would mean 50k reads a second".
 COUNTERFACTUAL = words(
@@ -74,10 +85,21 @@ COUNTERFACTUAL = words(
     "would double", "would add", "would force", "would make", "would have meant",
 )
 # Naming the cost of a choice made in the sentence before.
-GIVE_UP = words("what i give up", "what we give up", "what i gave up", "what we gave up", "the cost is", "the downside is",
+GIVE_UP = words("what i give up", "what we give up", "can't do is", "what it can't", "costs me", "cost me", "cost us",
+                "costs an", "costs a", "pay for that", "pays for that", "what we lose", "what i lose", "what i gave up", "what we gave up", "the cost is", "the downside is",
+                "worth paying", "i'd accept", "which i accepted", "i accepted", "which i'd accept", "at the cost of",
+                "the catch is", "the cost was", "the price was", "the tradeoff was", "the trade-off was",
                 "the price is", "the tradeoff is", "the trade-off is", "what it costs", "it costs us", "we lose", "i lose",
                 "we give up", "i give up")
 JUSTIFIED_CHOICE = re.compile(r"\b(?:instead of|rather than|over|versus|vs\.?)\s[^:;.]{1,60}:\s*\w")
+# A decision in the sentence (or the one before) that a named cost can price.
+DECISION = words("i kept", "i left", "on purpose", "deliberately", "i chose", "i went with", "i picked", "i'd use",
+                 "i use", "i'd keep", "we kept", "we chose", "i'd go with", "i decided", "i'd pick", "i'd let", "i let",
+                 "i'd make", "i made", "i'd put", "i put", "i built", "i wrote", "we went with", "we picked")
+# Ranking issues or work by importance: a position with its order.
+RANKING = words("goes first", "comes first", "first is", "second is", "third is", "most serious", "top priority",
+                "i'd fix first", "i'd start with", "before anything else", "my minimum", "highest priority",
+                "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is")
 STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
 FAILURE = words(
     "fail", "fails", "failure", "failing", "crash", "crashes", "dies$", "die$", "dead$", "goes down", "went down", "is down", "outage",
@@ -110,7 +132,7 @@ GROWTH = words(
     "at this scale", "more users", "spike",
 )
 CLARIFY = words(
-    "assume", "assuming", "i'll assume", "let's say", "let me clarify", "to confirm", "out of scope",
+    "assume", "assuming", "assumption", "my assumptions", "i'll assume", "let's say", "let me clarify", "to confirm", "out of scope",
     "in scope", "i'd want to know", "before i start", "can i assume", "i'll take", "i'm assuming",
 )
 TESTING = words(
@@ -129,6 +151,10 @@ OWNERSHIP = words(
     "i rolled back", "i paged", "i flagged", "i argued", "i negotiated", "i wrote up", "i committed",
     "i'd change", "i would change", "i missed", "i got wrong", "on me", "my responsibility", "i stopped",
     "i held", "i blocked", "i delayed", "i measured", "i instrumented", "i replaced", "i started",
+    "i shipped", "i migrated", "i implemented", "i integrated", "i've shipped", "having shipped", "i left out",
+    "now when i", "since then i", "i changed how", "i reverted", "i pushed back", "i owned up", "i apologized",
+    "i traced", "i rewrote", "i went with", "i picked", "i ranked", "i kept", "now, before i", "these days i",
+    "i rejected", "i did the integration", "i did the migration",
 )
 BLAME = words(
     "not my fault", "wasn't my", "wasnt my", "their fault", "management didn't", "they didn't", "they never",
@@ -138,8 +164,16 @@ STANCE = words(
     "i think", "i believe", "my view", "i'd argue", "i would argue", "i disagree", "i agree", "my position",
     "i worry", "i'm concerned", "i am concerned", "my take", "i'd push", "i would push", "in my opinion",
     "i'd want", "i would want", "i'd ask", "i would ask", "i'd hold", "i would hold", "i'd block",
-    "i'd ship", "my read", "i'm not convinced", "where i land", "i'd make the call",
+    "i'd ship", "my read", "i'm not convinced", "where i land", "i'd make the call", "my doubt", "i doubt",
+    "my concern", "i'm skeptical", "i'm wary", "where i differ", "i'd push back", "what i'd change", "i'd change",
+    "i'd like to work on", "i want to work on", "what draws me", "what pulls me", "why i'm applying", "the reason i'm",
+    "i'm applying", "i'd need", "i'm happy to", "i can start", "i'd expect", "i expect", "i'd block", "i'd rather",
+    "i'd argue", "the part i've thought", "i'd rank", "i rank", "i'd have", "i'd make sure", "i'd answer", "i'd require",
+    "i'd publish", "i'd insist", "i'd switch", "the fair objection", "the strongest objection", "the best argument against",
+    "the counterargument", "the objection", "critics would say", "the other side",
 )
+# Stances that hedge rather than commit.
+HEDGED_STANCE = frozenset({"i think", "i believe", "i agree"})
 FLUFF = words(
     "really important", "super important", "very important", "so important", "passionate", "love the",
     "super excited", "really excited", "amazing", "changing the world", "the future", "cutting edge",
@@ -150,7 +184,8 @@ RIGOR = words(
     "significan", "confidence interval", "p-value", "variance", "seed", "offline", "online", "eval set",
     "eval", "evals", "error analysis", "false positive", "false negative", "precision", "recall", "calibrat",
     "sample size", "leak", "contaminat", "golden set", "human review", "inter-rater", "counterfactual",
-    "shadow", "canary", "bootstrap", "noise",
+    "shadow", "canary", "bootstrap", "noise", "nan$", "overflow", "underflow", "-inf", "float16", "float32", "float64",
+    "bfloat16", "bf16", "tolerance", "atol", "rtol", "epsilon", "1e-", "numerically", "stable",
 )
 # Sentences that address the scorer rather than the interviewer are set aside as data.
 INJECTION = re.compile(
