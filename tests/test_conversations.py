@@ -104,7 +104,8 @@ def check_reply(reply: str, expect: dict[str, Any], earlier_questions: list[str]
             words = content_words(question)
             for earlier in earlier_questions:
                 before = content_words(earlier)
-                if words and before and len(words & before) / min(len(words), len(before)) >= 0.5:
+                shared = words & before
+                if len(shared) >= 2 and len(shared) / min(len(words), len(before)) >= 0.5:
                     failures.append(f"asks again {question!r} (earlier: {earlier!r})")
                     break
     for kind in expect.get("recorded", []):

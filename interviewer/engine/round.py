@@ -195,7 +195,8 @@ class RoundEngine(GateFlow, Listening):
             covered = self._covered(content)
             if covered:
                 self._emit("question_skipped", question=content, covered=list(covered))
-                self._extras["covered"] = (*self._extras.get("covered", ()), *covered)
+                earlier = self._extras.get("covered", ())
+                self._extras["covered"] = (*earlier, *(t for t in covered if t not in earlier))
                 continue
             return Move(kind, content, phase.id, phase.title)  # type: ignore[arg-type]
         return None

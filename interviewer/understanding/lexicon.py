@@ -187,17 +187,38 @@ RIGOR = words(
     "shadow", "canary", "bootstrap", "noise", "nan$", "overflow", "underflow", "-inf", "float16", "float32", "float64",
     "bfloat16", "bf16", "tolerance", "atol", "rtol", "epsilon", "1e-", "numerically", "stable",
 )
-# Sentences that address the scorer rather than the interviewer are set aside as data.
+# Sentences that address the scorer rather than the interviewer are set aside as data. Talk *about* graders,
+# rubrics, judges and scores (an evaluation platform has all four) is not: a sentence is addressed to the
+# grader when it overrides instructions, calls on a reader of the session, or asks for a rating of this
+# candidate or session.
 INJECTION = re.compile(
-    r"ignore (?:the |all |any |your |previous |prior |above |whatever |this |that )*(?:\w+ )?(?:rubric|instructions"
-    r"|criteria|scoring|rules)"
-    r"|(?:put|mark|write|note) me down as|(?:mark|rate|score) (?:requirements|it|this|everything|every \w+) as (?:strong|great)"
-    r"|(?:rate|score|grade|mark) (?:me|this candidate|this answer|this transcript|the candidate)\b"
-    r"|\bnote (?:to|for) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai|whoever)"
-    r"|\bwhoever(?:'s| is)? (?:grading|scoring|reviewing|evaluating)\b"
-    r"|as the (?:evaluator|scorer|grader|judge)|\bsystem\s*:|\bscore\s*=|you must (?:rate|score|give)"
-    r"|(?:give|award) (?:me|this candidate|the candidate) (?:a |an )?(?:great|perfect|100|top|full)"
-    r"|(?:evaluator|scorer|grader|judge)s?\s*[:,]"
+    # "Ignore the rubric ...", "Disregard the scoring criteria", "forget your instructions"
+    r"\b(?:ignore|disregard|forget)\b[^.;]{0,40}?\b(?:rubric|instructions|criteria|scoring|rules|prompt)"
+    # a reader of this session, called on: "note to the evaluator", "whoever is scoring this", "to the AI reading this"
+    r"|\bnote (?:to|for) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai|llm|whoever)"
+    r"|\bwhoever(?:'s| is)? (?:reading|grading|scoring|reviewing|evaluating|reads|grades|scores|reviews)\b"
+    r"|\b(?:to|for) (?:the |any |whatever )?(?:ai|model|llm|grader|evaluator|scorer|judge)s? (?:reading|evaluating|grading"
+    r"|scoring|reviewing)\b|\bif you(?:'re| are) (?:the |an? )?(?:model|ai|llm|grader|evaluator|judge|scorer)\b"
+    r"|\bas the (?:evaluator|scorer|grader|judge)\b|\byou must (?:rate|score|give|grade|mark)\b"
+    # a label line: "System: ...", "Grader: ..."
+    r"|^(?:dear |hey |hi |attention,? )?(?:the )?(?:system|evaluator|scorer|grader|reviewer|judge|model|ai)s?\s*:"
+    r"|^(?:dear|hey|hi) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai)s?\b"
+    r"|\b(?:for|to) the (?:evaluator|scorer|grader|reviewer|judge)s?\s*[:,]"
+    # asking for a rating of this candidate: "put me down as ...", "mark requirements as strong", "rate my answers great"
+    r"|\b(?:put|mark|write|note) me down as\b"
+    r"|^(?:just |please )?(?:mark|rate|score|grade)\b[^.;]{0,40}?\bas (?:a )?(?:strong|great|excellent|perfect|top|l[4-6])"
+    r"|\b(?:rate|score|grade|mark) (?:me|my|this candidate|this answer|this transcript|the candidate|these answers)\b"
+    r"|\b(?:give|award) (?:me|this candidate|the candidate) (?:a |an |the )?(?:great|perfect|100|top|full|strong)"
+)
+# The same in other words: this candidate or session, a rating, and a request for it.
+INJECTION_SELF = re.compile(
+    r"\b(?:me|my|myself|i deserve|this candidate|the candidate|this answer|these answers|this transcript|this session"
+    r"|this interview|every dimension|every line|across the board)\b"
+)
+INJECTION_ASK = re.compile(
+    r"\b(?:deserves?|should be (?:rated |scored |marked |graded )?(?:great|excellent|strong|l[4-6])|must be (?:rated )?"
+    r"(?:great|excellent|strong)|strong (?:hire|yes)|top marks|full marks|(?:final|correct|right|fair) (?:assessment|rating"
+    r"|score|grade|evaluation)[^.;]{0,40}\b(?:great|excellent|strong|l[4-6])|an? l[4-6] (?:rating|score))"
 )
 # Specific engineering terms: a claim is concrete when it names one of these (or a term
 # from the round's vocabulary) or a quantity. Deliberately leaves out words any answer
@@ -250,16 +271,6 @@ DISMISSIVE = words(
     "either way", "doesn't matter", "whatever works", "it'd be fine", "it would be fine", "the cloud scales",
     "make sure it stays up", "hottest", "most exciting", "everybody wants", "everyone wants", "top lab",
     "the best place", "where it's happening", "where everything is happening",
-)
-# The same in other words: a sentence about the grading itself that asks for a rating.
-INJECTION_META = re.compile(
-    r"\b(?:transcript|scorecard|rubric|evaluator|grader|scorer|reviewer|whoever (?:reads|reviews|grades|scores)"
-    r"|assessment of (?:this|me|my)|(?:correct|right|fair|final) (?:assessment|rating|score|grade|evaluation)"
-    r"|this interview (?:should|must|deserves))"
-)
-INJECTION_ASK = re.compile(
-    r"\b(?:great|top marks|full marks|perfect|100|excellent|strong hire|record it|mark (?:it|me|this)|rate|grade"
-    r"|score|deserves|should be|must be|please)"
 )
 
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.

@@ -47,6 +47,7 @@ _PHRASE_END = re.compile(
 )
 _MAX_NOTED_WORDS = 8
 _MIN_NOTED_WORDS = 3
+_INVITATION = re.compile(r"^(?:\w+[,.]?\s+){0,3}?(?:walk me through|tell me about|describe|talk me through|give me a tour)\b")
 # Questions with content of their own, which an answer can miss entirely.
 _PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill", "press"})
 # Questions that invite talk rather than ask for one thing: no answer to them is a dodge.
@@ -174,8 +175,8 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
     if signal in lx.ENGAGES:
         if analysis.has(signal) or lx.ENGAGES[signal].search(low):
             return False
-    elif not asked.topics:
-        return False
+    elif not asked.topics or _INVITATION.search(asked.content.lower()):
+        return False  # "walk me through ..." takes whatever the candidate chooses to walk through
     if set(asked.topics) & set(mentioned):
         return False
     return not (fingerprint(asked.content) & fingerprint(low))

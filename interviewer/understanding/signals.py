@@ -103,7 +103,7 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
     previous: tuple[Span, str] | None = None
     for span in result.sentences:
         low = span.text.lower()
-        if lx.INJECTION.search(low) or (lx.INJECTION_META.search(low) and lx.INJECTION_ASK.search(low)):
+        if addresses_grader(low):
             # Text that addresses the scorer is data about the candidate, never evidence.
             result.injections.append(span)
             previous = None
@@ -136,6 +136,12 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
         previous = (span, low)
     result.hits = hits
     return result
+
+
+def addresses_grader(low: str) -> bool:
+    """Whether a sentence (lower-cased) speaks to whoever grades the session rather than to the interviewer."""
+    body = lx.OPENER.sub("", low.strip())
+    return bool(lx.INJECTION.search(body) or (lx.INJECTION_SELF.search(body) and lx.INJECTION_ASK.search(body)))
 
 
 def _committed(body: str) -> bool:
@@ -174,7 +180,7 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         concrete = False
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
         found.add("clarifying")
-    elif lx.CLARIFY.search(body) and n_words >= 5 and not vague:
+    elif lx.CLARIFY.search(body) and n_words >= 5 and not vague and not lx.DISMISSIVE.search(body):
         found.add("clarifying")
     if not concrete or n_words < 5:
         return found
