@@ -343,16 +343,21 @@ class Session(GateChecks):
         return getattr(self.brain, "model", None) is not None
 
     def scorecard(self):
-        """Score what was saved: the LLM judge for an LLM session (it falls back to the offline
-        scorecard by itself), the offline scorer otherwise. Returns (scorecard, transcript)."""
+        """Score what was saved and keep the scorecard with the session: the LLM judge for an LLM
+        session (it falls back to the offline scorecard by itself), the offline scorer otherwise.
+        Returns (scorecard, transcript)."""
         from .scoring import score
+        from .sessions import save_scorecard
 
         transcript = load_transcript(self.path)
         if self.judged_by_llm:
             from .scoring.llm_judge import judge
 
-            return judge(transcript, self.rubric, self.brain.model), transcript
-        return score(transcript, self.rubric), transcript
+            card = judge(transcript, self.rubric, self.brain.model)
+        else:
+            card = score(transcript, self.rubric)
+        save_scorecard(self.path, card, reason="end of session" if self.engine.finished else "session stopped")
+        return card, transcript
 
     def _require_open(self) -> None:
         if self.engine.finished or self.writer.closed:

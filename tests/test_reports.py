@@ -20,6 +20,7 @@ from markupsafe import escape
 from interviewer.reports import FORMATS, environment, export, render_html, render_json, render_markdown
 from interviewer.rubric import RubricLibrary
 from interviewer.scoring import Quote, Scorecard, score, to_json_text, to_markdown
+from interviewer.sessions import scorecard_history, what_changed
 from interviewer.sessions import (
     SessionSummary,
     dimension_history,
@@ -308,14 +309,22 @@ def test_list_sessions_reads_metadata_and_cached_scores(tmp_path):
         assert listed[path].dimension_scores == {}
 
 
-def test_save_scorecard_is_atomic_and_replaces_the_old_card(tmp_path):
+def test_save_scorecard_is_atomic_and_keeps_every_earlier_card(tmp_path):
     transcript_path = write_session(tmp_path, "s1")
     _, weak = scored(FIXTURES / "scoring" / "coding" / "weak.txt")
     _, strong = scored(FIXTURES / "scoring" / "coding" / "strong.txt")
-    save_scorecard(transcript_path, weak)
-    path = save_scorecard(transcript_path, strong)
-    assert json.loads(path.read_text(encoding="utf-8")) == strong.to_json()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1.jsonl", "s1.score.json"]  # no temp file left
+    save_scorecard(transcript_path, weak, reason="end of session")
+    path = save_scorecard(transcript_path, strong, reason="re-scored")
+    latest = json.loads(path.read_text(encoding="utf-8"))
+    assert {k: v for k, v in latest.items() if k not in ("saved_at", "reason")} == strong.to_json()
+    assert latest["reason"] == "re-scored"
+    # no temp file left; the history sits beside the session without looking like one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1.jsonl", "s1.score.json", "s1.scorecards.ndjson"]
+    assert [c["reason"] for c in scorecard_history(transcript_path)] == ["end of session", "re-scored"]
+    [session] = list_sessions(tmp_path)
+    assert session.overall_score == round(strong.overall_score, 1)
+    changes = what_changed(*scorecard_history(transcript_path))
+    assert any(c.startswith("overall below bar -> ") or c.startswith("overall good -> ") for c in changes), changes
     assert scorecard_path("a/b/2026-x.jsonl") == Path("a/b/2026-x.score.json")
 
 
