@@ -47,6 +47,7 @@ def _isolated_environment(tmp_path, monkeypatch):
     """No test reads the developer's settings or writes into the repository."""
     monkeypatch.setenv("INTERVIEWER_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
+    monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     for name in LLM_AND_SETTINGS_ENV:
         monkeypatch.delenv(name, raising=False)
 
@@ -76,6 +77,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in LLM_AND_SETTINGS_ENV}
     env["INTERVIEWER_TRANSCRIPTS_DIR"] = str(tmp_path / "transcripts")
     env["INTERVIEWER_CONFIG"] = str(tmp_path / "no-config.toml")
+    env["INTERVIEWER_CACHE_DIR"] = str(tmp_path / "cache")
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

@@ -99,14 +99,31 @@ def relevance(answers: Iterable[str], index: ProblemIndex, round_id: str, proble
     return Relevance(ratio=ratio, elsewhere=best, elsewhere_title=index.titles[best])
 
 
+_CACHE_VERSION = "relevance-1"
+
+
 def index_for(folder: Path) -> ProblemIndex:
-    """The words of every problem in a rubric folder, rebuilt when any rubric file changes."""
+    """The words of every problem in a rubric folder, rebuilt when any rubric file changes (kept on disk
+    between commands: reading every rubric costs more than scoring a session)."""
     files = tuple(sorted((p, p.stat().st_mtime_ns) for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
     return _build(files)
 
 
 @lru_cache(maxsize=4)
 def _build(files: tuple[tuple[Path, int], ...]) -> ProblemIndex:
+    from .. import cache
+
+    name = f"{_CACHE_VERSION}-{cache.key_for([p for p, _ in files], _CACHE_VERSION)}.json"
+    stored = cache.load(name)
+    if isinstance(stored, dict) and {"docs", "titles", "families"} <= set(stored):
+        docs = {k: frozenset(v) for k, v in stored["docs"].items()}
+        return _index(docs, stored["titles"], stored["families"])
+    docs, titles, families = _read(files)
+    cache.save(name, {"docs": {k: sorted(v) for k, v in docs.items()}, "titles": titles, "families": families})
+    return _index(docs, titles, families)
+
+
+def _read(files: tuple[tuple[Path, int], ...]) -> tuple[dict[str, frozenset[str]], dict[str, str], dict[str, str]]:
     from ..rubric.loader import _yaml_load
 
     docs: dict[str, frozenset[str]] = {}
@@ -123,6 +140,10 @@ def _build(files: tuple[tuple[Path, int], ...]) -> ProblemIndex:
                 key = f"{round_id}/{problem['id']}"
                 docs[key] = words_of(" ".join(_strings(problem)))
                 titles[key] = str(problem.get("title", problem["id"]))
+    return docs, titles, families
+
+
+def _index(docs: dict[str, frozenset[str]], titles: dict[str, str], families: dict[str, str]) -> ProblemIndex:
     count = len(docs) or 1
     df: dict[str, int] = {}
     for doc in docs.values():
