@@ -39,12 +39,10 @@ _CHOICE = re.compile(
     r"(?P<a>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)\s+(?:over|rather than|instead of)\s+"
     r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)(?=\s*[,.;:!?)]|\s(?:because|since|so|as|for|which|here|here,|in|to|at)\b|$)"
 )
-# Where an echoed quantity's phrase ends: punctuation (not a decimal point or a thousands comma), or a verb
-# or conjunction that starts a new thought ("24-hour window is a scheduling ..." stops before "is").
-_PHRASE_END = re.compile(
-    r"[;:!?]|,(?!\d{3})|\.(?!\d)|\s(?:and|so|but|because|which|that|is|are|was|were|be|gives?|means?|would|will|should"
-    r"|can|could|to|if|when|while|than)\s"
-)
+# What may follow an echoed quantity: a rate and where it holds ("... a second at peak", "... per request").
+_TAIL = re.compile(r"(?:\s+(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month|year|request|user|key|query|node"
+                   r"|gpu|stream|message|org|tenant))?(?:\s+(?:at|in|during)\s+(?:peak|the peak|p\d\d))?")
+_RATE_ONLY = re.compile(r"[\d.,]+\s*(?:k|m)?\s+(?:a|per)\s")
 _MAX_NOTED_WORDS = 8
 _MIN_NOTED_WORDS = 3
 _INVITATION = re.compile(r"^(?:\w+[,.]?\s+){0,3}?(?:walk me through|tell me about|describe|talk me through|give me a tour)\b")
@@ -193,8 +191,11 @@ def _noted(text: str, analysis: Analysis, per_span: dict) -> str | None:
     for span in spans:
         low = span.text.lower()
         for match in lx.QUANTITY.finditer(low):
-            end_match = _PHRASE_END.search(low, match.end())
-            phrase = span.text[match.start(): end_match.start() if end_match else len(low)].strip().rstrip(" .")
+            if _RATE_ONLY.match(low, match.start()):
+                continue  # "60 a month" says how often, not of what
+            tail = _TAIL.match(low, match.end())
+            end = tail.end() if tail else match.end()
+            phrase = span.text[match.start():end].strip().rstrip(" .,;:")
             if _MIN_NOTED_WORDS <= len(phrase.split()) <= _MAX_NOTED_WORDS:
                 return phrase
     return None
