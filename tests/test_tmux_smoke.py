@@ -26,11 +26,12 @@ def tmux(*args: str) -> str:
 
 
 def wait_for(name: str, predicate, what: str, timeout: float = 30.0) -> str:
-    """Poll the pane: the app runs in another process, so there is nothing to await."""
+    """Poll the pane: the app runs in another process, so there is nothing to await. `-J` joins
+    lines the terminal wrapped, so a long path printed on one line is matched as one line."""
     deadline = time.monotonic() + timeout
     screen = ""
     while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", name)
+        screen = tmux("capture-pane", "-p", "-J", "-t", name)
         if predicate(screen):
             return screen
         time.sleep(0.1)

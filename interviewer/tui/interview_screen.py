@@ -365,7 +365,7 @@ class InterviewScreen(Screen):
         """Ctrl+C: the transcript is already saved turn by turn; mark where it stopped."""
         if self.session is not None and not self.session.writer.closed:
             self.session.close("quit")
-            self.app.exit(message=f"Saved {self.session.path}; continue with `interviewer resume {self.session.path}`")
+            self.app.exit(f"Saved {self.session.path}; continue with `interviewer resume {self.session.path}`")
         else:
             self.app.exit()
 
