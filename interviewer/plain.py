@@ -10,13 +10,14 @@ Works in a pipe as well as at a terminal.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import BinaryIO, Callable, TextIO
 
 from .errors import AnswerError
 from .llm.model import Restart
 from .run_report import check_lines, headline, intro
 from .scoring import to_markdown
 from .session import COMMANDS, Reply, Session
+from .stdin_lines import LineReader
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -47,7 +48,7 @@ class _Printer:
         self.open = False
 
 
-def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interactive: bool,
+def run(session: Session, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, interactive: bool,
         first: Callable[[], Reply | None]) -> int:
     printer = _Printer(stdout)
     session.on_chunk = printer.chunk
@@ -58,19 +59,20 @@ def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interac
         return _finish(session, stdout, stderr)
     _show_checks(session, opening, stdout)
     runner = _CheckRunner(session, stdout)
+    lines = LineReader(stdin, session.settings.max_answer_chars)
     line_number = 0
     try:
         while True:
             if interactive:
                 stdout.write("\nYou: ")
                 stdout.flush()
-            line = stdin.readline()
-            if not line:
-                session.close("quit")
-                break
             line_number += 1
             try:
-                reply = _step(session, runner, line.rstrip("\n"))
+                line = lines.readline()
+                if line is None:
+                    session.close("quit")
+                    break
+                reply = _step(session, runner, line)
             except AnswerError as exc:
                 where = "" if interactive else f"stdin line {line_number}: "
                 stderr.write(f"interviewer: error: {where}{exc.message}\n")

@@ -28,6 +28,7 @@ from .session_checks import CheckRun, GateChecks
 
 __all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
 from .settings import Settings
+from .terminal_text import printable
 from .transcript import (
     FORMAT_VERSION,
     Transcript,
@@ -58,6 +59,20 @@ def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Rando
     except KeyError:
         known = ", ".join(p.id for p in rubric.problems)
         raise UnknownRoundError(f"round {rubric.id!r} has no problem {problem_id!r}; choose one of: {known}") from None
+
+
+def _saved_state(record: dict[str, Any]) -> EngineState:
+    """The engine state saved with a turn, each field of the type the engine writes, so a damaged
+    or hand-edited transcript fails here with its file named rather than later mid-interview."""
+    fresh = EngineState().to_record()
+    for name, value in record.items():
+        if name in fresh and fresh[name] is not None:
+            want = type(fresh[name])
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) if want is float \
+                else isinstance(value, want) and (want is bool or not isinstance(value, bool))
+            if not ok:
+                raise ValueError(f"field {name} is {value!r}")
+    return EngineState.from_record(record)
 
 
 class Session(GateChecks):
@@ -152,13 +167,23 @@ class Session(GateChecks):
         problem = pick_problem(loaded, transcript.problem)
         # A session keeps the gate rule it started with (older sessions had no checks).
         settings = dataclasses.replace(settings, gate_checks=bool(transcript.settings.get("gate_checks", False)))
-        last_interviewer = next((t for t in reversed(transcript.turns) if t.role == "interviewer" and t.engine), None)
-        state = EngineState.from_record(last_interviewer.engine) if last_interviewer else None
-        session = cls(
-            loaded, problem, transcript.level or settings.level, brain, TranscriptWriter(path), settings,
-            engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
-            interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
-        )
+        last_interviewer = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
+        if last_interviewer is not None and not last_interviewer.engine:
+            raise SessionStateError(f"{path}: turn {last_interviewer.n} has no readable engine state, so the "
+                                    f"interview cannot go on from it; score it with `interviewer score {path}`")
+        try:
+            state = _saved_state(last_interviewer.engine) if last_interviewer else None
+            session = cls(
+                loaded, problem, transcript.level or settings.level, brain, TranscriptWriter(path), settings,
+                engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
+                interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
+            )
+            session.engine.phase  # noqa: B018 - a saved phase index past the rubric's phases fails here
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            turn = last_interviewer.n if last_interviewer else 0
+            raise SessionStateError(f"{path}: the engine state saved with turn {turn} is damaged "
+                                    f"({exc}); score it with `interviewer score {path}`, or start a new session") \
+                from None
         session.history = [(t.role, t.text) for t in transcript.turns]
         after = last_interviewer.n if last_interviewer else 0
         for event in transcript.events:
@@ -241,7 +266,9 @@ class Session(GateChecks):
         self._event({"kind": "code_snapshot", "sha256": digest, "lines": code.count("\n") + 1, "code": code})
 
     def validate_answer(self, text: str) -> str:
-        answer = scrub(text.strip())
+        # Control characters (NUL, escape sequences) carry nothing an interviewer can read, and
+        # replayed later they would act on the terminal: an answer of only those is empty.
+        answer = scrub(printable(text).strip())
         if not answer:
             raise AnswerError("empty answer: type what you would say, or a command (/hint, /next, /done, /quit)")
         if len(answer) > self.settings.max_answer_chars:

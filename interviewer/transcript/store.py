@@ -6,37 +6,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 from pathlib import Path
 from typing import Any
 
 from ..errors import TranscriptError
+from ..redaction import redact, scrub, scrub_data
+
+__all__ = ["TranscriptWriter", "redact", "scrub"]
 
 log = logging.getLogger("interviewer.transcript")
-
-_SECRET_NAME = re.compile(r"(?:api[_-]?key|token|secret|password|authorization)", re.I)
-_SECRET_VALUE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,}")
-
-
-def scrub(text: str) -> str:
-    """Mask API-key-shaped strings in free text (an answer pasted with a key in it)."""
-    return _SECRET_VALUE.sub("[redacted]", text)
-
-
-def redact(settings: dict[str, Any]) -> dict[str, Any]:
-    """Settings safe to write down: secrets dropped by name, key-like values masked."""
-    clean: dict[str, Any] = {}
-    for key, value in settings.items():
-        if _SECRET_NAME.search(key):
-            continue
-        if isinstance(value, dict):
-            clean[key] = redact(value)
-        elif isinstance(value, str):
-            clean[key] = _SECRET_VALUE.sub("[redacted]", value)
-        else:
-            clean[key] = value
-    return clean
 
 
 class TranscriptWriter:
@@ -67,7 +46,9 @@ class TranscriptWriter:
                 self._write_bytes(b"\n")
 
     def append(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        # The last line of defence: whatever a record holds (an answer, run output, a model's
+        # reply), no configured secret or key-shaped string reaches the disk.
+        line = json.dumps(scrub_data(record), ensure_ascii=False, separators=(",", ":")) + "\n"
         self._write_bytes(line.encode("utf-8"))
 
     def _write_bytes(self, data: bytes) -> None:
