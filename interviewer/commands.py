@@ -68,7 +68,12 @@ def resume(args: argparse.Namespace) -> int:
     for warning in transcript.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     answers = len(transcript.candidate_turns())
-    print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).", file=sys.stderr)
+    if not any(t.role == "interviewer" for t in transcript.turns):
+        print(f"interviewer: resuming {args.file}: it stopped before the interview began; starting it now.",
+              file=sys.stderr)
+    else:
+        print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).",
+              file=sys.stderr)
     pending = transcript.turns and transcript.turns[-1].role == "candidate"
     if not pending:
         last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import workbench
+from .bounded_read import size_text
 from .brains.base import Brain, Conversation
 from .brains.offline import OfflineBrain
 from .engine import EngineState, Move, RoundEngine
@@ -39,6 +40,7 @@ from .transcript import (
 )
 
 COMMANDS = ("hint", "next", "done", "quit")
+MAX_CODE_BYTES = 256 * 1024
 OnChunk = Callable[[str], None]
 OnNotice = Callable[[str], None]
 
@@ -191,12 +193,13 @@ class Session(GateChecks):
             # last interviewer turn predates them.
             if event.get("kind") == "checks_run" and event.get("after_turn", 0) >= after:
                 session.engine.count_run(event.get("gate"), event.get("status") == "passed")
-        if last_interviewer is not None:
-            session._replayed_events = [
-                {k: v for k, v in e.items() if k not in ("type", "after_turn")}
-                for e in transcript.events
-                if e.get("after_turn", 0) >= last_interviewer.n and e.get("kind") != "command"
-            ]
+        # Events the engine will raise again on its next move were saved before the crash (with no
+        # interviewer turn yet, the opening's own events).
+        session._replayed_events = [
+            {k: v for k, v in e.items() if k not in ("type", "after_turn")}
+            for e in transcript.events
+            if e.get("after_turn", 0) >= after and e.get("kind") not in ("command", "resumed")
+        ]
         session.writer.append({
             "type": "resumed",
             "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -213,7 +216,10 @@ class Session(GateChecks):
         return self._reply(self.engine.start())
 
     def pending_answer(self, transcript: Transcript) -> Reply | None:
-        """After a crash between saving an answer and replying to it: reply now."""
+        """After a crash between saving an answer and replying to it: reply now. After a crash
+        before the opening was saved: open the interview now."""
+        if not any(t.role == "interviewer" for t in transcript.turns):
+            return self._reply(self.engine.start())
         if transcript.turns and transcript.turns[-1].role == "candidate":
             last = transcript.turns[-1]
             self.last_answer = last.text
@@ -256,9 +262,19 @@ class Session(GateChecks):
             reply = self._reply(self.engine.command(name))
         return reply
 
+    def validate_code(self, code: str) -> str:
+        """The code as it would be saved, or AnswerError when it is too big for one turn (a
+        70 MB file passed to /run would otherwise be saved whole)."""
+        code = scrub(code)
+        size = len(code.encode("utf-8", "surrogatepass"))
+        if size > MAX_CODE_BYTES:
+            raise AnswerError(f"the code is {size_text(size)}, over the {size_text(MAX_CODE_BYTES)} limit for one "
+                              "solution; run the checks on the solution alone")
+        return code
+
     def snapshot_code(self, code: str) -> None:
         """Record the editor's code with the answer it goes with (coding rounds), when it changed."""
-        code = scrub(code)
+        code = self.validate_code(code)
         digest = hashlib.sha256(code.encode("utf-8")).hexdigest()
         if not code.strip() or digest == self._code_digest:
             return
@@ -279,6 +295,9 @@ class Session(GateChecks):
         return answer
 
     def close(self, reason: str) -> None:
+        """Write the end record, once: a signal and a quit key can both ask."""
+        if self.writer.closed:
+            return
         record: dict[str, Any] = {"type": "end", "reason": reason, "t": round(self.elapsed(), 2), "turns": self.turns}
         if self.usage["prompt_tokens"] or self.usage["completion_tokens"]:
             record["usage"] = dict(self.usage)
