@@ -156,12 +156,15 @@ class _CheckRunner:
         path = Path(argument).expanduser() if argument else self.last
         if path is None:
             raise AnswerError("/run needs the file with your code, e.g. /run solution.py (later a bare /run reruns it)")
-        raw = read_bounded(path, MAX_CODE_BYTES, AnswerError, "pass the file holding your solution, "
-                           f"at most {size_text(MAX_CODE_BYTES)}")
+        try:
+            raw = read_bounded(path, MAX_CODE_BYTES, AnswerError, "pass the file holding your solution, "
+                               f"at most {size_text(MAX_CODE_BYTES)}")
+        except AnswerError as exc:
+            raise AnswerError(f"/run {exc.message}") from None
         try:
             code = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise AnswerError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
+            raise AnswerError(f"/run {path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
         self.last = path
         return self.session.run_checks(code, on_result=self._show).reply
 

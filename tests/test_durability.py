@@ -36,7 +36,7 @@ def test_run_on_a_huge_file_is_refused_and_the_session_stays_small_and_resumable
                             input=stdin, capture_output=True, text=True, env=cli_env(tmp_path), timeout=60,
                             cwd=tmp_path)
     assert result.returncode == 2
-    assert "stdin line 3: " in result.stderr and "solution.py: 70 MB, over the 256 KB limit" in result.stderr
+    assert "stdin line 3: /run solution.py: 70 MB, over the 256 KB limit" in result.stderr
     [path] = saved(tmp_path)
     assert path.stat().st_size < 64 * 1024
     assert load_transcript(path).ended["reason"] == "quit"
