@@ -27,10 +27,11 @@ def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
 
     logs.quiet_stderr()  # the app owns the terminal now; log records go to the log file
 
-    message = InterviewerApp(services, start=start, **where).run()
+    interviewer_app = InterviewerApp(services, start=start, **where)
+    message = interviewer_app.run()
     if message:
         print(f"interviewer: {message}", file=sys.stderr)
-    return 0
+    return interviewer_app.return_code or 0
 
 
 def practice(args: argparse.Namespace) -> int:
