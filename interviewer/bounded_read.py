@@ -27,6 +27,17 @@ def size_text(count: int) -> str:
     return f"{count} bytes"
 
 
+def refuse_unless_regular(path: Path, info: os.stat_result, limit: int, error: type[InterviewerError],
+                          fix: str) -> None:
+    """Raise `error` unless `info` is a regular file of at most `limit` bytes (for a file that a
+    library will open itself, after `os.stat`)."""
+    for test, kind in _KINDS:
+        if test(info.st_mode):
+            raise error(f"{path}: is {kind}, not a regular file; {fix}")
+    if info.st_size > limit:
+        raise error(f"{path}: {size_text(info.st_size)}, over the {size_text(limit)} limit; {fix}")
+
+
 def read_bounded(path: str | os.PathLike[str], limit: int, error: type[InterviewerError] = InterviewerError,
                  fix: str = "check the path") -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them; anything else raises
@@ -41,12 +52,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int, error: type[Interview
     except OSError as exc:
         raise error(f"{path}: cannot open ({exc.strerror or exc}); {fix}") from None
     try:
-        info = os.fstat(fd)
-        for test, kind in _KINDS:
-            if test(info.st_mode):
-                raise error(f"{path}: is {kind}, not a regular file; {fix}")
-        if info.st_size > limit:
-            raise error(f"{path}: {size_text(info.st_size)}, over the {size_text(limit)} limit; {fix}")
+        refuse_unless_regular(path, os.fstat(fd), limit, error, fix)
         os.set_blocking(fd, True)
         chunks: list[bytes] = []
         total = 0
