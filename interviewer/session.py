@@ -26,6 +26,7 @@ from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
 from .session_checks import CheckRun, GateChecks
+from .session_restore import saved_engine_state
 
 __all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
 from .settings import Settings
@@ -61,20 +62,6 @@ def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Rando
     except KeyError:
         known = ", ".join(p.id for p in rubric.problems)
         raise UnknownRoundError(f"round {rubric.id!r} has no problem {problem_id!r}; choose one of: {known}") from None
-
-
-def _saved_state(record: dict[str, Any]) -> EngineState:
-    """The engine state saved with a turn, each field of the type the engine writes, so a damaged
-    or hand-edited transcript fails here with its file named rather than later mid-interview."""
-    fresh = EngineState().to_record()
-    for name, value in record.items():
-        if name in fresh and fresh[name] is not None:
-            want = type(fresh[name])
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) if want is float \
-                else isinstance(value, want) and (want is bool or not isinstance(value, bool))
-            if not ok:
-                raise ValueError(f"field {name} is {value!r}")
-    return EngineState.from_record(record)
 
 
 class Session(GateChecks):
@@ -174,7 +161,7 @@ class Session(GateChecks):
             raise SessionStateError(f"{path}: turn {last_interviewer.n} has no readable engine state, so the "
                                     f"interview cannot go on from it; score it with `interviewer score {path}`")
         try:
-            state = _saved_state(last_interviewer.engine) if last_interviewer else None
+            state = saved_engine_state(last_interviewer.engine) if last_interviewer else None
             session = cls(
                 loaded, problem, transcript.level or settings.level, brain, TranscriptWriter(path), settings,
                 engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
