@@ -178,3 +178,32 @@ def test_retry_after_past_the_budget_ends_the_call_at_once_saying_so():
                                                    r"of llm.timeout_s = 5 s"):
             list(model.stream([{"role": "user", "content": "hi"}]))
     assert sleeps == []
+
+
+@pytest.mark.parametrize("first", [Reply(fault="hang"), Reply(fault="429", retry_after=30)],
+                         ids=["waiting-on-the-server", "sleeping-out-retry-after"])
+def test_a_closing_session_stops_waiting_on_the_model_at_once(first):
+    """Quitting (or a stop signal) while a reply is awaited must not wait out llm.timeout_s."""
+    import threading
+
+    with FakeOpenAI([first] + [Reply(fault="hang")] * 3, hang_seconds=20) as server:
+        model = OpenAIChatModel(LLMConfig(model="test-model", base_url=server.base_url, timeout_s=60,
+                                          read_timeout_s=30))
+        outcome: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                list(model.stream([{"role": "user", "content": "hi"}]))
+            except ModelUnavailable as error:
+                outcome.append(error)
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        deadline = time.monotonic() + 10
+        while not server.requests and time.monotonic() < deadline:  # the call is under way
+            time.sleep(0.01)
+        started = time.monotonic()
+        model.cancel()
+        caller.join(5)
+        assert not caller.is_alive() and time.monotonic() - started < 2
+    assert "stopped, the session is closing" in str(outcome[0])

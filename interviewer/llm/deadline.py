@@ -41,7 +41,7 @@ class Waiting:
 
 
 class DeadlinePassed(Exception):
-    """The call's time ran out while waiting on the server."""
+    """The call's time ran out while waiting on the server (or the call was cancelled)."""
 
 
 OnWait = Callable[[Waiting], None]
@@ -58,6 +58,15 @@ class Deadline:
         self.at = self.started + budget_s
         self._next_notice = self.started + FIRST_NOTICE_S
         self.heard = False  # something arrived from the server in this call
+        self.cancelled = False
+        self._waiting_on: queue.Queue | None = None
+
+    def cancel(self) -> None:
+        """Stop waiting now (the session is closing): the caller gets DeadlinePassed at once."""
+        self.cancelled = True
+        waiting_on = self._waiting_on
+        if waiting_on is not None:
+            waiting_on.put(("cancelled", None))
 
     def left(self) -> float:
         return self.at - self._clock()
@@ -70,19 +79,25 @@ class Deadline:
             self.on_wait(Waiting(self.model, self.waited(), self.budget_s, delay_s, reason))
 
     def _wait_on(self, results: queue.Queue, stop: threading.Event) -> tuple[str, Any]:
+        self._waiting_on = results
         while True:
             now = self._clock()
             left = self.at - now
-            if left <= 0:
+            if left <= 0 or self.cancelled:
                 stop.set()
                 raise DeadlinePassed()
             wait = left if self.heard or self.on_wait is None else min(left, max(self._next_notice - now, 0.0))
             try:
-                return results.get(timeout=wait)
+                kind, item = results.get(timeout=wait)
             except queue.Empty:
                 if not self.heard and self.on_wait is not None and self._clock() >= self._next_notice:
                     self._next_notice = self._clock() + NOTICE_EVERY_S
                     self.on_wait(Waiting(self.model, self.waited(), self.budget_s))
+                continue
+            if kind == "cancelled":
+                stop.set()
+                raise DeadlinePassed()
+            return kind, item
 
     def call(self, work: Callable[[], Any]) -> Any:
         """`work()` on a helper thread, its result here, or DeadlinePassed."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Protocol
@@ -15,7 +16,7 @@ from .config import LLMConfig
 from .deadline import Deadline, DeadlinePassed, OnWait, Waiting
 
 __all__ = ["CallStats", "ChatModel", "ModelUnavailable", "OpenAIChatModel", "Restart", "ScriptedModel",
-           "StructuredOutputUnsupported", "Usage", "Waiting", "watch_waits"]
+           "StructuredOutputUnsupported", "Usage", "Waiting", "stop_waiting", "watch_waits"]
 
 log = logging.getLogger("interviewer.llm")
 Message = dict[str, str]
@@ -92,14 +93,15 @@ class OpenAIChatModel:
     honoured as given; one that does not ends the call at once, saying so. `on_wait` hears how
     long the model has been waited on and when a retry is coming, for a front end to show."""
 
-    def __init__(self, config: LLMConfig, sleep: Callable[[float], None] = time.sleep,
+    def __init__(self, config: LLMConfig, sleep: Callable[[float], Any] | None = None,
                  rng: random.Random | None = None) -> None:
         import openai  # heavy: imported only when an LLM is actually used
 
         self._openai = openai
         self.config = config
         self.name = config.model
-        self._sleep = sleep
+        self._stopped = threading.Event()
+        self._sleep = sleep or self._stopped.wait  # a wait before a retry ends early on cancel()
         self._rng = rng or random.Random()
         self.client = openai.OpenAI(
             api_key=config.api_key or "not-needed",
@@ -109,6 +111,16 @@ class OpenAIChatModel:
         )
         self.last = CallStats()
         self.on_wait: OnWait | None = None
+        self._current: Deadline | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """The session is closing: end the call in progress, and refuse later ones, at once (a
+        quitting app would otherwise wait for the worker blocked in it)."""
+        self._cancelled = True
+        self._stopped.set()
+        if self._current is not None:
+            self._current.cancel()
 
     # ------------------------------------------------------------------ calls
     def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
@@ -177,7 +189,10 @@ class OpenAIChatModel:
 
     # -------------------------------------------------------------- policy
     def _deadline(self) -> Deadline:
-        return Deadline(self.config.model, self.config.timeout_s, self.on_wait)
+        self._current = Deadline(self.config.model, self.config.timeout_s, self.on_wait)
+        if self._cancelled:
+            self._current.cancel()
+        return self._current
 
     def _timeout(self, deadline: Deadline):
         """The client's own timeouts, never longer than what is left of the call."""
@@ -197,6 +212,9 @@ class OpenAIChatModel:
         stats.retried_for.append(reason)
         log.warning("LLM call failed (%s), attempt %d of %d", reason, attempt, self.config.max_attempts)
         budget = f"llm.timeout_s = {self.config.timeout_s:g} s"
+        if deadline.cancelled:
+            raise ModelUnavailable(f"{self.config.describe()}: stopped, the session is closing", partial=partial) \
+                from None
         if isinstance(exc, DeadlinePassed):
             raise ModelUnavailable(f"{self.config.describe()} did not finish within {budget} ({reason})",
                                    partial=partial) from None
@@ -290,3 +308,10 @@ def watch_waits(brain: Any, on_wait: OnWait | None) -> None:
     model = getattr(brain, "model", None)
     if model is not None and hasattr(model, "on_wait"):
         model.on_wait = on_wait
+
+
+def stop_waiting(brain: Any) -> None:
+    """End at once any call the model behind an LLM brain is waiting on (the session is closing)."""
+    cancel = getattr(getattr(brain, "model", None), "cancel", None)
+    if cancel is not None:
+        cancel()

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..drafts import Draft, last_code, load_draft, save_draft
-from ..llm.model import Waiting, watch_waits
+from ..llm.model import Waiting, stop_waiting, watch_waits
 from ..session import Reply, Session
 from .checks_panel import ChecksPanel
 from .conversation import Conversation
@@ -348,6 +348,7 @@ class InterviewScreen(SpokenAnswers, Screen):
         except Exception as error:  # noqa: BLE001 - the session itself is saved; say what was not
             self.app.show_error(error)
         session.close(reason)
+        stop_waiting(session.brain)  # a reply still being waited on would hold up the exit
         return f"Saved {session.path}; continue with `interviewer resume {session.path.stem}`"
 
     # ------------------------------------------------------------------ helpers
