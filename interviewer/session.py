@@ -180,13 +180,12 @@ class Session(GateChecks):
             # last interviewer turn predates them.
             if event.get("kind") == "checks_run" and event.get("after_turn", 0) >= after:
                 session.engine.count_run(event.get("gate"), event.get("status") == "passed")
-        # Events the engine will raise again on its next move were saved before the crash (with no
-        # interviewer turn yet, the opening's own events).
-        session._replayed_events = [
-            {k: v for k, v in e.items() if k not in ("type", "after_turn")}
-            for e in transcript.events
-            if e.get("after_turn", 0) >= after and e.get("kind") not in ("command", "resumed")
-        ]
+        if last_interviewer is not None:
+            session._replayed_events = [
+                {k: v for k, v in e.items() if k not in ("type", "after_turn")}
+                for e in transcript.events
+                if e.get("after_turn", 0) >= last_interviewer.n and e.get("kind") != "command"
+            ]
         session.writer.append({
             "type": "resumed",
             "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -206,6 +205,9 @@ class Session(GateChecks):
         """After a crash between saving an answer and replying to it: reply now. After a crash
         before the opening was saved: open the interview now."""
         if not any(t.role == "interviewer" for t in transcript.turns):
+            # The opening's own events may have been saved before the crash; keep them single.
+            self._replayed_events = [{k: v for k, v in e.items() if k not in ("type", "after_turn")}
+                                     for e in transcript.events if e.get("kind") not in ("command", "resumed")]
             return self._reply(self.engine.start())
         if transcript.turns and transcript.turns[-1].role == "candidate":
             last = transcript.turns[-1]
