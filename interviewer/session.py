@@ -26,9 +26,9 @@ from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
 from .session_checks import CheckRun, GateChecks
-from .session_restore import saved_engine_state
 
 __all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
+from .session_restore import saved_engine_state
 from .settings import Settings
 from .terminal_text import printable
 from .transcript import (
