@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="print one JSON object")
     fmt.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
     score.add_argument("--llm", action="store_true", help="score with the LLM judge (falls back to offline)")
+    score.add_argument("--no-save", action="store_true",
+                       help="don't keep this scorecard with the session (a session's scorecards are kept, oldest "
+                            "first, so re-scoring never loses an earlier one)")
     _llm_flags(score)
 
     review = sub.add_parser("review", parents=[common],

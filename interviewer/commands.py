@@ -91,8 +91,25 @@ def score(args: argparse.Namespace) -> int:
     from .scoring import to_json_text, to_markdown
 
     card = _scorecard(args.file)
+    _keep(args, card, "re-scored")
     sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
     return 0
+
+
+def _keep(args: argparse.Namespace, card, reason: str) -> None:
+    """Keep a re-score with its session (JSONL sessions only; a text import stays untouched), unless it
+    changes nothing or the user asked not to; say on stderr what changed."""
+    from .sessions import save_scorecard, scorecard_history, what_changed
+
+    if args.no_save or not str(args.file).endswith(".jsonl"):
+        return
+    history = scorecard_history(args.file)
+    new = card.to_json()
+    changes = what_changed(history[-1], new) if history else ["first scorecard"]
+    if history and not changes:
+        return
+    save_scorecard(args.file, card, reason=reason)
+    print(f"interviewer: scorecard {len(history) + 1} kept with the session ({'; '.join(changes)})", file=sys.stderr)
 
 
 def review(args: argparse.Namespace) -> int:
@@ -117,7 +134,29 @@ def review(args: argparse.Namespace) -> int:
         clock = f"[{mmss(turn.t)}] " if transcript.format == "jsonl" else ""
         out.write(f"\n{turn.n:>3} {clock}{who}: {turn.text}\n")
     out.write("\n" + to_markdown(card))
+    _print_history(out, args.file)
     return 0
+
+
+def _print_history(out, path) -> None:
+    """A session's scorecards, oldest first, each with what changed since the one before."""
+    from .sessions import scorecard_history, what_changed
+
+    history = scorecard_history(path)
+    if not history:
+        return
+    out.write("\n## Scorecards kept with this session\n\n")
+    previous = None
+    for number, record in enumerate(history, start=1):
+        overall = record["overall"]
+        score = "" if overall.get("score") is None or overall["level"] == "not_assessed" else f" ({overall['score']:.0f})"
+        out.write(f"{number}. {record.get('saved_at', 'earlier')} · {record.get('reason', 'scored')} · "
+                  f"{record.get('scorer')}: {str(overall['level']).replace('_', ' ')}{score}, "
+                  f"level signal {record.get('level_signal')}")
+        changes = what_changed(previous, record) if previous else []
+        out.write((" · " + "; ".join(changes)) if changes else "")
+        out.write("\n")
+        previous = record
 
 
 def rubrics(args: argparse.Namespace) -> int:
@@ -148,6 +187,7 @@ def _score_llm(args: argparse.Namespace) -> int:
     transcript = load_transcript(args.file)
     loaded = _rubric_for(args.file, transcript, services)
     card = judge(transcript, loaded.rubric, services.chat_model())
+    _keep(args, card, "re-scored with the LLM judge")
     sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
     return 0
 

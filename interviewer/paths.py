@@ -5,7 +5,8 @@
   `--transcripts-dir`);
 - logs: `interviewer.log` in the user log folder;
 - state the app keeps for itself (the chosen theme, which old folders were offered for import):
-  `state.json` in the user state folder.
+  `state.json` in the user state folder;
+- derived data that can be rebuilt at any time: the user cache folder (`interviewer.cache`).
 
 On Linux these follow the XDG variables (`XDG_CONFIG_HOME`, `XDG_DATA_HOME`, `XDG_STATE_HOME`).
 """

@@ -25,7 +25,7 @@ from .errors import AnswerError, SessionStateError, UnknownRoundError
 from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
-from .session_checks import CheckRun, GateChecks
+from .session_checks import CheckRun, GateChecks, failing_checks
 
 __all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
 from .session_restore import saved_engine_state
@@ -179,7 +179,8 @@ class Session(GateChecks):
             # Runs that brought no reply live only in events; the engine state saved with the
             # last interviewer turn predates them.
             if event.get("kind") == "checks_run" and event.get("after_turn", 0) >= after:
-                session.engine.count_run(event.get("gate"), event.get("status") == "passed")
+                if session.engine.count_run(event.get("gate"), event.get("status") == "passed"):
+                    session.engine.state.failing_checks = failing_checks(event)
         if last_interviewer is not None:
             session._replayed_events = [
                 {k: v for k, v in e.items() if k not in ("type", "after_turn")}
@@ -364,9 +365,10 @@ class Session(GateChecks):
         phase = engine.phase
         uncovered = tuple(s for s in phase.expects if s not in engine.state.phase_signals)
         now = self.elapsed()
+        covered = tuple(engine.knowledge.title(topic) for topic in engine.state.topics)
         return Conversation(
             self.rubric, self.problem, self.level, self.interviewer_turns, self.last_answer,
-            history=tuple(self.history), uncovered=uncovered,
+            history=tuple(self.history), uncovered=uncovered, covered=covered,
             phase_left_min=(phase.budget_min * 60 - (now - engine.state.phase_started_at)) / 60,
             round_left_min=(self.rubric.duration_min * 60 - now) / 60,
         )
@@ -376,16 +378,21 @@ class Session(GateChecks):
         return getattr(self.brain, "model", None) is not None
 
     def scorecard(self):
-        """Score what was saved: the LLM judge for an LLM session (it falls back to the offline
-        scorecard by itself), the offline scorer otherwise. Returns (scorecard, transcript)."""
+        """Score what was saved and keep the scorecard with the session: the LLM judge for an LLM
+        session (it falls back to the offline scorecard by itself), the offline scorer otherwise.
+        Returns (scorecard, transcript)."""
         from .scoring import score
+        from .sessions import save_scorecard
 
         transcript = load_transcript(self.path)
         if self.judged_by_llm:
             from .scoring.llm_judge import judge
 
-            return judge(transcript, self.rubric, self.brain.model), transcript
-        return score(transcript, self.rubric), transcript
+            card = judge(transcript, self.rubric, self.brain.model)
+        else:
+            card = score(transcript, self.rubric)
+        save_scorecard(self.path, card, reason="end of session" if self.engine.finished else "session stopped")
+        return card, transcript
 
     def _require_open(self) -> None:
         if self.engine.finished or self.writer.closed:

@@ -25,6 +25,15 @@ class CheckRun:
     reply: "Reply | None"
 
 
+def failing_checks(summary: dict[str, Any]) -> list[str]:
+    """What a saved run failed on, as the candidate saw it: the failing checks, or, when the code never
+    got as far as the checks (a syntax error, an import that crashed), the run's message."""
+    if summary.get("status") == "passed":
+        return []
+    failing = [c["description"] for c in summary.get("checks", []) if not c.get("passed") and c.get("reason") != "not run"]
+    return failing or ([summary["message"]] if summary.get("message") else [])
+
+
 class GateChecks:
     """Mixed into `Session`, which supplies the engine, problem, rubric and event writing."""
 
@@ -56,7 +65,7 @@ class GateChecks:
         self._event({"kind": "checks_run", **summary})
         if on_result is not None:
             on_result(summary)  # before any reply streams, so results read first
-        move = self.engine.checks_ran(gate, result.status == "passed")
+        move = self.engine.checks_ran(gate, result.status == "passed", failing_checks(summary))
         if move is None:
             for event in self.engine.drain_events():
                 self._event(event)

@@ -44,12 +44,13 @@ def sessions(args: argparse.Namespace) -> int:
 
 
 def paths(args: argparse.Namespace) -> int:
-    """Where settings, sessions, logs and the app's own state live."""
+    """Where settings, sessions, logs, the app's own state and the cache live."""
+    from .cache import cache_dir
     from .paths import LEGACY_SESSIONS, config_file, log_file, state_file
 
     settings = _settings(args)
     where = {"config": str(config_file()), "sessions": str(settings.transcripts_dir), "log": str(log_file()),
-             "state": str(state_file())}
+             "state": str(state_file()), "cache": str(cache_dir())}
     legacy = (Path.cwd() / LEGACY_SESSIONS).absolute()
     if args.json:
         sys.stdout.write(json.dumps(where) + "\n")

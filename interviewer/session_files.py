@@ -1,7 +1,8 @@
 """A saved session on disk: its transcript and the files kept beside it, found, renamed, deleted
 and searched as one.
 
-Beside `<name>.jsonl` live `<name>.score.json` (the cached scorecard), `<name>.draft.json`
+Beside `<name>.jsonl` live `<name>.score.json` (the latest scorecard), `<name>.scorecards.ndjson`
+(every scorecard it was given), `<name>.draft.json`
 (the answer and code being typed when the app quit), the exports `<name>.scorecard.md|html|json`
 and `<name>.audio/` (kept recordings).
 """
@@ -17,7 +18,8 @@ from .bounded_read import read_bounded
 from .errors import InterviewerError
 from .transcript.reader import MAX_BYTES
 
-SIDECARS = (".score.json", ".draft.json", ".scorecard.md", ".scorecard.html", ".scorecard.json", ".audio")
+SIDECARS = (".score.json", ".scorecards.ndjson", ".draft.json", ".scorecard.md", ".scorecard.html", ".scorecard.json",
+            ".audio")
 NAME_CHARS = 80
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]*$")
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("interviewer.sessions")
 
 SCORE_SUFFIX = ".score.json"
+HISTORY_SUFFIX = ".scorecards.ndjson"  # not .jsonl: only sessions end in .jsonl
 # No end record (a crash, a closed terminal), the candidate quit, or the process was told to stop.
 RESUMABLE_REASONS = (None, "quit", "terminated")
 _TURN = b'{"type":"turn",'
@@ -90,11 +91,76 @@ def scorecard_path(transcript_path: str | os.PathLike[str]) -> Path:
     return path.with_name(path.stem + SCORE_SUFFIX)
 
 
-def save_scorecard(transcript_path: str | os.PathLike[str], card: Scorecard) -> Path:
-    """Write `card.to_json()` beside the transcript, atomically; return the path."""
-    path = scorecard_path(transcript_path)
-    write_atomic(path, json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
-    return path
+def history_path(transcript_path: str | os.PathLike[str]) -> Path:
+    """Every scorecard a session was given, oldest first, one JSON line each: `<stem>.scorecards.ndjson`."""
+    path = Path(transcript_path)
+    return path.with_name(path.stem + HISTORY_SUFFIX)
+
+
+def save_scorecard(transcript_path: str | os.PathLike[str], card: Scorecard, reason: str = "scored") -> Path:
+    """Keep `card` with the session: appended to its history (so re-scoring never loses an earlier
+    scorecard) and written, atomically, as the latest (`<stem>.score.json`, which listing reads)."""
+    record = {**card.to_json(), "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "reason": reason}
+    history = history_path(transcript_path)
+    earlier = scorecard_path(transcript_path)
+    try:
+        if not history.exists() and earlier.exists():
+            # A scorecard saved before histories were kept is the first entry of this one.
+            _append_line(history, json.loads(earlier.read_text(encoding="utf-8")))
+        _append_line(history, record)
+    except (OSError, ValueError) as exc:
+        raise SaveError(f"{history}: cannot keep the scorecard history ({type(exc).__name__}); free disk space "
+                        "or choose another folder") from None
+    write_atomic(earlier, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    return earlier
+
+
+def scorecard_history(transcript_path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The scorecards a session has been given, oldest first (an unreadable line is skipped)."""
+    history = history_path(transcript_path)
+    cards: list[dict[str, Any]] = []
+    if history.exists():
+        for line in history.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and "dimensions" in record:
+                cards.append(record)
+    elif scorecard_path(transcript_path).exists():
+        try:
+            cards.append(json.loads(scorecard_path(transcript_path).read_text(encoding="utf-8")))
+        except ValueError:
+            pass
+    return cards
+
+
+def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """How one scorecard differs from the one before it: overall, level signal, each dimension's level."""
+    changes = []
+    if before["overall"]["level"] != after["overall"]["level"]:
+        changes.append(f"overall {_level(before['overall']['level'])} -> {_level(after['overall']['level'])}")
+    if before.get("level_signal") != after.get("level_signal"):
+        changes.append(f"level signal {before.get('level_signal')} -> {after.get('level_signal')}")
+    old = {d["id"]: d for d in before.get("dimensions", [])}
+    for d in after.get("dimensions", []):
+        prior = old.get(d["id"])
+        if prior is not None and prior["level"] != d["level"]:
+            changes.append(f"{d.get('title') or d['id']} {_level(prior['level'])} -> {_level(d['level'])}")
+    if before.get("scorer") != after.get("scorer"):
+        changes.append(f"scorer {before.get('scorer')} -> {after.get('scorer')}")
+    return changes
+
+
+def _level(level: str) -> str:
+    return str(level).replace("_", " ")
+
+
+def _append_line(path: Path, record: dict[str, Any]) -> None:
+    with open(path, "a", encoding="utf-8", newline="\n") as out:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -253,7 +319,8 @@ def _read_scorecard(summary: SessionSummary, path: Path, transcript_stat: os.sta
         score_stat = path.stat()
         card = json.loads(read_bounded(path, 1 << 20))
         overall = card["overall"]
-        dimensions = {str(d["id"]): float(d["score"]) for d in card["dimensions"]}
+        # A dimension that was not assessed has no score, and no place in a trend.
+        dimensions = {str(d["id"]): float(d["score"]) for d in card["dimensions"] if d.get("score") is not None}
         scorer = str(card["scorer"])
         level = str(overall["level"])
         value = float(overall["score"])

@@ -57,6 +57,7 @@ def _isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
     for name, value in user_folders(tmp_path).items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     for name in LLM_AND_SETTINGS_ENV:
         monkeypatch.delenv(name, raising=False)
     redaction.forget_all()
@@ -88,6 +89,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env["INTERVIEWER_TRANSCRIPTS_DIR"] = str(tmp_path / "transcripts")
     env["INTERVIEWER_CONFIG"] = str(tmp_path / "no-config.toml")
     env.update(user_folders(tmp_path))
+    env["INTERVIEWER_CACHE_DIR"] = str(tmp_path / "cache")
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

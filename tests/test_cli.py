@@ -137,3 +137,22 @@ def test_resume_refuses_a_completed_session(tmp_path):
     result = run(["resume", str(path), "--plain"], tmp_path)
     assert result.returncode == 2
     assert "this session is complete; score it with" in result.stderr
+
+
+def test_every_scorecard_is_kept_with_its_session(tmp_path):
+    ended = run(["practice", "system-design", "--problem", "streaming-chat", "--plain"], tmp_path,
+                "\n".join(SD_ANSWERS + ["/done"]) + "\n")
+    assert ended.returncode == 0, ended.stderr
+    [path] = list((tmp_path / "transcripts").glob("*.jsonl"))  # the history file does not look like a session
+    from interviewer.sessions import list_sessions, scorecard_history
+
+    [first] = scorecard_history(path)
+    assert first["reason"] == "end of session" and first["scorer"] == "offline-heuristic"
+    [summary] = list_sessions(tmp_path / "transcripts")
+    assert summary.scorer == "offline-heuristic"  # review lists it as scored
+    again = run(["score", str(path)], tmp_path)
+    assert again.returncode == 0 and "kept with the session" not in again.stderr  # nothing changed: nothing kept
+    listed = run(["review", str(path)], tmp_path)
+    assert "## Scorecards kept with this session" in listed.stdout and "end of session" in listed.stdout
+    untouched = run(["score", str(path), "--no-save"], tmp_path)
+    assert untouched.returncode == 0 and len(scorecard_history(path)) == 1

@@ -75,10 +75,9 @@ def _drive_to_drill(session, answers):
     session.open()
     for answer in answers:
         session.submit(answer)
-    session.command("next")  # end high-level design
     reply = None
-    for _ in range(30):
-        reply = session.submit("I'd keep conversations in Postgres keyed by user id because we read them in order.")
+    for _ in range(6):  # end each phase until the deep dive's checkpoint
+        reply = session.command("next")
         if reply.move.kind in ("drill", "failure_probe", "closing"):
             return reply
     raise AssertionError("never reached the deep-dive checkpoint")
@@ -91,7 +90,7 @@ def test_scale_drill_is_injected_when_the_candidate_never_raised_scale(services,
     while reply.move.kind in ("drill", "failure_probe"):
         if reply.move.kind == "drill":
             multipliers.append(reply.move.multiplier)
-        reply = session.submit("We would add more servers when it gets slow.")
+        reply = session.submit("The database primary probably struggles first, and users see errors until it recovers.")
     assert multipliers == ["10x", "100x", "1000x"]
     steps = _events(session.path, "drill_step")
     assert [s["status"] for s in steps] == ["asked", "asked", "asked"]
@@ -108,7 +107,7 @@ def test_scale_drill_skips_steps_the_candidate_covered_unprompted(services, cloc
     asked = []
     while reply.move.kind in ("drill", "failure_probe"):
         asked.append(reply.move.multiplier or reply.move.kind)
-        reply = session.submit("We would add more servers when it gets slow.")
+        reply = session.submit("The database primary probably struggles first, and users see errors until it recovers.")
     assert "10x" not in asked and "failure_probe" not in asked
     assert asked == ["100x", "1000x"]
     steps = {s["multiplier"]: s for s in _events(session.path, "drill_step")}

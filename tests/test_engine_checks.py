@@ -53,17 +53,27 @@ def test_a_passing_run_asks_for_the_tradeoff_then_opens_the_next_gate(engine):
 
 
 def test_a_tradeoff_given_before_the_run_opens_the_next_gate_at_once(engine):
-    engine.answer(CODE + "\n" + TRADEOFF, 2)
+    engine.answer(CODE + "\n" + TRADEOFF + " Each operation is O(1); I'd test a missing key and an overwrite.", 2)
     reveal = engine.checks_ran(1, passed=True)
     assert reveal.kind == "gate_reveal" and reveal.gate == 2 and reveal.lead == "checks_passed"
     [passed] = [e for e in engine.drain_events() if e["kind"] == "gate_passed"]
     assert passed["tradeoff_explained"] is True
 
 
+def test_a_question_still_open_survives_a_passing_run(engine):
+    followup = engine.answer(CODE + "\n" + TRADEOFF, 2)
+    assert followup.kind == "followup"  # e.g. what each operation costs
+    again = engine.checks_ran(1, passed=True)
+    assert again.kind == "checks_passed" and again.content == followup.content
+    reveal = engine.answer("get, set and delete are each O(1) on average, since it's one dict lookup; I tested a "
+                           "missing key, an overwrite and deleting a missing key.", 4)
+    assert reveal.kind == "gate_reveal" and reveal.gate == 2
+
+
 def test_a_transition_answer_without_a_tradeoff_is_asked_once_more(engine):
     engine.checks_ran(1, passed=True)
     again = engine.answer(NO_TRADEOFF, 3)
-    assert again.kind == "followup" and again.signal == "tradeoffs"
+    assert again.kind == "press" and again.signal == "tradeoffs"  # pressed once for what it gives up
     reveal = engine.answer(NO_TRADEOFF, 5)
     assert reveal.kind == "gate_reveal" and reveal.gate == 2
     [passed] = [e for e in engine.drain_events() if e["kind"] == "gate_passed"]

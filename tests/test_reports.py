@@ -20,6 +20,7 @@ from markupsafe import escape
 from interviewer.reports import FORMATS, environment, export, render_html, render_json, render_markdown
 from interviewer.rubric import RubricLibrary
 from interviewer.scoring import Quote, Scorecard, score, to_json_text, to_markdown
+from interviewer.sessions import scorecard_history, what_changed
 from interviewer.sessions import (
     SessionSummary,
     dimension_history,
@@ -71,22 +72,27 @@ def test_markdown_carries_every_dimension_quote_and_turn(path, cards):
     text = render_markdown(card, transcript)
     title = f"# Scorecard: {card.round}" + (f" / {card.problem}" if card.problem else "")
     assert text.startswith(title + "\n")
-    assert f"**Overall: {card.overall_level.replace('_', ' ')} ({card.overall_score:.0f}/100)**" in text
+    score = f" ({card.overall_score:.0f}/100)" if card.overall_level != "not_assessed" else ""
+    assert f"**Overall: {card.overall_level.replace('_', ' ')}{score}**" in text
     assert f"level signal: **{card.level_signal}**" in text and card.level_reason in text
     assert "scorer: `offline-heuristic`" in text
     for dim in card.dimensions:
         section = text.split(f"## {dim.title}: ", 1)[1].split("\n## ", 1)[0]
-        assert section.startswith(f"{dim.level.replace('_', ' ')} ({dim.score:.0f})")
+        assert section.startswith(f"{dim.level.replace('_', ' ')}" + (f" ({dim.score:.0f})" if dim.assessed else ""))
         assert dim.descriptor.strip() in section and f"Why: {dim.rationale}" in section
         for quote in dim.evidence:
             tag = " (unprompted)" if quote.proactive else " (when asked)"
             assert f"- turn {quote.turn}{tag}: \"{quote.quote}\"" in section
-        if not dim.evidence:
+        if not dim.assessed:
+            assert "Evidence: nothing in the session asked for this or showed it." in section
+        elif not dim.evidence:
             assert "Evidence: nothing in the transcript showed this." in section
-        if dim.level == "great":
+        if dim.level == "great" or not dim.great_example:
             assert "What great sounds like:" not in section
         else:
             assert "What great sounds like:\n\n> " + dim.great_example.strip().split("\n")[0] in section
+    for correction in card.corrections:
+        assert f'- turn {correction["turn"]}: "{correction["claim"]}" {correction["fact"]}' in text
     for note in card.notes:
         assert f"- {note}" in text
     assert text.index(card.notes[0]) < text.index("## Transcript")
@@ -113,7 +119,7 @@ def test_html_is_standalone_and_carries_every_dimension_and_quote(path, cards):
         for quote in dim.evidence:
             assert f'<q class="quote">{escape(quote.quote)}</q>' in page
             assert f'href="#turn-{quote.turn}"' in page
-        if dim.level != "great":
+        if dim.level != "great" and dim.great_example:
             assert f"<blockquote>{escape(dim.great_example.strip())}</blockquote>" in page
     for note in card.notes:
         assert f"<li>{escape(note)}</li>" in page
@@ -303,14 +309,22 @@ def test_list_sessions_reads_metadata_and_cached_scores(tmp_path):
         assert listed[path].dimension_scores == {}
 
 
-def test_save_scorecard_is_atomic_and_replaces_the_old_card(tmp_path):
+def test_save_scorecard_is_atomic_and_keeps_every_earlier_card(tmp_path):
     transcript_path = write_session(tmp_path, "s1")
     _, weak = scored(FIXTURES / "scoring" / "coding" / "weak.txt")
     _, strong = scored(FIXTURES / "scoring" / "coding" / "strong.txt")
-    save_scorecard(transcript_path, weak)
-    path = save_scorecard(transcript_path, strong)
-    assert json.loads(path.read_text(encoding="utf-8")) == strong.to_json()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1.jsonl", "s1.score.json"]  # no temp file left
+    save_scorecard(transcript_path, weak, reason="end of session")
+    path = save_scorecard(transcript_path, strong, reason="re-scored")
+    latest = json.loads(path.read_text(encoding="utf-8"))
+    assert {k: v for k, v in latest.items() if k not in ("saved_at", "reason")} == strong.to_json()
+    assert latest["reason"] == "re-scored"
+    # no temp file left; the history sits beside the session without looking like one
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1.jsonl", "s1.score.json", "s1.scorecards.ndjson"]
+    assert [c["reason"] for c in scorecard_history(transcript_path)] == ["end of session", "re-scored"]
+    [session] = list_sessions(tmp_path)
+    assert session.overall_score == round(strong.overall_score, 1)
+    changes = what_changed(*scorecard_history(transcript_path))
+    assert any(c.startswith("overall below bar -> ") or c.startswith("overall good -> ") for c in changes), changes
     assert scorecard_path("a/b/2026-x.jsonl") == Path("a/b/2026-x.score.json")
 
 

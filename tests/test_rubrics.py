@@ -23,7 +23,11 @@ def test_every_round_has_what_a_rubric_needs(library, round_id):
     assert all(getattr(rubric.levels, level) for level in ("L4", "L5", "L6"))
     assert len(rubric.vocabulary) >= 20
     for dimension in rubric.dimensions:
-        assert dimension.below_bar and dimension.good and dimension.great and dimension.great_example
+        assert dimension.below_bar and dimension.good and dimension.great
+    for problem in rubric.problems:  # what great sounds like, written for each problem, never shared
+        assert set(problem.great_examples) == {d.id for d in rubric.dimensions}
+    examples = [e for p in rubric.problems for e in p.great_examples.values()]
+    assert len(set(examples)) == len(examples)
     assert rubric.probe_bank
 
 

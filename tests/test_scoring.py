@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO
 
-from interviewer.analysis import analyze
+from interviewer.understanding.signals import analyze
 from interviewer.engine import context_for
 from interviewer.rubric import RubricLibrary
 from interviewer.scoring import score
@@ -111,8 +111,10 @@ def test_scorecard_says_it_is_the_offline_heuristic():
     assert card.scorer == "offline-heuristic"
     assert "Offline heuristic scorer" in card.notes[0]
     assert card.level_signal in ("below L4", "L4", "L5", "L6")
+    problem = LIBRARY.load("system-design").rubric.problem("streaming-chat")
     for dimension in card.dimensions:
-        assert dimension.great_example and dimension.descriptor
+        assert dimension.great_example == problem.great_examples[dimension.id]
+        assert dimension.descriptor or dimension.level == "not_assessed"
 
 
 CONTEXT = context_for(LIBRARY.load("system-design").rubric)

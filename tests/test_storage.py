@@ -82,7 +82,7 @@ def test_paths_names_config_sessions_log_and_state(tmp_path):
     folders = user_folders(tmp_path)
     assert listed == {"config": str(tmp_path / "no-config.toml"), "sessions": str(user_sessions(tmp_path)),
                       "log": f"{folders['XDG_STATE_HOME']}/interviewer/log/interviewer.log",
-                      "state": f"{folders['XDG_STATE_HOME']}/interviewer/state.json"}
+                      "state": f"{folders['XDG_STATE_HOME']}/interviewer/state.json", "cache": str(tmp_path / "cache")}
     text = run(["paths"], tmp_path, env).stdout
     assert "(not created; defaults apply)" in text and "(created by the first session)" in text
 

@@ -64,7 +64,7 @@ def test_practice_quit_and_resume_in_a_real_terminal(tmp_path):
         wait_for(name, lambda s: "Today's problem" in s, "the opening question")
         tmux("send-keys", "-t", name, "-l", "I would assume 20k concurrent streams at peak.")
         tmux("send-keys", "-t", name, "C-s")
-        wait_for(name, lambda s: "20k concurrent streams at peak" in s and "numbers help" in s,
+        wait_for(name, lambda s: "20k concurrent streams at peak" in s and "first version" in s,
                  "the answer on screen and the interviewer's reply")
         tmux("send-keys", "-t", name, "-l", "a draft I have not")
         tmux("send-keys", "-t", name, "C-c")  # copies (nothing selected): it must not quit...

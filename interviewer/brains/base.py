@@ -26,6 +26,7 @@ class Conversation:
     last_answer: str | None
     history: tuple[tuple[str, str], ...] = ()  # (role, text) of every turn so far
     uncovered: tuple[str, ...] = ()  # signals the current phase expects and has not seen
+    covered: tuple[str, ...] = ()  # topics the candidate has already covered, as the interviewer names them
     phase_left_min: float = 0.0
     round_left_min: float = 0.0
 

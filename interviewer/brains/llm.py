@@ -30,13 +30,17 @@ class LLMBrain:
 
     def system_prompt(self, conversation: Conversation) -> str:
         if self._system is None:
+            from ..understanding.knowledge import knowledge_for
+
             self._system = render(f"llm/system_{conversation.rubric.family}.j2", rubric=conversation.rubric,
-                                  problem=conversation.problem, level=conversation.level).strip()
+                                  problem=conversation.problem, level=conversation.level,
+                                  knowledge=knowledge_for(conversation.rubric, conversation.problem)).strip()
         return self._system
 
     def messages(self, move: Move, conversation: Conversation) -> list[dict[str, str]]:
         instruction = render(
-            "llm/move.j2", move=move, uncovered=list(conversation.uncovered),
+            "llm/move.j2", move=move, rubric=conversation.rubric, uncovered=list(conversation.uncovered),
+            covered=list(conversation.covered),
             phase_left_min=max(0, round(conversation.phase_left_min)),
             round_left_min=max(0, round(conversation.round_left_min)),
             gate_total=len(conversation.problem.gates),

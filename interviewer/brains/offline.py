@@ -1,5 +1,6 @@
 """The offline interviewer: phrases engine moves from the rubric with no model and no
-network. Wording is chosen from what the last answer showed, never at random."""
+network. Wording follows from the move alone (what the candidate asked, what the engine
+presses or challenges, what it heard), never from chance, and it never praises."""
 
 from __future__ import annotations
 
@@ -7,18 +8,6 @@ from typing import Iterator
 
 from ..engine.state import Move
 from .base import Conversation
-
-# Said when the last answer raised something the interviewer was going to ask about.
-_ACK_FOR_SIGNAL = {
-    "failure_modes": "Good that you're already thinking about what fails.",
-    "scale": "Noted how you expect this to grow.",
-    "tradeoffs": "That tradeoff is clear.",
-    "numbers": "Those numbers help.",
-    "testing": "Good call on testing that.",
-    "complexity": "OK, the cost of each operation is clear.",
-    "clarifying": "Fair questions.",
-}
-_NEUTRAL = ("OK.", "Got it.", "Makes sense.", "Alright.", "Understood.")
 
 
 class OfflineBrain:
@@ -36,14 +25,4 @@ class OfflineBrain:
             turn=conversation.interviewer_turn,
             problem=conversation.problem,
             rubric=conversation.rubric,
-            ack=self._acknowledge(move, conversation),
         ).strip()
-
-    @staticmethod
-    def _acknowledge(move: Move, conversation: Conversation) -> str:
-        if move.kind in ("opening", "hint", "closing", "press") or conversation.last_answer is None:
-            return ""
-        for signal in ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity", "clarifying"):
-            if signal in move.acknowledge and signal != move.signal:
-                return _ACK_FOR_SIGNAL[signal]
-        return _NEUTRAL[conversation.interviewer_turn % len(_NEUTRAL)]

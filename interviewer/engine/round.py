@@ -7,19 +7,22 @@ clock readings it makes the same moves.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import re
 from typing import Any, Callable
 
-from ..analysis import Analysis, Context, analyze, fingerprint, overlap
 from ..errors import SessionStateError
 from ..rubric.schema import Phase, Problem, Rubric
+from ..understanding.knowledge import knowledge_for
+from ..understanding.reading import CODE, Reading, read
+from ..understanding import lexicon as lx
+from ..understanding.signals import Analysis, Context, fingerprint, overlap
 from .gates import GateFlow
+from .listening import Listening
 from .state import TARGETS, EngineState, Move
 
 log = logging.getLogger("interviewer.engine")
 
-_CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\w*\]\s*=|\bimport \w+")
 # A gate counts as worked on once an answer carries this much: code, or a real explanation.
 _SUBSTANTIVE_WORDS = 12
 SAME_QUESTION = 0.3  # content-word overlap above which two questions ask the same thing
@@ -33,7 +36,7 @@ def context_for(rubric: Rubric) -> Context:
     )
 
 
-class RoundEngine(GateFlow):
+class RoundEngine(GateFlow, Listening):
     def __init__(
         self,
         rubric: Rubric,
@@ -48,8 +51,13 @@ class RoundEngine(GateFlow):
         self.problem = problem
         self.clock = clock
         self.state = state or EngineState()
-        self.context = context_for(rubric)
+        self.knowledge = knowledge_for(rubric, problem)
+        self.context = self.knowledge.context
         self._events: list[dict[str, Any]] = []
+        # What this turn adds to whatever move the engine makes: answers to the candidate's questions,
+        # the phrase to echo back, planned questions skipped as already covered, a "moved on" lead.
+        self._extras: dict[str, Any] = {}
+        self._question_turn = False
 
     # ----------------------------------------------------------------- public API
     @property
@@ -82,37 +90,64 @@ class RoundEngine(GateFlow):
     def answer(self, text: str, turn: int) -> Move:
         """Take the candidate's answer (already saved by the caller) and decide the next move."""
         self._require_running()
-        analysis = analyze(text, self.context)
-        before = set(self.state.coverage)
-        self._track_coverage(analysis, turn)
-        for signal in analysis.signals:
+        asked = self._asked()
+        reading = read(text, self.knowledge, asked, gate=self.state.gate)
+        self.state.awaiting = False
+        self._track_coverage(reading.analysis, turn)
+        self._remember(reading, turn, asked)
+        for signal in reading.analysis.signals:
             if signal not in self.state.phase_signals:
                 self.state.phase_signals.append(signal)
-        # Acknowledge what the candidate raised for the first time, not every repeat.
-        ack = tuple(sorted((set(self.state.coverage) - before) & set(TRACKED)))
-        if _thin(text, analysis) and not self.state.pressed and self.state.last_content:
-            # One word is not an answer; a real interviewer asks again before moving on.
-            self.state.pressed = True
-            last = self.state.last_move
-            return self._record(Move("press", self.state.last_content, self.phase.id, self.phase.title,
-                                     gate=last.get("gate"), signal=last.get("signal"), multiplier=last.get("multiplier")),
-                                keep_press=True)
+        if self._wants_hint(reading):
+            return self._record(self._hint(), counts_as_prompt=False)
+        answers = self._answers(reading, turn, self._round_left_min())
+        challenge = self._challenges(reading, turn)
+        if challenge:
+            # Say so at once, with the fact; the question in play stays the one the candidate answers.
+            return self._record(self._here("challenge", "", answers=answers, challenge=challenge),
+                                counts_as_prompt=False, keep_press=True)
+        press = self._press(reading, turn, asked, answers)
+        if press is not None:
+            return self._record(press, keep_press=True)
+        invited = self._invited(asked)
+        if reading.act == "question" and not invited:
+            # Only a question: answer it and hand the floor back; the interviewer's question still stands.
+            return self._record(self._here("answer_only", self.state.last_content, answers=answers),
+                                counts_as_prompt=False, keep_press=True)
+        moved_on = reading.non_answer and not (invited and reading.act in ("thin", "decline"))
+        self._extras = {"answers": answers, "noted": reading.noted, "lead": "moved_on" if moved_on else None}
+        # No follow-up after a turn of questions (no claim yet) or after moving on from a non-answer (asking
+        # for the same thing in other words would be pressing twice).
+        self._question_turn = reading.act == "question" or moved_on
+        return self._record(self._decide(reading))
+
+    def _decide(self, reading: Reading) -> Move:
+        """The planned move after a real answer: gates, checkpoints, time, follow-ups, questions."""
+        analysis = reading.analysis
         if self.state.gate_stage == "transition" and self.phase.ask_from == "gates":
             explained = analysis.has("tradeoffs")
-            if not explained and self.checked and not self.state.gate_tradeoff_asked_again:
-                again = self._ask_tradeoff_again(ack)
+            if not explained and self.checked and not self.state.gate_tradeoff_asked_again and not reading.non_answer:
+                again = self._ask_tradeoff_again()
                 if again is not None:
-                    return self._record(again)
-            return self._record(self._pass_gate(explained=explained, ack=ack))
+                    return again
+            return self._pass_gate(explained=explained)
         if self.state.pending:
-            return self._record(self._next_pending(ack))
+            return self._next_pending()
         if self._over_budget():
-            return self._record(self._time_up(ack))
+            return self._time_up()
         if self.phase.ask_from == "gates":
-            if _substantive(text, analysis):
+            if _substantive(reading.text, analysis):
                 self.state.gate_substantive = True
-            return self._record(self._gate_work(analysis, ack))
-        return self._record(self._phase_work(analysis, ack))
+            return self._gate_work(analysis)
+        return self._phase_work(analysis)
+
+    def _here(self, kind: str, content: str, **fields: Any) -> Move:
+        """A move that stays where the round is: same phase, same part."""
+        gate, title = self._gate_info()
+        return Move(kind, content, self.phase.id, self.phase.title, gate=gate, gate_title=title, **fields)  # type: ignore[arg-type]
+
+    def _round_left_min(self) -> float:
+        return (self.rubric.duration_min * 60 - self.clock()) / 60
 
     def command(self, name: str) -> Move:
         self._require_running()
@@ -145,43 +180,63 @@ class RoundEngine(GateFlow):
         self.state.time_nudged = False
         if phase.ask_from == "gates":
             return self._reveal_gate(1)
-        questions = self._phase_questions(phase)
-        self.state.question_index = 1
-        return Move("phase_start", questions[0], phase.id, phase.title)
+        move = self._next_planned(phase, "phase_start")
+        return move if move is not None else self._end_phase()
 
-    def _phase_work(self, analysis: Analysis, ack: tuple[str, ...]) -> Move:
-        phase = self.phase
-        followup = self._followup(phase, analysis, ack)
-        if followup is not None:
-            return followup
+    def _next_planned(self, phase: Phase, kind: str = "question") -> Move | None:
+        """The next planned question of the phase that is neither asked already nor covered by what
+        the candidate has said; None when the phase has no more."""
         questions = self._phase_questions(phase)
         while self.state.question_index < len(questions):
             content = questions[self.state.question_index]
             self.state.question_index += 1
-            if not self._already_asked(content):
-                return Move("question", content, phase.id, phase.title, acknowledge=ack)
-        return self._end_phase(ack)
+            if self._already_asked(content):
+                continue
+            covered = self._covered(content)
+            if covered:
+                self._emit("question_skipped", question=content, covered=list(covered))
+                earlier = self._extras.get("covered", ())
+                self._extras["covered"] = (*earlier, *(t for t in covered if t not in earlier))
+                continue
+            return Move(kind, content, phase.id, phase.title)  # type: ignore[arg-type]
+        return None
 
-    def _followup(self, phase: Phase, analysis: Analysis, ack: tuple[str, ...]) -> Move | None:
-        if self.state.followups_used >= phase.max_followups:
-            return None
+    def _phase_work(self, analysis: Analysis) -> Move:
+        phase = self.phase
+        followup = self._followup(phase, analysis)
+        if followup is not None:
+            return followup
+        move = self._next_planned(phase)
+        return move if move is not None else self._end_phase()
+
+    def _followup(self, phase: Phase, analysis: Analysis) -> Move | None:
+        if self.state.followups_used >= phase.max_followups or self._question_turn:
+            return None  # a turn of questions has made no claim yet to follow up on
         for signal in phase.expects:
-            if analysis.has(signal) or signal in self.state.phase_signals:
+            if analysis.has(signal) or signal in self.state.phase_signals or self._planned_ahead(phase, signal):
                 continue
             probe = self._probe(signal)
             if probe is None:
                 continue
             self.state.followups_used += 1
             gate, title = self._gate_info()
-            return Move("followup", probe, phase.id, phase.title, gate=gate, gate_title=title, signal=signal, acknowledge=ack)
+            return Move("followup", probe, phase.id, phase.title, gate=gate, gate_title=title, signal=signal)
         return None
+
+    def _planned_ahead(self, phase: Phase, signal: str) -> bool:
+        """Whether a planned question still to come in this phase asks for `signal` anyway."""
+        if phase.ask_from == "gates":
+            return False
+        cue = lx.PROMPT_CUES.get(signal)
+        rest = self._phase_questions(phase)[self.state.question_index:]
+        return cue is not None and any(cue.search(q.lower()) for q in rest if not self._covered(q))
 
     def _probe(self, signal: str) -> str | None:
         probes = self.rubric.probe_bank.get(signal, [])  # type: ignore[call-overload]
         while self.state.probes_used.get(signal, 0) < len(probes):
             probe = probes[self.state.probes_used.get(signal, 0)]
             self.state.probes_used[signal] = self.state.probes_used.get(signal, 0) + 1
-            if not self._already_asked(probe):
+            if not self._already_asked(probe) and not self._covered(probe):
                 return probe
         return None
 
@@ -190,7 +245,7 @@ class RoundEngine(GateFlow):
         key = fingerprint(content)
         return any(overlap(key, fingerprint(earlier)) >= SAME_QUESTION for earlier in self.state.asked)
 
-    def _end_phase(self, ack: tuple[str, ...], lead: str | None = None) -> Move:
+    def _end_phase(self, lead: str | None = None) -> Move:
         """Queue the phase's checkpoints (only what the candidate has not covered), then advance."""
         phase = self.phase
         self._emit("phase_ended", phase=phase.id, elapsed_s=round(self.clock() - self.state.phase_started_at, 1))
@@ -206,9 +261,9 @@ class RoundEngine(GateFlow):
                 pending.extend({"kind": "drill", "multiplier": step.multiplier} for step in self.problem.scale_drill)
         pending.append({"kind": "advance", "lead": lead})
         self.state.pending = pending
-        return self._next_pending(ack)
+        return self._next_pending()
 
-    def _next_pending(self, ack: tuple[str, ...]) -> Move:
+    def _next_pending(self) -> Move:
         phase = self.phase
         while self.state.pending:
             item = self.state.pending.pop(0)
@@ -220,24 +275,24 @@ class RoundEngine(GateFlow):
                     continue
                 step = next(s for s in self.problem.scale_drill if s.multiplier == multiplier)
                 self._emit("drill_step", multiplier=multiplier, status="asked")
-                return Move("drill", step.prompt, phase.id, phase.title, signal="scale", multiplier=multiplier, acknowledge=ack)
+                return Move("drill", step.prompt, phase.id, phase.title, signal="scale", multiplier=multiplier)
             if item["kind"] == "failure_probe":
                 if self.state.coverage.get("failure_modes"):
                     covered = self.state.coverage["failure_modes"]
                     self._emit("checkpoint", check="failure_modes", status="covered", proactive=covered["proactive"], turn=covered["turn"])
                     continue
                 self._emit("checkpoint", check="failure_modes", status="asked")
-                return Move("failure_probe", self.problem.failure_probes[0], phase.id, phase.title, signal="failure_modes", acknowledge=ack)
-            return self._advance(ack, item.get("lead"))
-        return self._advance(ack, None)
+                return Move("failure_probe", self.problem.failure_probes[0], phase.id, phase.title, signal="failure_modes")
+            return self._advance(item.get("lead"))
+        return self._advance(None)
 
-    def _advance(self, ack: tuple[str, ...], lead: str | None) -> Move:
+    def _advance(self, lead: str | None) -> Move:
         if self.state.phase_index + 1 >= len(self.rubric.phases):
             return self.finish()
         self.state.phase_index += 1
         self._emit("phase_started", phase=self.phase.id, budget_min=self.phase.budget_min)
         move = self._phase_opening_move()
-        return Move(move.kind, move.content, move.phase, move.phase_title, gate=move.gate, gate_title=move.gate_title, lead=lead, acknowledge=ack)
+        return move if move.lead is not None else dataclasses.replace(move, lead=lead)
 
     def _round_over_before_last_phase(self) -> bool:
         return self.clock() >= self.rubric.duration_min * 60 and self.state.phase_index < len(self.rubric.phases) - 1
@@ -247,51 +302,59 @@ class RoundEngine(GateFlow):
             return True
         return self.clock() - self.state.phase_started_at > self.phase.budget_min * 60
 
-    def _time_up(self, ack: tuple[str, ...]) -> Move:
+    def _time_up(self) -> Move:
         if self._round_over_before_last_phase():
             # Out of time for the whole round: go straight to the last phase.
             self.state.phase_index = len(self.rubric.phases) - 2
         if self.phase.ask_from == "gates" and self.state.gate_stage == "working":
             if self._gate_ready():
-                return self._transition(ack, lead="time")
+                return self._transition(lead="time")
             if self.state.gate and not self._gate_closed(self.state.gate):
                 self._close_gate(passed=False, explained=False)
         self._emit("time_up", phase=self.phase.id)
-        return self._end_phase(ack, lead="time")
+        return self._end_phase(lead="time")
 
     def _skip_ahead(self) -> Move:
         """The candidate says this part is done (/next)."""
         if self.state.pending:
-            return self._next_pending(())
+            return self._next_pending()
         if self.phase.ask_from != "gates":
-            return self._end_phase(())
+            return self._end_phase()
         if self.state.gate_stage == "transition":
-            return self._pass_gate(explained=False, ack=())
+            return self._pass_gate(explained=False)
         if self._gate_ready():
-            return self._transition(())
+            return self._transition()
         if self.state.gate_holds == 0:
-            return self._hold(())
+            return self._hold()
         # Nothing workable after being told what is missing: the gate is not passed and
         # later gates stay hidden, as in the real screen.
         self._close_gate(passed=False, explained=False)
-        return self._end_phase(())
+        return self._end_phase()
 
     # ------------------------------------------------------------------- hints
     def _hint(self) -> Move:
+        """A nudge from the rubric; when the last run of this part failed, the one closest to the
+        check that failed, and the move names that check."""
         sources: list[str] = []
         gate, title = self._gate_info()
         if gate:
             sources += self.problem.gates[gate - 1].hints
         sources += self.problem.hints + self.rubric.hints
         remaining = [h for h in sources if h not in self.state.hints_given]
+        failing = self.state.failing_checks[0] if gate and self.state.failing_checks else None
+        if failing and remaining:
+            words = fingerprint(failing)
+            best = max(remaining, key=lambda h: len(fingerprint(h) & words))
+            if fingerprint(best) & words:
+                remaining.remove(best)
+                remaining.insert(0, best)
         self.state.hints_used += 1
-        if not remaining:
-            content = ""
-        else:
-            content = remaining[0]
+        content = remaining[0] if remaining else ""
+        if content:
             self.state.hints_given.append(content)
-        self._emit("hint", number=self.state.hints_used, gate=gate, exhausted=not remaining)
-        return Move("hint", content, self.phase.id, self.phase.title, gate=gate, gate_title=title)
+        self._emit("hint", number=self.state.hints_used, gate=gate, exhausted=not remaining,
+                   **({"failing": failing} if failing else {}))
+        return Move("hint", content, self.phase.id, self.phase.title, gate=gate, gate_title=title, failing=failing)
 
     # ----------------------------------------------------------------- tracking
     def _track_coverage(self, analysis: Analysis, turn: int) -> None:
@@ -315,8 +378,16 @@ class RoundEngine(GateFlow):
         return multiplier in self.state.prompted
 
     def _record(self, move: Move, counts_as_prompt: bool = True, keep_press: bool = False) -> Move:
+        extras, self._extras, self._question_turn = self._extras, {}, False
+        extras = {k: v for k, v in extras.items() if v and not (k == "lead" and move.lead)}
+        if extras:
+            move = dataclasses.replace(move, **extras)
         if not keep_press:
             self.state.pressed = False
+        if move.kind in ("question", "phase_start", "followup", "press", "drill", "failure_probe", "transition_probe"):
+            self.state.awaiting = True
+        if move.kind == "followup" and move.gate and move.signal and move.signal not in self.state.gate_prompted:
+            self.state.gate_prompted.append(move.signal)
         if counts_as_prompt:
             self.state.last_content = move.content
             if move.kind not in ("press", "closing") and move.content not in self.state.asked:
@@ -339,9 +410,6 @@ class RoundEngine(GateFlow):
             raise SessionStateError("this round has ended; score it with `interviewer score FILE`")
 
 
-def _thin(text: str, analysis: Analysis) -> bool:
-    return len(text.split()) < 4 and not analysis.signals and not _CODE.search(text)
-
 
 def _substantive(text: str, analysis: Analysis) -> bool:
-    return analysis.substantive > 0 or len(text.split()) >= _SUBSTANTIVE_WORDS or bool(_CODE.search(text))
+    return analysis.substantive > 0 or len(text.split()) >= _SUBSTANTIVE_WORDS or bool(CODE.search(text))

@@ -19,7 +19,10 @@ MoveKind = Literal[
     "gate_hold",  # "we don't have a working version of this part yet"
     "drill",  # a scale-drill step the candidate did not cover on their own
     "failure_probe",  # failure modes the candidate did not raise on their own
-    "press",  # the answer said almost nothing: ask the same thing again, once
+    "press",  # the answer did not answer the question: ask for specifics, once
+    "challenge",  # the answer contradicted a reference fact: say so, with the fact
+    "answer_only",  # the candidate only asked something: answer it and hand back the floor
+    "checks_passed",  # a passing run while a question of the interviewer's is still open
     "hint",
     "closing",
 ]
@@ -39,16 +42,30 @@ class Move:
     multiplier: str | None = None  # scale-drill step
     # Why the engine moved on, when not because of the answer: "time" (the clock),
     # "checks_passed" (a passing run), "run_checks" (a checked gate waits for a passing run).
+    # "moved_on" (after a pressed non-answer).
     lead: str | None = None
-    acknowledge: tuple[str, ...] = ()  # signals the last answer showed, for the brain to acknowledge
+    # Answers to what the candidate asked, in order: (kind, text). Kinds: "fact" (the problem's answer),
+    # "again" (a fact already given once), "open" (the problem leaves it to the candidate; text names the
+    # topic, may be empty), "permission", "time" (minutes left), "repeat" (the last question).
+    answers: tuple[tuple[str, str], ...] = ()
+    challenge: tuple[str, ...] = ()  # reference facts the answer contradicted, as the interviewer states them
+    press: str | None = None  # why the answer is pressed: decline, hand_wave, off_question, to_grader, thin
+    quote: str | None = None  # the candidate's own words being pressed, when short enough to quote
+    noted: str | None = None  # a phrase of the candidate's the interviewer can echo back
+    covered: tuple[str, ...] = ()  # planned questions skipped because the candidate already covered them
+    failing: str | None = None  # hints and holds: the first check that failed on the last run
     final: bool = False
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {"kind": self.kind, "phase": self.phase}
-        for name in ("gate", "signal", "multiplier", "lead"):
+        for name in ("gate", "signal", "multiplier", "lead", "press"):
             value = getattr(self, name)
             if value is not None:
                 record[name] = value
+        if self.answers:
+            record["answers"] = [kind for kind, _ in self.answers]
+        if self.challenge:
+            record["challenge"] = len(self.challenge)
         return record
 
 
@@ -74,6 +91,7 @@ class EngineState:
     gate_runs: int = 0
     gate_checks_passed: bool = False
     gate_tradeoff_asked_again: bool = False
+    gate_prompted: list[str] = field(default_factory=list)  # signals follow-ups asked for in this part
     gates: list[dict[str, Any]] = field(default_factory=list)
     # Work queued at a checkpoint: drill steps, failure probe, then the next phase.
     pending: list[dict[str, Any]] = field(default_factory=list)
@@ -85,6 +103,14 @@ class EngineState:
     last_content: str = ""
     asked: list[str] = field(default_factory=list)
     pressed: bool = False
+    # Memory: topics the candidate covered with substance (first turn, unprompted or not, signals
+    # shown, the sentence), facts already given, reference facts already challenged.
+    topics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    told: dict[str, str] = field(default_factory=dict)  # topic -> the answer given
+    challenged: list[str] = field(default_factory=list)
+    # The interviewer's last question still waits for an answer (a run can land before it).
+    awaiting: bool = False
+    failing_checks: list[str] = field(default_factory=list)
     hints_used: int = 0
     hints_given: list[str] = field(default_factory=list)
     time_nudged: bool = False

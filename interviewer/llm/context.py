@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..analysis import analyze, split_sentences
+from ..understanding.signals import analyze, split_sentences
 from .model import Message, estimate_tokens
 
 SUMMARY_CAP_TOKENS = 600

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..understanding.topics import BASE_TOPIC_IDS
+
 # The reasoning signals the engine tracks and the scorer weighs. A dimension lists the
 # signals that feed it; the probe bank holds follow-ups for an answer that lacks one.
 Signal = Literal[
@@ -91,9 +93,61 @@ class Dimension(Strict):
     below_bar: str
     good: str
     great: str
-    great_example: str = Field(description="What a great answer sounds like, in the candidate's voice.")
+    phases: list[str] = Field(
+        default_factory=list, description="Phases whose questions exercise this dimension; a session that never "
+        "reached them (and never showed the dimension's main signal) leaves it not assessed.")
+    unprompted: bool = Field(
+        default=False, description="Great needs the main signal raised before the interviewer asked for it (scale "
+        "drilled, failures raised, tradeoffs at transitions); answering well when asked is good. Leave false where "
+        "the round's own questions ask for it (a walkthrough, what you would test).")
 
     _id = field_validator("id")(_slug)
+
+
+class Topic(Strict):
+    """Something a candidate may ask about or cover. Questions about it are answered from `facts`;
+    a planned question about it is skipped once the candidate has covered it."""
+
+    id: str
+    title: str = Field(description="How the interviewer names it mid-sentence, e.g. 'the reconnect path'.")
+    terms: list[str] = Field(min_length=1, description="Words that show a question or answer is about it.")
+
+    _id = field_validator("id")(_slug)
+
+
+class Quantity(Strict):
+    unit: Literal["GB", "ms", "tokens/s", "usd/Mtok", "%"]
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Quantity":
+        if self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        return self
+
+
+class ReferenceFact(Strict):
+    """A fact the interviewer holds claims to: a stated number outside `quantity`'s range, or one of
+    the `wrong_if` phrases, about this subject is challenged once, with `says`."""
+
+    id: str
+    says: str = Field(description="The fact as the interviewer states it.")
+    about: list[str] = Field(
+        min_length=1, description="Terms that must all appear near a claim for it to be about this fact; "
+        "'fp16|16-bit' lists alternatives.")
+    quantity: Quantity | None = None
+    wrong_if: list[str] = Field(default_factory=list, description="Phrases that contradict the fact outright.")
+    not_with: list[str] = Field(default_factory=list, description="Terms that mean a nearby number is about "
+                                "something else (a KV cache, a whole node).")
+
+    _id = field_validator("id")(_slug)
+
+    @model_validator(mode="after")
+    def _checkable(self) -> "ReferenceFact":
+        if self.quantity is None and not self.wrong_if:
+            raise ValueError("give a `quantity` range or `wrong_if` phrases, or the fact can never be checked")
+        return self
 
 
 class Levels(Strict):
@@ -116,8 +170,9 @@ class Gate(Strict):
     adds: str = Field(description="The requirement this gate adds, as told to the candidate.")
     transition_probe: str = Field(description="The tradeoff question asked before the next gate opens.")
     budget_min: float = Field(gt=0)
-    pass_bar: str = Field(description="What a passing solution for this gate does.")
+    pass_bar: str = Field(description="What a passing solution for this gate does (for the scorer; never shown).")
     hints: list[str] = Field(default_factory=list)
+    facts: dict[str, str] = Field(default_factory=dict, description="Answers that hold once this gate is revealed.")
 
     _id = field_validator("id")(_slug)
 
@@ -135,6 +190,12 @@ class Problem(Strict):
     code: str | None = Field(default=None, description="Code handed to the candidate (refactoring rounds).")
     expected_issues: list[str] = Field(default_factory=list)
     hints: list[str] = Field(default_factory=list)
+    great_examples: dict[str, str] = Field(
+        default_factory=dict, description="dimension id -> what a great answer sounds like for this problem, in the "
+        "candidate's voice.")
+    topics: list[Topic] = Field(default_factory=list, description="Topics of this problem beyond the round's.")
+    facts: dict[str, str] = Field(default_factory=dict, description="topic id -> what the interviewer says when asked.")
+    reference_facts: list[ReferenceFact] = Field(default_factory=list)
 
     _id = field_validator("id")(_slug)
 
@@ -173,6 +234,13 @@ class Rubric(Strict):
         description="Follow-ups keyed by the signal an answer lacks.",
     )
     hints: list[str] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list, description="Topics every problem of this round shares.")
+    facts: dict[str, str] = Field(default_factory=dict, description="Answers every problem of this round shares.")
+    reference_facts: list[ReferenceFact] = Field(default_factory=list)
+    open_answer: str = Field(
+        default="{topic} is your call: state your assumption and keep going.",
+        description="What the interviewer says when asked about something the problem leaves open; {topic} is "
+        "replaced by what was asked about, or by 'that'.")
     wrap_up: str = Field(description="What the interviewer says when the round ends.")
     problems: list[Problem] = Field(min_length=1)
 
@@ -194,6 +262,11 @@ class Rubric(Strict):
         if missing:
             raise ValueError(f"phases expect {missing} but probe_bank has no follow-ups for them")
         self._check_checkpoints()
+        phase_ids = {p.id for p in self.phases}
+        for dimension in self.dimensions:
+            unknown = sorted(set(dimension.phases) - phase_ids)
+            if unknown:
+                raise ValueError(f"dimensions.{dimension.id}.phases: no phase {unknown[0]!r}; use one of {sorted(phase_ids)}")
         if any("breadth" in d.signals for d in self.dimensions) and not self.areas:
             raise ValueError("a dimension scores `breadth` but the rubric lists no `areas`")
         for problem in self.problems:
@@ -232,6 +305,32 @@ class Rubric(Strict):
             raise ValueError(f"{where}: the round checks failure modes, so give at least one failure_probe")
         if "expected_issues" in sources and not problem.code:
             raise ValueError(f"{where}: a refactoring problem needs the `code` to hand over")
+        self._check_knowledge(problem, where)
+        dimension_ids = [d.id for d in self.dimensions]
+        unknown = sorted(set(problem.great_examples) - set(dimension_ids))
+        if unknown:
+            raise ValueError(f"{where}.great_examples: no dimension {unknown[0]!r}; use one of the round's dimension ids")
+        missing = [d for d in dimension_ids if d not in problem.great_examples]
+        if missing:
+            raise ValueError(f"{where}.great_examples: no example for {missing[0]!r}; every dimension needs one "
+                             "for every problem, written for that problem")
+
+    def _check_knowledge(self, problem: "Problem", where: str) -> None:
+        round_topics = [t.id for t in self.topics]
+        _unique("topics", round_topics)
+        _unique(f"{where}.topics", [t.id for t in problem.topics])
+        clash = sorted(set(round_topics) & {t.id for t in problem.topics})
+        if clash:
+            raise ValueError(f"{where}.topics: {clash} already defined at the round level; give them other ids")
+        known = BASE_TOPIC_IDS | set(round_topics) | {t.id for t in problem.topics}
+        places = [("facts", self.facts), (f"{where}.facts", problem.facts),
+                  *((f"{where}.gates.{g.id}.facts", g.facts) for g in problem.gates)]
+        for place, facts in places:
+            unknown = sorted(set(facts) - known)
+            if unknown:
+                raise ValueError(f"{place}: no topic {unknown[0]!r}; add it to `topics` (round or problem) "
+                                 f"or use a base topic ({', '.join(sorted(BASE_TOPIC_IDS))})")
+        _unique(f"{where}.reference_facts", [f.id for f in (*self.reference_facts, *problem.reference_facts)])
 
     def problem(self, problem_id: str) -> Problem:
         for problem in self.problems:

@@ -1,25 +1,34 @@
-"""Collect evidence units from a transcript: each a sentence of a candidate turn that
-shows a signal, marked proactive (raised unasked) or prompted (answering a question that
-asked for it). Repeats are counted once, so saying the same thing twice earns nothing."""
+"""Collect evidence from a transcript.
+
+Each sentence of a candidate turn that shows a signal is a unit, marked proactive (raised unasked) or
+prompted (answering a question that asked for it), and tagged with the phase it was said in. Repeats are
+counted once, so saying the same thing twice earns nothing. A sentence that contradicts one of the
+problem's reference facts is never evidence: it is a correction the card lists. Alongside the units,
+the collector records what the session exercised (the phases the candidate answered in, the signals the
+interviewer asked for) and how the answers sit against the problem (relevance).
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from .. import lexicon as lx
-from ..analysis import Analysis, Context, Span, analyze, fingerprint, overlap
-from ..engine.state import TARGETS
+from ..rubric.schema import Problem, Rubric
 from ..transcript import Transcript, Turn
+from ..understanding import lexicon as lx
+from ..understanding.claims import contradictions
+from ..understanding.knowledge import Knowledge
+from ..understanding.signals import Analysis, Span, analyze, fingerprint, overlap
+from ..engine.state import TARGETS
+from .gates import gates_reached
+from .relevance import Relevance, index_for, relevance
 
-_GATE_MENTION = re.compile(r"\b(?:gate|part|stage|step)\s*(?:#\s*)?([1-4]|one|two|three|four)\b", re.I)
-_NEW_STAGE = re.compile(
-    r"\b(?:next|final|last|new) (?:stage|part|gate|step|requirement|extension)\b|\blet's (?:add|extend)\b"
-    r"|\bnow (?:the|it|let's|we|add|make|suppose)\b|\bhere's the next\b",
-    re.I,
-)
-_CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|\bself\.\w+|\bwith self\.")
-_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4}
+_PHASE_MATCH = 0.3  # content-word overlap at which an interviewer line is taken as a phase's planned question
+# Kinds of support a sentence can give a point; a sentence showing two kinds argues its point rather than
+# asserting it. A stance with its reason, or a decision of one's own, is one kind however it is read
+# (specificity is defined as a stance with a reason, so it never counts twice with reasoning).
+_SUPPORT = {"numbers": "numbers", "reasoning": "position", "specificity": "position", "ownership": "position",
+            "tradeoffs": "tradeoffs", "failure_modes": "failure_modes", "scale": "scale", "complexity": "complexity",
+            "rigor": "rigor", "testing": "testing"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,19 @@ class Unit:
     turn: int
     span: Span
     proactive: bool
+    phase: str | None = None
+    defended: bool = False  # the sentence also gives a reason, a number, a cost or a failure: argued, not asserted
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A claim that contradicts a reference fact: the candidate's sentence and the fact."""
+
+    turn: int
+    claim: str
+    fact: str
+    fact_id: str
+    signals: frozenset[str] = frozenset()  # what the sentence would have counted as evidence for
 
 
 @dataclass
@@ -42,6 +64,12 @@ class Evidence:
     areas: dict[str, Unit] = field(default_factory=dict)
     gates: list[dict] = field(default_factory=list)
     gates_inferred: bool = False
+    corrections: list[Correction] = field(default_factory=list)
+    # What the session exercised: phases the candidate answered in, signals the interviewer asked for.
+    phases: set[str] = field(default_factory=set)
+    asked: set[str] = field(default_factory=set)
+    answers: int = 0  # candidate turns
+    relevance: Relevance = field(default_factory=lambda: Relevance(ratio=0.0, judged=False))
 
     def of(self, signal: str) -> list[Unit]:
         return self.units.get(signal, [])
@@ -62,35 +90,86 @@ def prompted_signals(turn: Turn | None) -> set[str]:
     return asked
 
 
-def collect(transcript: Transcript, context: Context) -> Evidence:
+def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, knowledge: Knowledge) -> Evidence:
     evidence = Evidence()
     seen: dict[str, list[frozenset[str]]] = {}
     previous: Turn | None = None
+    phase_of = _PhaseReader(rubric, problem)
+    phase: str | None = rubric.phases[0].id if rubric.phases else None
     for turn in transcript.turns:
         if turn.role == "interviewer":
             previous = turn
+            phase = turn.phase or phase_of(turn.text, phase)
             continue
+        evidence.answers += 1
+        where = turn.phase or phase
+        if where:
+            evidence.phases.add(where)
         asked = prompted_signals(previous)
-        analysis = analyze(turn.text, context)
+        if previous is not None:
+            evidence.asked |= asked
+        analysis = analyze(turn.text, knowledge.context)
         evidence.analyses[turn.n] = analysis
         evidence.substantive += analysis.substantive
         evidence.name_drops += [(turn.n, s) for s in analysis.name_drops]
         evidence.injections += [(turn.n, s) for s in analysis.injections]
         evidence.fluff += [(turn.n, s) for s in analysis.fluff]
         evidence.blame += [(turn.n, s) for s in analysis.blame]
+        wrong = _corrections(turn, analysis, knowledge, evidence)
+        shown: dict[int, set[str]] = {}
+        for signal, spans in analysis.hits.items():
+            for span in spans:
+                shown.setdefault(span.start, set()).add(signal)
+        echoed = _echoed_numbers(analysis, previous)
+        for start in echoed:
+            shown[start].discard("numbers")
         for signal, spans in analysis.hits.items():
             for span in spans:
                 key = fingerprint(span.text)
-                if _repeat(key, seen.setdefault(signal, [])):
+                if span.start in wrong or _repeat(key, seen.setdefault(signal, [])):
+                    continue
+                if signal == "numbers" and span.start in echoed:
                     continue
                 seen[signal].append(key)
-                evidence.units.setdefault(signal, []).append(Unit(signal, turn.n, span, signal not in asked))
+                defended = len({_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}) >= 2
+                evidence.units.setdefault(signal, []).append(
+                    Unit(signal, turn.n, span, signal not in asked, where, defended))
         for area_id in sorted(analysis.areas):
-            if area_id not in evidence.areas:
-                span = next(s for s in analysis.hits.get("breadth", []))
-                evidence.areas[area_id] = Unit("breadth", turn.n, span, "breadth" not in asked)
-    evidence.gates, evidence.gates_inferred = _gates(transcript, evidence.analyses)
+            span = next((s for s in analysis.hits.get("breadth", []) if s.start not in wrong), None)
+            if area_id not in evidence.areas and span is not None:
+                evidence.areas[area_id] = Unit("breadth", turn.n, span, "breadth" not in asked, where)
+    evidence.gates, evidence.gates_inferred = gates_reached(transcript, evidence.analyses)
+    index = index_for(_rubric_folder())
+    evidence.relevance = relevance([t.text for t in transcript.candidate_turns()], index, rubric.id, transcript.problem)
     return evidence
+
+
+def _echoed_numbers(analysis: Analysis, question: Turn | None) -> set[int]:
+    """Sentences whose every quantity was already in the interviewer's question: repeating the 2% the
+    scenario gave is not quantifying anything."""
+    if question is None:
+        return set()
+    asked = {q.strip() for q in lx.QUANTITY.findall(question.text.lower())}
+    echoed = set()
+    for span in analysis.hits.get("numbers", []):
+        said = {q.strip() for q in lx.QUANTITY.findall(span.text.lower())}
+        if said and said <= asked:
+            echoed.add(span.start)
+    return echoed
+
+
+def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence: Evidence) -> set[int]:
+    """Record the sentences of a turn that contradict reference facts; returns their start offsets."""
+    wrong: set[int] = set()
+    for span in analysis.sentences:
+        if span in analysis.injections:
+            continue
+        for claim in contradictions(span.text, span.start, knowledge.checks):
+            wrong.add(span.start)
+            if not any(c.fact_id == claim.fact_id for c in evidence.corrections):
+                shown = frozenset(signal for signal, spans in analysis.hits.items() if span in spans)
+                evidence.corrections.append(Correction(turn.n, span.text, claim.says, claim.fact_id, shown))
+    return wrong
 
 
 def _repeat(key: frozenset[str], earlier: list[frozenset[str]]) -> bool:
@@ -98,37 +177,33 @@ def _repeat(key: frozenset[str], earlier: list[frozenset[str]]) -> bool:
     return not key or any(overlap(key, other) >= 0.7 for other in earlier)
 
 
-def _gates(transcript: Transcript, analyses: dict[int, Analysis]) -> tuple[list[dict], bool]:
-    """Coding gates reached: exact from engine events, else read from the interviewer's
-    wording in a plain-text transcript ("Part 3", "gate 2")."""
-    recorded = [e for e in transcript.events if e.get("kind") in ("gate_passed", "gate_failed")]
-    if recorded or any(e.get("kind") == "gate_revealed" for e in transcript.events):
-        return [
-            {"gate": e["gate"], "title": e.get("title"), "passed": e["kind"] == "gate_passed",
-             "tradeoff_explained": bool(e.get("tradeoff_explained")), "elapsed_s": e.get("elapsed_s"),
-             "hints": e.get("hints", 0),
-             **({"runs": e["runs"], "checks_passed": bool(e.get("checks_passed"))} if "runs" in e else {})}
-            for e in recorded
-        ], False
-    reached = 0
-    answered_after: dict[int, int] = {}
-    for turn in transcript.turns:
-        if turn.role == "interviewer":
-            numbers = [_NUMBER.get(m.lower()) or int(m) for m in _GATE_MENTION.findall(turn.text)]
-            if numbers:
-                reached = max(reached, min(4, max(numbers)))
-            elif reached and _NEW_STAGE.search(turn.text):
-                reached = min(4, reached + 1)
-            elif not reached and turn.n == 1:
-                reached = 1 if _NEW_STAGE.search(turn.text) or "stage" in turn.text.lower() else 0
-        elif reached:
-            work = analyses[turn.n].substantive + (2 if _CODE.search(turn.text) else 0)
-            answered_after[reached] = answered_after.get(reached, 0) + work
-    gates = []
-    for number in range(1, reached + 1):
-        # The interviewer moving on is not proof of a pass: a gate counts when the
-        # candidate's turns in it carry working code or reasoned substance.
-        passed = answered_after.get(number, 0) >= 3
-        gates.append({"gate": number, "title": None, "passed": passed, "tradeoff_explained": None,
-                      "elapsed_s": None, "hints": 0})
-    return gates, True
+def _rubric_folder():
+    from ..resources import rubrics_dir
+
+    return rubrics_dir()
+
+
+class _PhaseReader:
+    """Which phase an interviewer line belongs to, for transcripts that don't record it: the phase whose
+    planned questions it matches best, else the phase it was already in (interviews move forward)."""
+
+    def __init__(self, rubric: Rubric, problem: Problem | None) -> None:
+        self.questions: list[tuple[str, frozenset[str]]] = []
+        for phase in rubric.phases:
+            if phase.ask_from == "phase":
+                texts = list(phase.questions)
+            elif phase.ask_from == "gates":
+                texts = [g.adds for g in problem.gates] if problem else []
+            else:
+                texts = list(getattr(problem, phase.ask_from, []) or []) if problem else []
+            self.questions += [(phase.id, fingerprint(t)) for t in texts]
+
+    def __call__(self, text: str, current: str | None) -> str | None:
+        words = fingerprint(text)
+        best, score = current, 0.0
+        for phase_id, question in self.questions:
+            value = len(words & question) / max(1, len(question))
+            if value > score:
+                best, score = phase_id, value
+        return best if score >= _PHASE_MATCH else current
+

@@ -1,45 +1,64 @@
 """The offline heuristic scorer.
 
-It reads the structure of the candidate's reasoning, not its length or its keywords:
-numbers attached to claims, tradeoffs that name what they give up, failures paired with
-what the design does about them, growth reasoned about at each order of magnitude, and
-whether each came unprompted. Credit per signal decays (the fifth tradeoff adds far less
-than the first), repeats earn nothing, technical terms without a reason cost points, and
-sentences that address the scorer are set aside.
+It reads the structure of the candidate's reasoning, not its length or its keywords: numbers attached
+to claims, tradeoffs that name what they give up, failures paired with what the design does about
+them, growth reasoned about at each order of magnitude, and whether each came unprompted. Credit per
+signal decays (the fifth tradeoff adds far less than the first), repeats earn nothing, technical terms
+without a reason cost points, and sentences that address the scorer are set aside.
+
+Three rules keep it honest about what it heard:
+- a dimension no question exercised and no answer showed is not assessed, and a session with too little
+  of the round in it says so instead of guessing a level;
+- a claim that contradicts the problem's reference facts is listed with the fact and caps the
+  dimension it would have supported;
+- answers written for another problem earn nothing here, however strong.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 
-from ..analysis import Context
-from ..engine import context_for
 from ..rubric.schema import Dimension, Rubric
 from ..transcript import Transcript
+from ..understanding.knowledge import knowledge_for
 from .delivery import delivery_section
 from .evidence import Evidence, Unit, collect
-from .scorecard import GOOD_AT, GREAT_AT, DimensionScore, Quote, Scorecard, level_for
+from .quotes import assign
+from .scorecard import GOOD_AT, GREAT_AT, INSUFFICIENT, NOT_ASSESSED, DimensionScore, Quote, Scorecard, level_for
 
 SCORER = "offline-heuristic"
 PROACTIVE_WEIGHT = 1.0
-PROMPTED_WEIGHT = 0.5
-DECAY = 0.7  # each further unit of the same signal counts this much of the one before
-SATURATION = 1.3  # points at which a signal reaches ~54% of its ceiling
-MAX_QUOTE = 280
+ASKED_WEIGHT = 0.75  # an answer to a question that asked for the signal
+PROMPTED_WEIGHT = 0.5  # the same, where the dimension is about raising it unasked
+DEFENDED = 1.4  # a unit that argues its point (a reason, a number or a cost beside it) counts this much more
+DECAY = 0.6  # each further unit of the same signal counts this much of the one before: quality, not volume
+SATURATION = 1.0  # points at which a signal reaches ~63% of its ceiling
+PRIMARY_SHARE = 0.65  # the dimension's main signal weighs this much against its supporting ones
+OUT_OF_PHASE = 0.5
+# Signals that are their own evidence: a question asked, an area covered, a gate passed need no argument beside them.
+_SELF_EVIDENT = frozenset({"progress", "breadth", "clarifying"})
 _REASONING_SIGNALS = {"reasoning", "tradeoffs", "breadth", "specificity", "scale", "rigor"}
+# Too short to judge: fewer answers than this, or less than this share of the round's weight exercised.
+MIN_ANSWERS = 4
+MIN_ASSESSED_WEIGHT = 0.6
 
 NOTE = ("Offline heuristic scorer: it weighs the structure of your reasoning (numbers tied to claims, "
-        "tradeoffs that name their cost, failures paired with mitigations, what you raised unprompted). "
-        "It does not check that your design is technically correct.")
+        "tradeoffs that name their cost, failures paired with mitigations, what you raised unprompted) and "
+        "checks numbers against the problem's reference facts. It cannot tell whether every part of your design "
+        "would work.")
 
 
 def score(transcript: Transcript, rubric: Rubric) -> Scorecard:
-    context = context_for(rubric)
-    evidence = collect(transcript, context)
-    dimensions = [_score_dimension(d, evidence, rubric, context) for d in rubric.dimensions]
-    total_weight = sum(d.weight for d in dimensions)
-    overall = sum(d.score * d.weight for d in dimensions) / total_weight
+    problem = next((p for p in rubric.problems if p.id == transcript.problem), None)
+    knowledge = knowledge_for(rubric, problem)
+    evidence = collect(transcript, rubric, problem, knowledge)
+    quotes = assign(rubric.dimensions, evidence)
+    dimensions = [_score_dimension(d, evidence, rubric, quotes[d.id],
+                                   problem.great_examples.get(d.id, "") if problem else "") for d in rubric.dimensions]
+    assessed = [d for d in dimensions if d.assessed]
+    total_weight = sum(d.weight for d in assessed)
+    overall = sum(d.score * d.weight for d in assessed) / total_weight if total_weight else 0.0
+    missing = [d.title for d in dimensions if not d.assessed]
     card = Scorecard(
         round=rubric.id,
         problem=transcript.problem,
@@ -50,30 +69,71 @@ def score(transcript: Transcript, rubric: Rubric) -> Scorecard:
         gates=evidence.gates,
         coverage=_coverage(evidence),
         ignored_instructions=len(evidence.injections),
+        corrections=[{"turn": c.turn, "claim": c.claim, "fact": c.fact} for c in evidence.corrections],
+        relevance=_relevance(evidence),
+        missing=missing,
     )
-    card.level_signal, card.level_reason = _level_signal(card, evidence, rubric)
-    card.notes = _notes(transcript, evidence, rubric)
+    weight_share = total_weight / sum(d.weight for d in dimensions)
+    if evidence.answers < MIN_ANSWERS or weight_share < MIN_ASSESSED_WEIGHT:
+        card.overall_level, card.level_signal = NOT_ASSESSED, INSUFFICIENT
+        card.level_reason = _too_short(evidence.answers, missing)
+    else:
+        card.level_signal, card.level_reason = _level_signal(card, evidence, rubric)
+    card.notes = _notes(transcript, evidence)
     card.delivery = delivery_section(transcript)
     return card
 
 
-def _signal_points(units: list[Unit]) -> float:
-    weights = sorted((PROACTIVE_WEIGHT if u.proactive else PROMPTED_WEIGHT for u in units), reverse=True)
+def _signal_points(units: list[Unit], dimension: Dimension) -> float:
+    """The best evidence counts most: one argued sentence is worth more than three asserted ones, and each
+    further unit adds a little over half of the one before. Where the dimension is about raising things
+    unasked, an answer to a question that asked for it counts half (else three quarters). Said outside the
+    phases that exercise the dimension, a unit counts half: a stance taken in the incident scenario is
+    evidence of judgment there, not of a considered view of the mission."""
+    weights = sorted((_weight(u.proactive, dimension.unprompted) * (DEFENDED if u.defended else 1.0)
+                      * (OUT_OF_PHASE if _out_of_phase(u, dimension) else 1.0) for u in units), reverse=True)
     return sum(w * DECAY**i for i, w in enumerate(weights))
+
+
+def _out_of_phase(unit: Unit, dimension: Dimension) -> bool:
+    # Raising something unasked, early, is the point of an `unprompted` dimension: it counts wherever it is said.
+    return bool(dimension.phases) and unit.phase not in dimension.phases and not dimension.unprompted
+
+
+def _weight(proactive: bool, unprompted: bool) -> float:
+    if proactive:
+        return PROACTIVE_WEIGHT
+    return PROMPTED_WEIGHT if unprompted else ASKED_WEIGHT
 
 
 def _saturate(points: float) -> float:
     return 100.0 * (1.0 - math.exp(-points / SATURATION))
 
 
-def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, context: Context) -> DimensionScore:
+def exercised(dimension: Dimension, evidence: Evidence) -> bool:
+    """Whether the session gave this dimension a chance: its main signal came up (raised or asked for),
+    or the candidate answered in one of the phases that exercise it."""
+    primary = dimension.signals[0]
+    if primary == "progress":
+        shown = bool(evidence.gates)
+    elif primary == "breadth":
+        shown = bool(evidence.areas)
+    else:
+        shown = bool(evidence.of(primary))
+    return shown or primary in evidence.asked or bool(set(dimension.phases) & evidence.phases)
+
+
+def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, quotes: list[Quote],
+                     example: str) -> DimensionScore:
+    if not exercised(dimension, evidence):
+        return DimensionScore(id=dimension.id, title=dimension.title, level=NOT_ASSESSED, score=0.0, evidence=[],
+                              rationale="not assessed: nothing in the session asked for or showed it",
+                              descriptor="", great_example=example, weight=dimension.weight)
     parts: list[float] = []
-    used: list[Unit] = []
     notes: list[str] = []
     for signal in dimension.signals:
         if signal == "breadth":
-            parts.append(_breadth(evidence, rubric))
-            used += list(evidence.areas.values())
+            parts.append(_breadth(evidence, rubric, dimension.unprompted))
             notes.append(f"areas covered with reasoning: {len(evidence.areas)}/{len(rubric.areas)}")
         elif signal == "progress":
             parts.append(_progress(evidence))
@@ -81,31 +141,52 @@ def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, c
             notes.append(f"gates passed: {passed}/4")
         else:
             units = evidence.of(signal)
-            parts.append(_saturate(_signal_points(units)))
-            used += units
+            parts.append(_saturate(_signal_points(units, dimension)))
             proactive = sum(1 for u in units if u.proactive)
             notes.append(f"{signal.replace('_', ' ')}: {len(units)} ({proactive} unprompted)")
-    value = sum(parts) / len(parts)
+    value = parts[0] if len(parts) == 1 else PRIMARY_SHARE * parts[0] + (1 - PRIMARY_SHARE) * sum(parts[1:]) / len(parts[1:])
     value -= _penalties(dimension, evidence, notes)
     value = max(0.0, min(100.0, value))
     primary = dimension.signals[0]
-    if value >= GREAT_AT and primary != "progress" and not _unprompted(primary, evidence):
+    if value >= GREAT_AT and dimension.unprompted and not _unprompted(primary, evidence):
         # Great means raising the dimension's main evidence before being asked; answering
         # well when asked is good.
         value = GREAT_AT - 1
         notes.append(f"capped at good: no {primary.replace('_', ' ')} was raised before the interviewer asked")
+    if value >= GREAT_AT and primary not in _SELF_EVIDENT and not any(u.defended for u in evidence.of(primary)):
+        # Great also means defending the point: a reason with a number, a cost or a failure beside it.
+        value = GREAT_AT - 1
+        notes.append(f"capped at good: no {primary.replace('_', ' ')} came with its argument (a number, a cost or "
+                     "a failure beside the reason)")
+    value = _caps(dimension, evidence, value, notes)
     level = level_for(value)
     return DimensionScore(
         id=dimension.id,
         title=dimension.title,
         level=level,
         score=value,
-        evidence=_quotes(used),
+        evidence=quotes,
         rationale="; ".join(notes),
         descriptor=getattr(dimension, level),
-        great_example=dimension.great_example,
+        great_example=example,
         weight=dimension.weight,
     )
+
+
+def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[str]) -> float:
+    """Wrong facts and answers for another problem limit what a dimension can reach."""
+    wrong = [c for c in evidence.corrections if set(c.signals) & set(dimension.signals)]
+    if len(wrong) >= 2 and value >= GOOD_AT:
+        notes.append(f"capped below the bar: {len(wrong)} claims contradict the problem's facts")
+        value = GOOD_AT - 1
+    elif wrong and value >= GREAT_AT:
+        notes.append("capped at good: a claim contradicts the problem's facts")
+        value = GREAT_AT - 1
+    if evidence.relevance.off_problem and value >= GOOD_AT:
+        notes.append(f"capped below the bar: the answers were about {evidence.relevance.elsewhere_title}, "
+                     "not this problem")
+        value = GOOD_AT - 1
+    return value
 
 
 def _unprompted(signal: str, evidence: Evidence) -> bool:
@@ -113,10 +194,10 @@ def _unprompted(signal: str, evidence: Evidence) -> bool:
     return any(u.proactive for u in units)
 
 
-def _breadth(evidence: Evidence, rubric: Rubric) -> float:
+def _breadth(evidence: Evidence, rubric: Rubric, unprompted: bool) -> float:
     if not rubric.areas:
         return 0.0
-    points = sum(PROACTIVE_WEIGHT if u.proactive else PROMPTED_WEIGHT for u in evidence.areas.values())
+    points = sum(_weight(u.proactive, unprompted) for u in evidence.areas.values())
     # Covering about two thirds of the areas with reasoning is already a full-stack answer.
     return min(100.0, 100.0 * points / max(1.0, 0.66 * len(rubric.areas)))
 
@@ -152,29 +233,6 @@ def _penalties(dimension: Dimension, evidence: Evidence, notes: list[str]) -> fl
     return penalty
 
 
-def _quotes(units: list[Unit]) -> list[Quote]:
-    chosen: list[Unit] = []
-    turns: Counter[int] = Counter()
-    for unit in sorted(units, key=lambda u: (not u.proactive, turns[u.turn], u.turn)):
-        if any(unit.turn == c.turn and unit.span == c.span for c in chosen):
-            continue
-        if turns[unit.turn] >= 1 and len(chosen) < 2 and any(u.turn != unit.turn for u in units if u not in chosen):
-            continue
-        chosen.append(unit)
-        turns[unit.turn] += 1
-        if len(chosen) == 3:
-            break
-    return [Quote(turn=u.turn, quote=_clip(u.span.text), proactive=u.proactive) for u in sorted(chosen, key=lambda u: u.turn)]
-
-
-def _clip(text: str) -> str:
-    """Shorten to a prefix ending on a word, so the quote stays a verbatim substring."""
-    if len(text) <= MAX_QUOTE:
-        return text
-    cut = text.rfind(" ", 0, MAX_QUOTE)
-    return text[: cut if cut > 0 else MAX_QUOTE]
-
-
 def _coverage(evidence: Evidence) -> dict:
     summary = {}
     for signal in ("numbers", "scale", "failure_modes", "tradeoffs"):
@@ -185,12 +243,33 @@ def _coverage(evidence: Evidence) -> dict:
     return summary
 
 
+def _relevance(evidence: Evidence) -> dict:
+    rel = evidence.relevance
+    if not rel.judged:
+        return {"judged": False}
+    return {"judged": True, "off_problem": rel.off_problem, "ratio": round(min(rel.ratio, 99.0), 2),
+            **({"elsewhere": rel.elsewhere_title} if rel.off_problem else {})}
+
+
+def _too_short(answers: int, missing: list[str]) -> str:
+    parts = [f"Too short to judge a level: {answers} answer{'s' if answers != 1 else ''}"]
+    if missing:
+        parts.append(f"and {_join(missing)} never came up")
+    return " ".join(parts) + "."
+
+
+def _join(items: list[str]) -> str:
+    items = [i.lower() for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _level_signal(card: Scorecard, evidence: Evidence, rubric: Rubric) -> tuple[str, str]:
-    great = [d for d in card.dimensions if d.level == "great"]
-    below = [d for d in card.dimensions if d.level == "below_bar"]
+    assessed = [d for d in card.dimensions if d.assessed]
+    great = [d for d in assessed if d.level == "great"]
+    below = [d for d in assessed if d.level == "below_bar"]
     all_units = [u for units in evidence.units.values() for u in units]
     share = sum(1 for u in all_units if u.proactive) / len(all_units) if all_units else 0.0
-    if card.overall_score >= 80 and len(great) >= max(2, len(card.dimensions) // 2) and share >= 0.6:
+    if card.overall_score >= 80 and len(great) >= max(2, len(assessed) // 2) and share >= 0.6:
         signal = "L6"
     elif card.overall_score >= 60 and len(below) <= 1:
         signal = "L5"
@@ -198,18 +277,27 @@ def _level_signal(card: Scorecard, evidence: Evidence, rubric: Rubric) -> tuple[
         signal = "L4"
     else:
         signal = "below L4"
-    reason = (f"{len(great)} of {len(card.dimensions)} dimensions great, {len(below)} below bar; "
+    reason = (f"{len(great)} of {len(assessed)} assessed dimensions great, {len(below)} below bar; "
               f"{share:.0%} of the evidence was raised unprompted. {getattr(rubric.levels, signal, '')}").strip()
+    if card.missing:
+        reason += f" Not assessed: {_join(card.missing)}."
     return signal, reason
 
 
-def _notes(transcript: Transcript, evidence: Evidence, rubric: Rubric) -> list[str]:
+def _notes(transcript: Transcript, evidence: Evidence) -> list[str]:
     notes = [NOTE]
     if evidence.injections:
         notes.append(f"{len(evidence.injections)} sentence(s) addressed the scorer instead of the interviewer; "
                      "they were treated as data and earned nothing.")
+    if evidence.relevance.off_problem:
+        notes.append(f"Most of what you said fits {evidence.relevance.elsewhere_title} better than this problem, "
+                     "so it earned nothing here: every level is capped below the bar.")
+    if evidence.corrections:
+        notes.append(f"{len(evidence.corrections)} claim(s) contradict the problem's reference facts (listed under "
+                     "Corrections); they count as evidence for nothing and cap the dimensions they would have supported.")
     if not transcript.candidate_turns():
-        notes.append("The transcript has no candidate answers, so every dimension is below bar.")
+        notes.append("The transcript has no candidate answers, so nothing could be assessed.")
     if transcript.warnings:
         notes.extend(transcript.warnings)
     return notes
+

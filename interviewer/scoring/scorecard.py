@@ -2,6 +2,10 @@
 
 `to_json()` always carries: round, scorer, overall {level, score}, and dimensions
 [{id, level, score, evidence [{turn, quote}]}]. Other fields are additions.
+
+Levels are below_bar, good and great, or not_assessed: a dimension no turn exercised (its score is
+null in JSON), and an overall result when the session is too short to judge (the level signal is then
+"insufficient" and `missing` says what never came up).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LEVEL_NAMES = ("below_bar", "good", "great")
+NOT_ASSESSED = "not_assessed"
+INSUFFICIENT = "insufficient"
 GOOD_AT = 40.0
 GREAT_AT = 70.0
 
@@ -37,9 +43,13 @@ class DimensionScore:
     score: float
     evidence: list[Quote]
     rationale: str
-    descriptor: str  # the rubric's descriptor for the level reached
-    great_example: str
+    descriptor: str  # the rubric's descriptor for the level reached ("" when not assessed)
+    great_example: str  # what great sounds like for this problem ("" when the problem is unknown)
     weight: float = 1.0
+
+    @property
+    def assessed(self) -> bool:
+        return self.level != NOT_ASSESSED
 
 
 @dataclass
@@ -60,6 +70,11 @@ class Scorecard:
     # How spoken answers were delivered (pace, fillers, pauses). Reported beside the
     # technical levels, never mixed into them; empty for typed sessions.
     delivery: dict[str, Any] = field(default_factory=dict)
+    # Claims that contradict the problem's reference facts: [{turn, claim, fact}].
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    # How the answers sit against the problem: {judged, off_problem, ratio, elsewhere}.
+    relevance: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # dimensions never exercised, by title
 
     def delivery_lines(self) -> list[str]:
         """The delivery section as plain sentences, the same in every format."""
@@ -110,10 +125,9 @@ class Scorecard:
             spec = dims.get(d["id"])
             dimensions.append(DimensionScore(
                 id=d["id"], title=d.get("title") or (spec.title if spec else d["id"]), level=d["level"],
-                score=float(d["score"]), evidence=[Quote(q["turn"], q["quote"]) for q in d.get("evidence", [])],
+                score=float(d["score"] or 0.0), evidence=[Quote(q["turn"], q["quote"]) for q in d.get("evidence", [])],
                 rationale=d.get("rationale", ""), descriptor=getattr(spec, d["level"], "") if spec else "",
-                great_example=d.get("great_example") or (spec.great_example if spec else ""),
-                weight=spec.weight if spec else 1.0,
+                great_example=d.get("great_example", ""), weight=spec.weight if spec else 1.0,
             ))
         return cls(
             round=data["round"], scorer=data["scorer"], overall_level=data["overall"]["level"],
@@ -121,7 +135,8 @@ class Scorecard:
             level_signal=data.get("level_signal"), level_reason=data.get("level_reason", ""),
             notes=list(data.get("notes", [])), gates=list(data.get("gates", [])), coverage=dict(data.get("coverage", {})),
             ignored_instructions=int(data.get("ignored_instructions", 0)), dropped_quotes=int(data.get("dropped_quotes", 0)),
-            delivery=dict(data.get("delivery", {})),
+            delivery=dict(data.get("delivery", {})), corrections=list(data.get("corrections", [])),
+            relevance=dict(data.get("relevance", {})), missing=list(data.get("missing", [])),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -137,7 +152,7 @@ class Scorecard:
                     "id": d.id,
                     "title": d.title,
                     "level": d.level,
-                    "score": round(d.score, 1),
+                    "score": round(d.score, 1) if d.assessed else None,
                     "evidence": [{"turn": q.turn, "quote": q.quote} for q in d.evidence],
                     "rationale": d.rationale,
                     "great_example": d.great_example,
@@ -149,5 +164,8 @@ class Scorecard:
             "ignored_instructions": self.ignored_instructions,
             "dropped_quotes": self.dropped_quotes,
             "notes": self.notes,
+            "corrections": self.corrections,
+            "relevance": self.relevance,
+            "missing": self.missing,
             **({"delivery": self.delivery} if self.delivery else {}),
         }

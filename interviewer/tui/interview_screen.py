@@ -173,12 +173,9 @@ class InterviewScreen(SpokenAnswers, Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="score", name="score")
     def _score(self) -> None:
-        from ..sessions import save_scorecard
-
         session = self.session
         try:
-            card, transcript = session.scorecard()
-            save_scorecard(session.path, card)
+            card, transcript = session.scorecard()  # saved with the session
             self.post_message(self.Scored(card, transcript))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))

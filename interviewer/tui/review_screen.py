@@ -191,7 +191,7 @@ class ReviewScreen(Screen):
             else:
                 card = score(transcript, rubric)
             if how != "saved":
-                save_scorecard(summary.path, card)
+                save_scorecard(summary.path, card, reason="re-scored with the LLM judge" if how == "llm" else "re-scored")
             self.post_message(self.Rescored(card, transcript))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))

@@ -25,7 +25,8 @@ def words(*items: str) -> re.Pattern[str]:
 # A quantity with a unit or a countable noun: "20k QPS", "500 ms", "80 GB", "$2 per million".
 QUANTITY = re.compile(
     r"(?:\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
-    r"|(?<![a-z0-9.])\d[\d,.]*\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
+    r"|(?<![a-z0-9.])(?:\d[\d,.]*|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    r"|forty|fifty|sixty|ninety|a hundred|a thousand|a million|a dozen)(?![a-z]))\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
     r"(?:(?:daily|monthly|weekly|active|concurrent|peak|total|new|unique|paying|output|input|open)\s+)?"
     r"(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?\b|hours?|days?|weeks?|months?|years?|"
     r"[kmgtp]i?b\b|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|"
@@ -44,6 +45,7 @@ MULTIPLIERS = {
 ARITHMETIC = re.compile(r"\d\s*(?:[x×*/]|times|divided by|over)\s*\$?\d|=\s*\$?\d|(?:that's|thats|which is|so)\s+(?:about|roughly|around|~)?\s*\$?\d")
 
 CAUSAL = words(
+    "which is what", "that's what stops", "is what keeps", "is what stops", "is what lets",
     "because", "since", "so that", "which means", "that means", "means that", "therefore", "otherwise",
     "in order to", "the reason", "that way", "this way", "as a result", "that's why", "thats why",
     "which lets", "which keeps", "which avoids", "which gives", "to avoid", "to keep", "to protect",
@@ -53,7 +55,7 @@ CAUSAL = words(
     "which would", "which makes", "that lets", "that keeps", "meaning",
 )
 CHOICE = words(
-    "instead of", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
+    "instead of", "instead$", "rejected", "ruled out", "i'd switch", "we'd switch", "i would switch", "switch to", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
     "i chose", "i'd choose", "i'd pick", "i'd go with", "we chose", "we picked", "prefer", "option",
     "either", "trade", "tradeoff", "trade-off", "could also", "the other way", "whereas", "but", "though",
     "although", "while", "cheaper than", "simpler than", "better than", "worse than",
@@ -67,12 +69,37 @@ COST = words(
     "pay", "paying", "approximate", "imprecise", "false positive", "memory", "contention", "blocking",
     "hurts", "hurt", "unfair", "over-count", "undercount", "under-count", "double", "lock-in", "not free",
     "the catch", "the price", "gives up", "we lose", "you lose", "overshoot", "more exact", "less exact",
+    "spent", "spend the", "a day on", "days on", "hours on", "the time on", "deferred", "left out", "skipped",
+)
+# How something works, told as a flow: "connectors read each change feed", "the gateway forwards it to ...".
+MECHANISM = words(
+    "reads", "read each", "writes", "sends", "carries", "goes into", "go into", "goes to", "go to", "routes", "forwards",
+    "streams", "publishes", "consumes", "stores", "caches", "pulls", "pushes", "returns", "calls", "joins", "feeds",
+    "lands in", "passes", "opens", "renders", "emits", "records", "enqueues", "fetches", "loads", "serves",
+    "retrieves", "indexes", "ranks", "filters", "checks", "rejects", "retries", "replays", "sits on", "sits in",
+    "lives in", "flows", "hands", "picks up", "drains", "batches", "splits", "merges", "signs", "verifies",
 )
 # A choice justified by what the alternative would have meant: "X over Y, which would mean 50k reads a second".
 COUNTERFACTUAL = words(
     "which would mean", "that would mean", "would mean", "would cost", "would need", "would require",
     "would double", "would add", "would force", "would make", "would have meant",
 )
+# Naming the cost of a choice made in the sentence before.
+GIVE_UP = words("what i give up", "what we give up", "can't do is", "what it can't", "costs me", "cost me", "cost us",
+                "costs an", "costs a", "pay for that", "pays for that", "what we lose", "what i lose", "what i gave up", "what we gave up", "the cost is", "the downside is",
+                "worth paying", "i'd accept", "which i accepted", "i accepted", "which i'd accept", "at the cost of",
+                "the catch is", "the cost was", "the price was", "the tradeoff was", "the trade-off was",
+                "the price is", "the tradeoff is", "the trade-off is", "what it costs", "it costs us", "we lose", "i lose",
+                "we give up", "i give up")
+JUSTIFIED_CHOICE = re.compile(r"\b(?:instead of|rather than|over|versus|vs\.?)\s[^:;.]{1,60}:\s*\w")
+# A decision in the sentence (or the one before) that a named cost can price.
+DECISION = words("i kept", "i left", "on purpose", "deliberately", "i chose", "i went with", "i picked", "i'd use",
+                 "i use", "i'd keep", "we kept", "we chose", "i'd go with", "i decided", "i'd pick", "i'd let", "i let",
+                 "i'd make", "i made", "i'd put", "i put", "i built", "i wrote", "we went with", "we picked")
+# Ranking issues or work by importance: a position with its order.
+RANKING = words("goes first", "comes first", "first is", "second is", "third is", "most serious", "top priority",
+                "i'd fix first", "i'd start with", "before anything else", "my minimum", "highest priority",
+                "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is")
 STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
 FAILURE = words(
     "fail", "fails", "failure", "failing", "crash", "crashes", "dies$", "die$", "dead$", "goes down", "went down", "is down", "outage",
@@ -105,7 +132,7 @@ GROWTH = words(
     "at this scale", "more users", "spike",
 )
 CLARIFY = words(
-    "assume", "assuming", "i'll assume", "let's say", "let me clarify", "to confirm", "out of scope",
+    "assume", "assuming", "assumption", "my assumptions", "i'll assume", "let's say", "let me clarify", "to confirm", "out of scope",
     "in scope", "i'd want to know", "before i start", "can i assume", "i'll take", "i'm assuming",
 )
 TESTING = words(
@@ -124,6 +151,10 @@ OWNERSHIP = words(
     "i rolled back", "i paged", "i flagged", "i argued", "i negotiated", "i wrote up", "i committed",
     "i'd change", "i would change", "i missed", "i got wrong", "on me", "my responsibility", "i stopped",
     "i held", "i blocked", "i delayed", "i measured", "i instrumented", "i replaced", "i started",
+    "i shipped", "i migrated", "i implemented", "i integrated", "i've shipped", "having shipped", "i left out",
+    "now when i", "since then i", "i changed how", "i reverted", "i pushed back", "i owned up", "i apologized",
+    "i traced", "i rewrote", "i went with", "i picked", "i ranked", "i kept", "now, before i", "these days i",
+    "i rejected", "i did the integration", "i did the migration",
 )
 BLAME = words(
     "not my fault", "wasn't my", "wasnt my", "their fault", "management didn't", "they didn't", "they never",
@@ -133,8 +164,16 @@ STANCE = words(
     "i think", "i believe", "my view", "i'd argue", "i would argue", "i disagree", "i agree", "my position",
     "i worry", "i'm concerned", "i am concerned", "my take", "i'd push", "i would push", "in my opinion",
     "i'd want", "i would want", "i'd ask", "i would ask", "i'd hold", "i would hold", "i'd block",
-    "i'd ship", "my read", "i'm not convinced", "where i land", "i'd make the call",
+    "i'd ship", "my read", "i'm not convinced", "where i land", "i'd make the call", "my doubt", "i doubt",
+    "my concern", "i'm skeptical", "i'm wary", "where i differ", "i'd push back", "what i'd change", "i'd change",
+    "i'd like to work on", "i want to work on", "what draws me", "what pulls me", "why i'm applying", "the reason i'm",
+    "i'm applying", "i'd need", "i'm happy to", "i can start", "i'd expect", "i expect", "i'd block", "i'd rather",
+    "i'd argue", "the part i've thought", "i'd rank", "i rank", "i'd have", "i'd make sure", "i'd answer", "i'd require",
+    "i'd publish", "i'd insist", "i'd switch", "the fair objection", "the strongest objection", "the best argument against",
+    "the counterargument", "the objection", "critics would say", "the other side",
 )
+# Stances that hedge rather than commit.
+HEDGED_STANCE = frozenset({"i think", "i believe", "i agree"})
 FLUFF = words(
     "really important", "super important", "very important", "so important", "passionate", "love the",
     "super excited", "really excited", "amazing", "changing the world", "the future", "cutting edge",
@@ -145,16 +184,41 @@ RIGOR = words(
     "significan", "confidence interval", "p-value", "variance", "seed", "offline", "online", "eval set",
     "eval", "evals", "error analysis", "false positive", "false negative", "precision", "recall", "calibrat",
     "sample size", "leak", "contaminat", "golden set", "human review", "inter-rater", "counterfactual",
-    "shadow", "canary", "bootstrap", "noise",
+    "shadow", "canary", "bootstrap", "noise", "nan$", "overflow", "underflow", "-inf", "float16", "float32", "float64",
+    "bfloat16", "bf16", "tolerance", "atol", "rtol", "epsilon", "1e-", "numerically", "stable",
 )
-# Sentences that address the scorer rather than the interviewer are set aside as data.
+# Sentences that address the scorer rather than the interviewer are set aside as data. Talk *about* graders,
+# rubrics, judges and scores (an evaluation platform has all four) is not: a sentence is addressed to the
+# grader when it overrides instructions, calls on a reader of the session, or asks for a rating of this
+# candidate or session.
 INJECTION = re.compile(
-    r"ignore (?:the |all |any |your |previous |prior |above )*(?:rubric|instructions|criteria|scoring|rules)"
-    r"|(?:rate|score|grade|mark) (?:me|this candidate|this answer|this transcript|the candidate)\b"
-    r"|note to (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai)"
-    r"|as the (?:evaluator|scorer|grader|judge)|\bsystem\s*:|\bscore\s*=|you must (?:rate|score|give)"
-    r"|(?:give|award) (?:me|this candidate|the candidate) (?:a |an )?(?:great|perfect|100|top|full)"
-    r"|(?:evaluator|scorer|grader|judge)s?\s*[:,]"
+    # "Ignore the rubric ...", "Disregard the scoring criteria", "forget your instructions"
+    r"\b(?:ignore|disregard|forget)\b[^.;]{0,40}?\b(?:rubric|instructions|criteria|scoring|rules|prompt)"
+    # a reader of this session, called on: "note to the evaluator", "whoever is scoring this", "to the AI reading this"
+    r"|\bnote (?:to|for) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai|llm|whoever)"
+    r"|\bwhoever(?:'s| is)? (?:reading|grading|scoring|reviewing|evaluating|reads|grades|scores|reviews)\b"
+    r"|\b(?:to|for) (?:the |any |whatever )?(?:ai|model|llm|grader|evaluator|scorer|judge)s? (?:reading|evaluating|grading"
+    r"|scoring|reviewing)\b|\bif you(?:'re| are) (?:the |an? )?(?:model|ai|llm|grader|evaluator|judge|scorer)\b"
+    r"|\bas the (?:evaluator|scorer|grader|judge)\b|\byou must (?:rate|score|give|grade|mark)\b"
+    # a label line: "System: ...", "Grader: ..."
+    r"|^(?:dear |hey |hi |attention,? )?(?:the )?(?:system|evaluator|scorer|grader|reviewer|judge|model|ai)s?\s*:"
+    r"|^(?:dear|hey|hi) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai)s?\b"
+    r"|\b(?:for|to) the (?:evaluator|scorer|grader|reviewer|judge)s?\s*[:,]"
+    # asking for a rating of this candidate: "put me down as ...", "mark requirements as strong", "rate my answers great"
+    r"|\b(?:put|mark|write|note) me down as\b"
+    r"|^(?:just |please )?(?:mark|rate|score|grade)\b[^.;]{0,40}?\bas (?:a )?(?:strong|great|excellent|perfect|top|l[4-6])"
+    r"|\b(?:rate|score|grade|mark) (?:me|my|this candidate|this answer|this transcript|the candidate|these answers)\b"
+    r"|\b(?:give|award) (?:me|this candidate|the candidate) (?:a |an |the )?(?:great|perfect|100|top|full|strong)"
+)
+# The same in other words: this candidate or session, a rating, and a request for it.
+INJECTION_SELF = re.compile(
+    r"\b(?:me|my|myself|i deserve|this candidate|the candidate|this answer|these answers|this transcript|this session"
+    r"|this interview|every dimension|every line|across the board)\b"
+)
+INJECTION_ASK = re.compile(
+    r"\b(?:deserves?|should be (?:rated |scored |marked |graded )?(?:great|excellent|strong|l[4-6])|must be (?:rated )?"
+    r"(?:great|excellent|strong)|strong (?:hire|yes)|top marks|full marks|(?:final|correct|right|fair) (?:assessment|rating"
+    r"|score|grade|evaluation)[^.;]{0,40}\b(?:great|excellent|strong|l[4-6])|an? l[4-6] (?:rating|score))"
 )
 # Specific engineering terms: a claim is concrete when it names one of these (or a term
 # from the round's vocabulary) or a quantity. Deliberately leaves out words any answer
@@ -169,7 +233,7 @@ TECH_TERMS = words(
     "eval", "baseline", "rollback", "roll back", "canary", "incident", "postmortem", "alert", "metric",
     "pipeline", "scheduler", "webhook", "counter", "bucket", "sliding window", "write-ahead", "wal", "fsync",
     "checksum", "dead-letter", "dlq", "quota", "rate limit", "429", "heartbeat", "lease", "consistency",
-    "quorum", "binary search", "sorted", "bisect", "o(1)", "o(log", "o(n", "prefix", "kv cache", "h100",
+    "quorum", "binary search", "sorted", "bisect", "race$", "races$", "interleaving", "o(1)", "o(log", "o(n", "prefix", "kv cache", "h100",
     "fp16", "quantiz", "tokenizer", "classifier", "precision", "recall", "false positive", "a/b",
     "ablation", "held-out", "launch", "deadline", "on-call", "pager", "sla", "slo", "error rate", "revenue",
     "dict", "dictionary", "array", "list$", "ordered", "range scan", "key$", "keys$", "struct", "class$",
@@ -193,20 +257,25 @@ VAGUE = words(
     "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
     "standard approach", "industry standard", "one of the most important", "obvious one",
 )
-# The same in other words: a sentence about the grading itself that asks for a rating.
-INJECTION_META = re.compile(
-    r"\b(?:transcript|scorecard|rubric|evaluator|grader|scorer|reviewer|whoever (?:reads|reviews|grades|scores)"
-    r"|assessment of (?:this|me|my)|(?:correct|right|fair|final) (?:assessment|rating|score|grade|evaluation)"
-    r"|this interview (?:should|must|deserves))"
-)
-INJECTION_ASK = re.compile(
-    r"\b(?:great|top marks|full marks|perfect|100|excellent|strong hire|record it|mark (?:it|me|this)|rate|grade"
-    r"|score|deserves|should be|must be|please)"
+# Brush-offs and stock phrases that answer nothing: read as hand-waves when a turn has nothing else.
+# Kept apart from VAGUE, which decides whether a sentence with substance counts as concrete for scoring.
+DISMISSIVE = words(
+    "pretty standard", "nothing special", "just made it work", "didn't really think", "didn't think about", "standard way", "the normal way", "just cleaner", "just better",
+    "just works better", "it's cleaner", "it's better that way", "cleaner that way", "across the board",
+    "went really well", "went well", "very happy", "everyone was happy", "everyone on the team",
+    "the business was happy", "it works$", "it worked$", "looks okay", "looks ok", "looks fine", "looks good to me",
+    "it's fine", "it's okay", "nothing really", "nothing major", "don't see anything", "no real issues",
+    "time for a change", "felt right", "just felt", "just seemed", "wanted a change", "good opportunity",
+    "great opportunity", "everybody loved", "everyone loved", "way faster", "much faster", "a lot faster",
+    "huge improvement", "big improvement", "straightforward", "should be easy", "pretty easy", "simple enough",
+    "either way", "doesn't matter", "whatever works", "it'd be fine", "it would be fine", "the cloud scales",
+    "make sure it stays up", "hottest", "most exciting", "everybody wants", "everyone wants", "top lab",
+    "the best place", "where it's happening", "where everything is happening",
 )
 
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.
 OVERCLAIM = words(
-    "everything", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
+    "everything just", "everything is handled", "everything scales", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
     "isn't really a", "there's no bottleneck", "no single point", "never fails", "never goes down",
     "zero downtime", "just works", "fully", "seamless", "takes care of", "handles all", "handles everything",
     "any pod can", "scales to any", "unlimited", "no downside", "no tradeoff", "all the benefits",
@@ -227,7 +296,8 @@ OPENER = re.compile(r"^(?:(?:so|and|but|well|okay|ok|right|yeah|yes|um|uh|now|th
 PROMPT_CUES: dict[str, re.Pattern[str]] = {
     "scale": re.compile(r"\d+\s?x\b|\bscale|grow|traffic (?:doubles|increases|spikes)|what breaks|order of magnitude|ten times|hundred times|thousand times|more load"),
     "failure_modes": re.compile(r"fail|goes down|go down|\bdies\b|\bdie\b|crash|outage|what happens (?:if|when|to)|break|backs up|worst case|recover|lost|partition|goes wrong|unavailable"),
-    "numbers": re.compile(r"how many|how much|numbers|estimate|\bload\b|qps|requests per|latency target|how big|\bsize|throughput|budget|how long|how fast"),
+    "numbers": re.compile(r"how many|how much|numbers|estimate|\bload\b(?! balanc)|qps|requests per|latency target|how big|\bsize"
+                          r"|throughput|budget|how long|how fast"),
     "tradeoffs": re.compile(r"trade|why not|alternative|instead|versus|\bvs\b|compare|give up|pros and cons|why (?:did you |would you )?(?:choose|pick|go with)|downside|why this"),
     "testing": re.compile(r"test|edge case|corner case|verify|how do you know it works"),
     "complexity": re.compile(r"complexity|big-o|big o|o\(|how fast|runtime|time and space"),
@@ -235,6 +305,49 @@ PROMPT_CUES: dict[str, re.Pattern[str]] = {
     "ownership": re.compile(r"differently|your role|what did you (?:do|decide|own)|mistake|hindsight|you personally|your decision"),
     "specificity": re.compile(r"why (?:openai|this company|us|here)|what do you think|your (?:view|opinion|position|take)|do you agree"),
     "rigor": re.compile(r"baseline|ablation|\beval|how do you know|prove|measure|real improvement|significan"),
-    "clarifying": re.compile(r"what (?:questions|would you want to know|do you need to know)|clarif|assumptions"),
+    "clarifying": re.compile(r"what (?:questions|would you (?:like|want) to (?:know|ask)|do you need to know)|clarif|assumptions"
+                             r"|anything (?:you'd|you would) (?:like|want) to (?:ask|know)|ask me or assume"),
     "reasoning": re.compile(r"\bwhy\b"),
+}
+
+# "I don't know" in its many forms: a non-answer unless the turn goes on to reason anyway.
+DECLINE = re.compile(
+    r"\bi (?:don't|do not|dont) (?:really )?(?:know|remember|recall|have (?:a|an) (?:answer|idea|clue))\b|\bno idea\b"
+    r"|\bno clue\b|\bi can't (?:remember|recall)\b"
+    r"|\bnot (?:too |very |really |that |super |all that )?(?:familiar|sure|confident)\b|\bnever (?:used|worked with|done|had to)\b"
+    r"|\bhaven't (?:used|worked with|done|had to|really|thought)\b|\bi'd have to (?:look|check|google|read)\b"
+    r"|\b(?:can|could) we (?:skip|move on|come back)\b|\bpass on this\b|\bnot my (?:area|strength)\b|\bbeyond me\b"
+    r"|\bi'm (?:blanking|drawing a blank|stuck)\b|\bnot something i've\b"
+)
+# Fixes that name no component, no number and no cost: the classic hand-waves.
+GENERIC_FIX = re.compile(
+    r"\b(?:just |simply )?(?:add|throw|spin up|scale out with|put|buy|get|provision) (?:more|a few more|some more|extra|a lot more) "
+    r"(?:servers?|machines?|boxes|nodes?|hardware|instances|pods|capacity|resources|gpus|compute)\b"
+    r"|\bmore (?:capacity|hardware|compute|servers|gpus) (?:solves|fixes|handles)\b"
+    r"|\b(?:just|simply) (?:scale|cache|shard|add a cache|use a cache|use a queue|retry|replicate|autoscale)\b"
+    r"|\bhorizontally scal|\bauto-?scal(?:e|ing) (?:it|everything|will handle)\b|\bit(?:'ll| will) (?:just )?scale\b"
+    r"|\b(?:follow|use|apply) (?:the )?best practices\b|\bmake it (?:scalable|robust|reliable|fast)\b"
+    r"|\bshouldn't be (?:a|an) (?:problem|issue)\b|\bit(?:'ll| will) be fine\b|\bwe'd (?:figure|work) (?:it|that) out\b"
+    r"|\bhandle (?:it|that|everything) (?:gracefully|properly|correctly)\b|\buse microservices\b"
+)
+# Words that show an answer engages with what a question asked for, even without the full signal.
+ENGAGES: dict[str, re.Pattern[str]] = {
+    "failure_modes": words("fail", "crash", "die$", "dies$", "died$", "dead$", "down$", "outage", "lost$", "lose", "retry",
+                           "retries", "timeout", "times out", "recover", "restart", "replay", "resume", "reconnect",
+                           "fallback", "fall back", "degrad", "error", "partial", "drop", "stale", "backs up",
+                           "back up", "backlog", "unavailable", "broken", "breaks"),
+    "scale": words("break", "bottleneck", "saturat", "limit", "shard", "partition", "replica", "cell", "region", "grow",
+                   "scale", "scaling", "capacity", "ceiling", "hot$", "hot key", "hot spot", "times$", "more load",
+                   "more traffic", "more users", "first$", "struggl", "overload", "can't keep up", "fall over",
+                   "falls over", "run out", "runs out", "max out", "maxes out", "10x", "100x", "1000x", "tenfold",
+                   "hundredfold"),
+    "numbers": re.compile(r"\d|\b(?:hundred|thousand|million|billion|a few|dozen)"),
+    "tradeoffs": words("instead", "rather", "over$", "versus", "vs$", "cost", "give up", "gave up", "giving up", "downside",
+                       "tradeoff", "trade-off", "trade off", "price", "worse", "cheaper", "simpler", "alternative",
+                       "but$", "though", "whereas", "lose", "lost", "sacrific", "expensive", "slower", "faster"),
+    "testing": words("test", "assert", "case", "verify", "check", "fuzz", "property", "reproduce", "coverage"),
+    "clarifying": re.compile(r"\?|\b(?:assum|i'll take|let's say|i'd want to know|question|clarif|in scope|out of scope"
+                             r"|is it|are there|do we|does it|how many|how much|which)"),
+    "complexity": words("o(", "constant", "linear", "log", "quadratic", "amortized", "per call", "per operation",
+                        "time$", "space$", "memory"),
 }

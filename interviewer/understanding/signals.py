@@ -15,7 +15,9 @@ from functools import lru_cache
 
 from . import lexicon as lx
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|(?=\n)|$)|[^\n]+?(?=\n|$)")
+# A sentence ends at . ! or ? followed by a space or the end, or at a line break; a dot inside a token
+# ("test_limiter.py", "v1.2", "e.g") does not end it.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+(?=\s|$)|(?=\n)|$)|[^\n]+?(?=\n|$)")
 _QUESTION_WORDS = lx.words("what", "how", "do", "does", "is", "are", "should", "can", "could", "would", "which", "who", "when", "where", "will")
 
 
@@ -101,7 +103,7 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
     previous: tuple[Span, str] | None = None
     for span in result.sentences:
         low = span.text.lower()
-        if lx.INJECTION.search(low) or (lx.INJECTION_META.search(low) and lx.INJECTION_ASK.search(low)):
+        if addresses_grader(low):
             # Text that addresses the scorer is data about the candidate, never evidence.
             result.injections.append(span)
             previous = None
@@ -114,7 +116,9 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
         if "scale" in found:
             result.multipliers |= multipliers
         substantive = found & {"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor"}
-        if technical and substantive:
+        # A part of the system counts as covered when the sentence argues about it or says how it works.
+        mechanism = technical and len(body.split()) >= 8 and lx.MECHANISM.search(body) and not lx.VAGUE.search(body)
+        if technical and (substantive or mechanism):
             for area_id, pattern in context.areas:
                 if pattern.search(low):
                     result.areas.add(area_id)
@@ -134,6 +138,17 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
     return result
 
 
+def addresses_grader(low: str) -> bool:
+    """Whether a sentence (lower-cased) speaks to whoever grades the session rather than to the interviewer."""
+    body = lx.OPENER.sub("", low.strip())
+    return bool(lx.INJECTION.search(body) or (lx.INJECTION_SELF.search(body) and lx.INJECTION_ASK.search(body)))
+
+
+def _committed(body: str) -> bool:
+    """A stance that commits to something ("I'd block it", "my concern is"), not a hedge ("I think")."""
+    return any(m.group(0) not in lx.HEDGED_STANCE for m in lx.STANCE.finditer(body))
+
+
 def _technical(low: str, context: Context) -> int:
     count = len(lx.TECH_TERMS.findall(low))
     if context.vocabulary is not None:
@@ -149,14 +164,23 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
     n_words = len(body.split())
     quantities = lx.QUANTITY.findall(body)
     vague = bool(lx.VAGUE.search(body))
-    concrete = bool(quantities) or (technical >= 1 and not vague)
+    # "What I give up is ..." beside a choice is as concrete as the choice it prices.
+    prices_choice = bool(lx.GIVE_UP.search(body) and (lx.STRONG_CHOICE.search(before) or lx.DECISION.search(before)
+                                                      or lx.DECISION.search(body) or lx.STRONG_CHOICE.search(body)))
+    # A reason can follow a choice after a colon: "SSE rather than WebSockets: traffic is one way".
+    causal = bool(lx.CAUSAL.search(body) or lx.JUSTIFIED_CHOICE.search(body))
+    # A decision of one's own ("I led it", "those were my calls"), or a long argued sentence with no hedging,
+    # is concrete too: conversation rounds argue positions and stories, not only components.
+    concrete = bool(quantities) or (technical >= 1 and not vague) or prices_choice or bool(
+        lx.OWNERSHIP.search(body) and n_words >= 6 and not vague) or bool(
+        causal and n_words >= 12 and not vague and not lx.FLUFF.search(body)
+        and (_committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body)))
     if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body)) and not quantities:
         # "It scales", "no contention", "that's what real databases use": claims, not reasons.
         concrete = False
-    causal = bool(lx.CAUSAL.search(body))
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
         found.add("clarifying")
-    elif lx.CLARIFY.search(body) and n_words >= 5 and not vague:
+    elif lx.CLARIFY.search(body) and n_words >= 5 and not vague and not lx.DISMISSIVE.search(body):
         found.add("clarifying")
     if not concrete or n_words < 5:
         return found
@@ -166,7 +190,8 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         found.add("reasoning")
     if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
         lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
-    ):
+    ) or prices_choice:
+        # "I'd use SSE rather than WebSockets ... What I give up is sending on the same channel."
         found.add("tradeoffs")
     failure = lx.FAILURE.search(body)
     if failure and (lx.MITIGATION.search(body) or causal or re.search(r"\b(?:if|when|then|until|unless)\b", body)):
@@ -184,8 +209,9 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
     if lx.OWNERSHIP.search(body):
         found.add("ownership")
     if not lx.FLUFF.search(body) and (
-        (lx.STANCE.search(body) and (causal or lx.CHOICE.search(body)))
+        (lx.STANCE.search(body) and (causal or lx.CHOICE.search(body) or quantities))
         or (lx.OWNERSHIP.search(body) and (causal or quantities))
+        or (lx.RANKING.search(body) and (causal or ":" in body))
     ):
         # A position with its reason, or a decision of one's own with its reason or its numbers.
         found.add("specificity")

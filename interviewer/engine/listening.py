@@ -1,0 +1,159 @@
+"""Listening: the engine's memory of what the candidate said, and its answers to them.
+
+Mixed into the round engine. It answers the candidate's questions from the problem's facts,
+remembers which topics the candidate has covered (so a planned question on them is skipped),
+presses a non-answer once before moving on, and challenges a claim that contradicts a reference
+fact, once per fact. Every one of these is recorded as an event for the scorecard.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..understanding import lexicon as lx
+from ..understanding.reading import Asked, Reading
+from ..understanding.topics import topics_in
+from .state import TARGETS, Move
+
+if TYPE_CHECKING:
+    from ..understanding.knowledge import Knowledge
+    from .state import EngineState
+
+# The signals a question can ask for, most specific first, as read from its wording.
+_ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity")
+# Moves whose question invites the candidate's own questions or a free answer: nothing to press.
+_INVITATIONS = ("clarifying",)
+_HINT_REQUEST = lx.words("a hint", "hint$", "a nudge", "point me", "where should i start", "where should i look",
+                         "give me a clue")
+
+
+class Listening:
+    """For `RoundEngine`, which supplies state, knowledge, clock, rubric and `_emit`."""
+
+    state: "EngineState"
+    knowledge: "Knowledge"
+
+    # ------------------------------------------------------------- what was asked
+    def _asked(self) -> Asked:
+        last = self.state.last_move
+        content = self.state.last_content
+        signal = last.get("signal") or TARGETS.get(last.get("kind", "")) or _signal_asked(content)
+        topics = tuple(topics_in(content.lower(), self.knowledge.catalogue))
+        return Asked(content, signal, topics, last.get("kind", ""))
+
+    def _invited(self, asked: Asked) -> bool:
+        """Whether the last question invited questions or open talk rather than a specific answer."""
+        return asked.signal in _INVITATIONS or bool(lx.PROMPT_CUES["clarifying"].search(asked.content.lower())) \
+            or asked.kind in ("answer_only", "closing", "")
+
+    # ------------------------------------------------------------------ memory
+    def _remember(self, reading: Reading, turn: int, asked: Asked) -> None:
+        for topic, signals in reading.covered.items():
+            seen = self.state.topics.get(topic)
+            if seen is None:
+                self.state.topics[topic] = {"turn": turn, "proactive": topic not in asked.topics,
+                                            "signals": sorted(signals), "said": reading.covered_by[topic]}
+            else:
+                seen["signals"] = sorted(set(seen["signals"]) | signals)
+
+    def _covered(self, question: str) -> tuple[str, ...]:
+        """Titles of the topics a planned question asks about, when the candidate has already covered
+        every one of them with what the question asks for (a number, a tradeoff ...). Empty otherwise."""
+        low = question.lower()
+        topics = topics_in(low, self.knowledge.catalogue)
+        if not topics:
+            return ()
+        wanted = {s for s in _ASKABLE if lx.PROMPT_CUES[s].search(low)}
+        for topic in topics:
+            seen = self.state.topics.get(topic)
+            if seen is None or (wanted and not wanted & _satisfying(set(seen["signals"]))):
+                return ()
+        return tuple(self.knowledge.title(t) for t in topics)
+
+    # --------------------------------------------------------- their questions
+    def _answers(self, reading: Reading, turn: int, round_left_min: float) -> tuple[tuple[str, str], ...]:
+        answers: list[tuple[str, str]] = []
+        facts = self.knowledge.facts_at(self.state.gate)
+        given: set[str] = set()
+        topics_answered: list[str] = []
+        open_topics: list[str] = []
+        previous = None
+        for question in reading.questions:
+            if question.kind == "time":
+                answers.append(("time", str(max(0, round(round_left_min)))))
+            elif question.kind == "repeat":
+                answers.append(("repeat", self.state.last_content))
+            elif question.kind == "fact":
+                for topic in question.topics:
+                    if topic in facts and topic not in given:
+                        given.add(topic)
+                        # "As I said" only when it was this very answer: a gate can change a fact.
+                        answers.append(("again" if self.state.told.get(topic) == facts[topic] else "fact", facts[topic]))
+                        topics_answered.append(topic)
+            elif question.kind == "permission":
+                answers.append(("permission", ""))
+            elif not question.topics and previous is not None and previous.kind == "fact":
+                continue  # "... and what does it involve?" follows up the question just answered
+            else:
+                unknown = [t for t in question.topics if t not in facts]
+                answers.append(("open", self.knowledge.title(unknown[0]) if unknown else ""))
+                open_topics += unknown or [""]
+            previous = question
+        for topic in topics_answered:
+            self.state.told[topic] = facts[topic]
+        if answers:
+            self._emit("question_answered", turn=turn, topics=topics_answered,
+                       open=[t for t in open_topics if t], kinds=[k for k, _ in answers])
+        return tuple(_dedupe(answers))
+
+    def _wants_hint(self, reading: Reading) -> bool:
+        return any(_HINT_REQUEST.search(q.text.lower()) for q in reading.questions)
+
+    # ------------------------------------------------------------ wrong facts
+    def _challenges(self, reading: Reading, turn: int) -> tuple[str, ...]:
+        said: list[str] = []
+        for claim in reading.contradictions:
+            if claim.fact_id in self.state.challenged:
+                continue
+            self.state.challenged.append(claim.fact_id)
+            said.append(claim.says)
+            self._emit("claim_challenged", turn=turn, fact=claim.fact_id, claim=claim.claim, says=claim.says)
+        return tuple(said)
+
+    # ------------------------------------------------------------- non-answers
+    def _press(self, reading: Reading, turn: int, asked: Asked, answers: tuple[tuple[str, str], ...]) -> Move | None:
+        """Press a non-answer once, specifically; the second time, record it and let the round move
+        on (the caller carries on with a "moved_on" lead). None when there is nothing to press."""
+        if not reading.non_answer or not self.state.last_content or self.state.last_move.get("kind") == "closing":
+            return None
+        if self.state.pressed:
+            self._emit("moved_on_unanswered", turn=turn, act=reading.act)
+            return None
+        if self._invited(asked) and reading.act in ("thin", "decline"):
+            return None  # "No questions, thanks" answers "any questions for me?"
+        self.state.pressed = True
+        self._emit("answer_pressed", turn=turn, act=reading.act, question=self.state.last_content)
+        last = self.state.last_move
+        return Move("press", self.state.last_content, self.phase.id, self.phase.title, gate=last.get("gate"),
+                    gate_title=self._gate_info()[1], signal=asked.signal if asked.signal in _ASKABLE else None,
+                    multiplier=last.get("multiplier"), press=reading.act, quote=reading.vague, answers=answers)
+
+
+def _satisfying(shown: set[str]) -> set[str]:
+    """What a topic's evidence answers: a reason given for a choice answers "why this one?" too."""
+    return shown | ({"tradeoffs"} if "reasoning" in shown else set())
+
+
+def _signal_asked(content: str) -> str | None:
+    low = content.lower()
+    return next((s for s in _ASKABLE if lx.PROMPT_CUES[s].search(low)), None)
+
+
+def _dedupe(answers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in answers:
+        if item not in seen:
+            seen.add(item)
+            kept.append(item)
+    return kept

@@ -1,0 +1,210 @@
+"""Reading one candidate turn: what it does, what it covers, what it claims.
+
+The act is what the turn does with the question it was asked:
+
+- `answer`: answers it (with substance, or at least without dodging);
+- `question`: only asks the interviewer something;
+- `decline`: says it doesn't know, with nothing after that;
+- `hand_wave`: a generic claim with no component, number or cost ("we'd just add more servers");
+- `off_question`: a real answer, but to a different question than the one asked;
+- `to_grader`: speaks to whoever scores the session instead of to the interviewer;
+- `thin`: a word or two.
+
+The last five are non-answers: the interviewer presses once, specifically, then moves on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import lexicon as lx
+from .claims import Contradiction, contradictions
+from .knowledge import Knowledge
+from .questions import Question, find_questions
+from .signals import Analysis, analyze, fingerprint
+from .topics import topics_in
+
+Act = Literal["answer", "question", "decline", "hand_wave", "off_question", "to_grader", "thin"]
+NON_ANSWERS: frozenset[str] = frozenset({"decline", "hand_wave", "off_question", "to_grader", "thin"})
+# Signals that show an answer carries substance (a reason, a number, a cost, a failure ...).
+SUBSTANCE = frozenset({"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor",
+                       "testing", "ownership", "specificity", "clarifying"})
+CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\w*\]\s*=|\bimport \w+")
+# A signature or call spelled out ("get(key) returns ...", "q (n_q, d_k)"): concrete, even with no reasoning.
+SIGNATURE = re.compile(r"\b\w{2,}\s?\((?:[\w\s,.:=*\[\]|-]*)\)|->\s*\w+")  # not O(1): \w{2,}
+_CHOICE = re.compile(
+    r"\b(?:use|using|pick|picking|choose|chose|go with|going with|went with|prefer|preferring|picked|stick with)\s+"
+    r"(?P<a>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)\s+(?:over|rather than|instead of)\s+"
+    r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)(?=\s*[,.;:!?)]|\s(?:because|since|so|as|for|which|here|here,|in|to|at)\b|$)"
+)
+# Where an echoed quantity's phrase ends: punctuation (not a decimal point or a thousands comma), or a verb
+# or conjunction that starts a new thought ("24-hour window is a scheduling ..." stops before "is").
+_PHRASE_END = re.compile(
+    r"[;:!?]|,(?!\d{3})|\.(?!\d)|\s(?:and|so|but|because|which|that|is|are|was|were|be|gives?|means?|would|will|should"
+    r"|can|could|to|if|when|while|than)\s"
+)
+_MAX_NOTED_WORDS = 8
+_MIN_NOTED_WORDS = 3
+_INVITATION = re.compile(r"^(?:\w+[,.]?\s+){0,3}?(?:walk me through|tell me about|describe|talk me through|give me a tour)\b")
+# Questions with content of their own, which an answer can miss entirely.
+_PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill", "press"})
+# Questions that invite talk rather than ask for one thing: no answer to them is a dodge.
+_OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", ""})
+_MAX_VAGUE_CHARS = 90
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the interviewer's last move asked for."""
+
+    content: str = ""
+    signal: str | None = None
+    topics: tuple[str, ...] = ()
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    analysis: Analysis
+    act: Act
+    questions: tuple[Question, ...] = ()
+    # Topics the turn covered with substance: topic -> the signals shown in the sentences about it.
+    covered: dict[str, frozenset[str]] = field(default_factory=dict)
+    covered_by: dict[str, str] = field(default_factory=dict)  # topic -> the first sentence that covered it
+    mentioned: tuple[str, ...] = ()  # every topic named at all, in order
+    contradictions: tuple[Contradiction, ...] = ()
+    noted: str | None = None  # a short verbatim phrase the interviewer can echo back
+    vague: str | None = None  # the hand-wave, verbatim, when short enough to quote
+
+    @property
+    def non_answer(self) -> bool:
+        return self.act in NON_ANSWERS
+
+    @property
+    def substantive(self) -> bool:
+        return self.analysis.substantive > 0
+
+
+def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int = 0) -> Reading:
+    asked = asked or Asked()
+    analysis = analyze(text, knowledge.context)
+    questions = tuple(find_questions(analysis.sentences, knowledge.catalogue, knowledge.answerable(gate)))
+    asked_spans = {q.sentence for q in questions}
+    per_span: dict[tuple[int, int], set[str]] = {}
+    for signal, spans in analysis.hits.items():
+        for span in spans:
+            per_span.setdefault((span.start, span.end), set()).add(signal)
+    covered: dict[str, frozenset[str]] = {}
+    covered_by: dict[str, str] = {}
+    claims: list[Contradiction] = []
+    sentences = analysis.sentences
+    for index, span in enumerate(sentences):
+        if span in asked_spans or span in analysis.injections:
+            continue
+        low = span.text.lower()
+        claims += contradictions(span.text, span.start, knowledge.checks)
+        # A point is often made in one sentence and argued in the next ("That test I trust least. A race
+        # that needs one interleaving might never show up."): the pair covers the topic together.
+        after = sentences[index + 1] if index + 1 < len(sentences) else None
+        signals = (per_span.get((span.start, span.end), set())
+                   | (per_span.get((after.start, after.end), set()) if after else set())) & SUBSTANCE
+        if not signals:
+            continue
+        for topic in topics_in(low, knowledge.catalogue):
+            covered[topic] = covered.get(topic, frozenset()) | signals
+            covered_by.setdefault(topic, span.text)
+    mentioned = tuple(topics_in(text.lower(), knowledge.catalogue))
+    act, vague = _act(text, analysis, questions, asked, mentioned, asked_spans)
+    noted = _noted(text, analysis, per_span) if act == "answer" else None
+    return Reading(text, analysis, act, questions, covered, covered_by, mentioned, tuple(_unique(claims)), noted, vague)
+
+
+def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: Asked, mentioned: tuple[str, ...],
+         asked_spans: set) -> tuple[Act, str | None]:
+    statements = [s for s in analysis.sentences if s not in asked_spans and s not in analysis.injections]
+    code = bool(CODE.search(text) or SIGNATURE.search(text))
+    low = text.lower()
+    # Substance that is only a generic fix or an appeal to fashion ("we just buy more GPUs, then nobody
+    # starves") does not count: the sentence reads as reasoning but names nothing the design does.
+    substantive = any(_reasoned(s, analysis) for s in statements)
+    if questions and not substantive and not code:
+        return "question", None
+    if analysis.injections and not substantive and not code:
+        return "to_grader", None
+    if lx.DECLINE.search(low) and not substantive and not code:
+        return "decline", None
+    if len(text.split()) < 4 and not analysis.signals and not code:
+        return "thin", None
+    if not substantive and not code and statements:
+        vague = next((s.text for s in statements if _vague(s.text.lower())), None)
+        if vague is None and asked.signal in lx.ENGAGES and not lx.ENGAGES[asked.signal].search(low) \
+                and asked.kind not in _OPEN_KINDS:
+            vague = statements[0].text  # a claim with no reason, where a number, a cost or a failure was asked for
+        if vague is not None:
+            return "hand_wave", vague if len(vague) <= _MAX_VAGUE_CHARS else None
+    if not code and _off_question(low, analysis, asked, mentioned):
+        return "off_question", None
+    return "answer", None
+
+
+def _reasoned(span, analysis: Analysis) -> bool:
+    low = span.text.lower()
+    if lx.GENERIC_FIX.search(low) or lx.AUTHORITY.search(low):
+        return False
+    return any(span in spans for signal, spans in analysis.hits.items() if signal in SUBSTANCE)
+
+
+def _vague(low: str) -> bool:
+    """A claim that names no mechanism, number or cost: a generic fix, an appeal to fashion, enthusiasm,
+    a shrug. Naming components without reasons is not vague by itself: a walkthrough does exactly that."""
+    return bool(lx.GENERIC_FIX.search(low) or lx.AUTHORITY.search(low) or lx.OVERCLAIM.search(low)
+                or lx.VAGUE.search(low) or lx.FLUFF.search(low) or lx.DISMISSIVE.search(low))
+
+
+def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[str, ...]) -> bool:
+    """An answer to a question with content of its own (a planned question, a failure probe, a drill
+    step) that never touches it: not the signal it asked for, nor the words that go with that signal,
+    nor its topics, nor any of its words. Follow-ups about "that choice" refer back to the answer and
+    invitations to talk ("walk me through ...") take anything, so neither counts."""
+    if asked.kind not in _PLANNED_KINDS and not (asked.kind == "opening" and asked.signal == "clarifying"):
+        return False
+    signal = asked.signal
+    if signal in lx.ENGAGES:
+        if analysis.has(signal) or lx.ENGAGES[signal].search(low):
+            return False
+    elif not asked.topics or _INVITATION.search(asked.content.lower()):
+        return False  # "walk me through ..." takes whatever the candidate chooses to walk through
+    if set(asked.topics) & set(mentioned):
+        return False
+    return not (fingerprint(asked.content) & fingerprint(low))
+
+
+def _noted(text: str, analysis: Analysis, per_span: dict) -> str | None:
+    """What the interviewer can echo to show it heard: a choice ("SSE over WebSockets"), else the
+    first quantity the turn commits to ("2,000 requests per second at peak"). Verbatim."""
+    spans = [s for s in analysis.sentences if per_span.get((s.start, s.end), set()) & SUBSTANCE]
+    for span in spans:
+        match = _CHOICE.search(span.text.lower())
+        if match:
+            return f"{span.text[match.start('a'):match.end('a')]} over {span.text[match.start('b'):match.end('b')]}"
+    for span in spans:
+        low = span.text.lower()
+        for match in lx.QUANTITY.finditer(low):
+            end_match = _PHRASE_END.search(low, match.end())
+            phrase = span.text[match.start(): end_match.start() if end_match else len(low)].strip().rstrip(" .")
+            if _MIN_NOTED_WORDS <= len(phrase.split()) <= _MAX_NOTED_WORDS:
+                return phrase
+    return None
+
+
+def _unique(claims: list[Contradiction]) -> list[Contradiction]:
+    seen: set[str] = set()
+    kept = []
+    for claim in claims:
+        if claim.fact_id not in seen:
+            seen.add(claim.fact_id)
+            kept.append(claim)
+    return kept

@@ -1,0 +1,114 @@
+"""The blind graded set (tests/fixtures/graded): does the scorer order and level transcripts the way an
+experienced interviewer would? Run directly (`python tests/test_graded.py`) for the agreement report.
+
+Pairwise ordering is the hard requirement; level agreement (overall, level signal, each dimension) is
+measured against the levels the set's author allowed (expected.yaml), and must not fall below what the
+scorer reached when this file was written.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+HERE = Path(__file__).resolve().parent
+GRADED = HERE / "fixtures" / "graded"
+EXPECTED = yaml.safe_load((GRADED / "expected.yaml").read_text(encoding="utf-8"))
+SETS = sorted(EXPECTED["ordering"])
+LEVEL_STEPS = {"below_bar": 0, "good": 1, "great": 2}
+
+
+@dataclass
+class Card:
+    score: float
+    overall: str
+    signal: str
+    dimensions: dict[str, str]
+
+
+@dataclass
+class Agreement:
+    hits: int = 0
+    total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, what: str) -> None:
+        self.total += 1
+        self.hits += ok
+        if not ok:
+            self.misses.append(what)
+
+    def __str__(self) -> str:
+        return f"{self.hits}/{self.total}"
+
+
+def _signal(card) -> str:
+    value = getattr(card, "level_signal", "") or ""
+    return {"below L4": "below_L4"}.get(value, value)
+
+
+def scored(key: str) -> Card:
+    from interviewer.rubric import RubricLibrary
+    from interviewer.scoring import score
+    from interviewer.transcript import load_transcript
+
+    transcript = load_transcript(GRADED / f"{key}.txt")
+    card = score(transcript, RubricLibrary().load(transcript.round).rubric)
+    return Card(card.overall_score, card.overall_level, _signal(card), {d.id: d.level for d in card.dimensions})
+
+
+def _allowed(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def evaluate() -> dict[str, Agreement]:
+    cards = {key: scored(key) for key in EXPECTED if "/" in key}
+    result = {name: Agreement() for name in ("ordering", "equal", "within_one", "overall", "level_signal", "dimensions")}
+    for set_name, pairs in EXPECTED["ordering"].items():
+        for high, low in pairs:
+            a, b = cards[f"{set_name}/{high}"], cards[f"{set_name}/{low}"]
+            result["ordering"].add(a.score > b.score, f"{set_name}: {high} {a.score:.1f} > {low} {b.score:.1f}")
+    for set_name, pairs in (EXPECTED.get("equal") or {}).items():
+        for one, other in pairs:
+            a, b = cards[f"{set_name}/{one}"], cards[f"{set_name}/{other}"]
+            same = (a.overall, a.signal, a.dimensions) == (b.overall, b.signal, b.dimensions)
+            result["equal"].add(same, f"{set_name}: {one} == {other}")
+    for set_name, pairs in (EXPECTED.get("within_one_level") or {}).items():
+        for one, other in pairs:
+            a, b = cards[f"{set_name}/{one}"], cards[f"{set_name}/{other}"]
+            ok = a.overall in LEVEL_STEPS and b.overall in LEVEL_STEPS and \
+                abs(LEVEL_STEPS[a.overall] - LEVEL_STEPS[b.overall]) <= 1
+            result["within_one"].add(ok, f"{set_name}: {one} {a.overall} ~ {other} {b.overall}")
+    for key, want in EXPECTED.items():
+        if "/" not in key:
+            continue
+        card = cards[key]
+        result["overall"].add(card.overall in _allowed(want["overall"]), f"{key}: overall {card.overall}, want {want['overall']}")
+        result["level_signal"].add(card.signal in _allowed(want["level_signal"]),
+                                   f"{key}: signal {card.signal}, want {want['level_signal']}")
+        for dim, level in want["dimensions"].items():
+            got = card.dimensions.get(dim, "missing")
+            result["dimensions"].add(got in _allowed(level), f"{key}: {dim} {got}, want {level}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def agreement() -> dict[str, Agreement]:
+    return evaluate()
+
+
+def report() -> int:
+    result = evaluate()
+    for name, agreement in result.items():
+        print(f"{name:14} {agreement}")
+        for miss in agreement.misses:
+            print(f"    {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(report())
