@@ -82,7 +82,8 @@ async def test_rename_moves_the_session_with_its_scorecard(folder):
         await pilot.press("enter")
         await settle(pilot)
     assert sorted(p.name for p in folder.iterdir()) == ["chat.jsonl", "kv store practice 1.jsonl",
-                                                        "kv store practice 1.score.json", "owner.jsonl"]
+                                                        "kv store practice 1.score.json",
+                                                        "kv store practice 1.scorecards.ndjson", "owner.jsonl"]
 
 
 async def test_delete_asks_then_removes_the_session_and_its_files(folder):

@@ -89,6 +89,7 @@ class InterviewScreen(SpokenAnswers, Screen):
         self.resume = resume
         self.session: Session | None = None
         self.busy = True
+        self.left = False  # Ctrl+Q or a stop signal: late messages from the workers are dropped
         self._saved_draft = Draft()
 
     # ------------------------------------------------------------------ layout
@@ -189,6 +190,10 @@ class InterviewScreen(SpokenAnswers, Screen):
 
     # ------------------------------------------------------------ message handlers
     def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
+        if self.left:  # quit or stopped before the session had opened: end it as asked
+            message.session.close(self._left_as)
+            stop_waiting(message.session.brain)
+            return
         self.session = session = message.session
         editor = self.query_one("#code", TextArea)
         if session.rubric.family == "coding":
@@ -217,9 +222,12 @@ class InterviewScreen(SpokenAnswers, Screen):
         self._tick()
 
     async def on_conversation_chunks_waiting(self, message: Conversation.ChunksWaiting) -> None:
-        await self.conversation.drain()
+        if not self.left:
+            await self.conversation.drain()
 
     async def on_interview_screen_reply_finished(self, message: ReplyFinished) -> None:
+        if self.left:
+            return  # quit or stopped while the reply was on its way: the app is closing
         reply = message.reply
         await self.conversation.finish_reply(reply.text if reply is not None else None)
         if reply is not None and reply.move.kind == "gate_reveal" and self.session.checked:
@@ -234,16 +242,19 @@ class InterviewScreen(SpokenAnswers, Screen):
             self._score()
 
     def on_interview_screen_model_waited(self, message: ModelWaited) -> None:
-        if self.busy:  # a report that lands after the reply finished is stale
+        if self.busy and not self.left:  # a report that lands after the reply finished is stale
             self.conversation.waiting(message.waiting.text())
 
     def on_interview_screen_checks_ran(self, message: ChecksRan) -> None:
-        self.query_one("#checks", ChecksPanel).show_run(message.summary)
+        if not self.left:
+            self.query_one("#checks", ChecksPanel).show_run(message.summary)
 
     def on_interview_screen_noticed(self, message: Noticed) -> None:
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
 
     def on_interview_screen_failed(self, message: Failed) -> None:
+        if self.left:
+            return  # the closed session refusing a late reply is expected
         self.busy = False
         self.conversation.waiting(None)
         self.app.show_error(message.error)
@@ -337,6 +348,7 @@ class InterviewScreen(SpokenAnswers, Screen):
     def leave(self, reason: str = "quit") -> str | None:
         """Ctrl+Q, or a stop signal: keep the draft, write the end record, say how to continue.
         The turns are already saved one by one."""
+        self.left, self._left_as = True, reason
         session = self.session
         if session is None or session.writer.closed:
             return None
