@@ -4,4 +4,4 @@ The core (rubrics, round engine, transcripts, brains, scoring) never imports a U
 toolkit; user interfaces are thin layers over it.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import sys
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from . import __version__
 from .errors import InterviewerError
 
 EXIT_USAGE = 2
+COMMAND_FUNCTIONS = {"import": "import_sessions"}  # `import` is a Python keyword
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,27 +19,33 @@ def _parser() -> argparse.ArgumentParser:
         description="Practise engineering interview rounds and get a good-vs-great scorecard.",
     )
     parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    parser.add_argument("--transcripts-dir", type=Path, metavar="DIR",
+                        help="where sessions are saved (default: the user data folder; see `interviewer paths`)")
+    # Every command takes --transcripts-dir too; SUPPRESS keeps the one given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--transcripts-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+                        help="where sessions are saved (env INTERVIEWER_TRANSCRIPTS_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    practice = sub.add_parser("practice", help="run an interview round")
+    practice = sub.add_parser("practice", parents=[common], help="run an interview round")
     practice.add_argument("round", help="round id (see `interviewer rubrics`)")
     practice.add_argument("--problem", help="problem id within the round (default: a random one)")
     practice.add_argument("--level", choices=["L4", "L5", "L6"], help="target level (default: L5)")
     practice.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
     practice.add_argument("--voice", action="store_true",
                           help="answer by speaking: push-to-talk with F8, transcribed on this machine")
-    practice.add_argument("--transcripts-dir", type=Path, help="where to save the session")
     _llm_flags(practice)
     _stt_flag(practice)
 
-    resume = sub.add_parser("resume", help="continue an interrupted session")
-    resume.add_argument("file", type=Path)
+    resume = sub.add_parser("resume", parents=[common], help="continue an interrupted session")
+    resume.add_argument("file", type=Path, help="a transcript, or a session's name in the sessions folder")
     resume.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
     _llm_flags(resume)
     _stt_flag(resume)
 
-    score = sub.add_parser("score", help="score a transcript (JSONL from this tool or plain text)")
-    score.add_argument("file", type=Path)
+    score = sub.add_parser("score", parents=[common],
+                           help="score a transcript (JSONL from this tool or plain text)")
+    score.add_argument("file", type=Path, help="a transcript, or a session's name in the sessions folder")
     fmt = score.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print one JSON object")
     fmt.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
@@ -50,10 +55,24 @@ def _parser() -> argparse.ArgumentParser:
                             "first, so re-scoring never loses an earlier one)")
     _llm_flags(score)
 
-    review = sub.add_parser("review", help="browse saved sessions, or print one transcript with its scorecard")
+    review = sub.add_parser("review", parents=[common],
+                            help="browse saved sessions, or print one transcript with its scorecard")
     review.add_argument("file", type=Path, nargs="?", help="print this transcript (without it: open the browser)")
 
-    transcribe = sub.add_parser("transcribe", help="transcribe a recorded answer (wav, flac, mp3) on this machine")
+    sessions = sub.add_parser("sessions", parents=[common], help="list saved sessions without the app")
+    sessions.add_argument("--json", action="store_true", help="one JSON object per line")
+    sessions.add_argument("--round", help="only sessions of this round")
+
+    paths = sub.add_parser("paths", parents=[common], help="print where settings, sessions and logs live")
+    paths.add_argument("--json", action="store_true", help="print one JSON object")
+
+    imports = sub.add_parser("import", parents=[common],
+                             help="copy sessions saved by an older version (./transcripts) into the sessions folder")
+    imports.add_argument("folder", type=Path, nargs="?", default=Path("transcripts"),
+                         help="the folder holding them (default: ./transcripts)")
+
+    transcribe = sub.add_parser("transcribe", parents=[common],
+                                help="transcribe a recorded answer (wav, flac, mp3) on this machine")
     transcribe.add_argument("file", type=Path, metavar="AUDIO_FILE")
     _stt_flag(transcribe)
     transcribe.add_argument("--device", choices=["auto", "cpu", "cuda"],
@@ -61,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--round", help="prime recognition with this round's vocabulary")
     transcribe.add_argument("--json", action="store_true", help="print one JSON object with word timings")
 
-    rubrics = sub.add_parser("rubrics", help="list rounds, or validate rubric files")
+    rubrics = sub.add_parser("rubrics", parents=[common], help="list rounds, or validate rubric files")
     rubrics.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
     return parser
 
@@ -77,15 +96,30 @@ def _stt_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("INTERVIEWER_LOG", "WARNING").upper(), format="%(name)s: %(message)s")
-    args = _parser().parse_args(argv)
+    from . import logs
+    from .terminal_text import SafeStream
+
+    # Everything printed is scrubbed of secrets and terminal control sequences.
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
     try:
-        return _dispatch(args)
-    except InterviewerError as exc:
-        print(f"interviewer: error: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        return 0
+        logs.setup(to_stderr=True)
+        args = _parser().parse_args(argv)
+        try:
+            return _dispatch(args)
+        except InterviewerError as exc:
+            print(f"interviewer: error: {exc.message}", file=sys.stderr)
+            return EXIT_USAGE
+        except BrokenPipeError:
+            return 0
+    finally:
+        for safe in (sys.stdout, sys.stderr):
+            if isinstance(safe, SafeStream):
+                try:
+                    safe.release()
+                except (BrokenPipeError, ValueError):
+                    pass
+        sys.stdout, sys.stderr = out, err
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -96,7 +130,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return commands.app(args)
         _parser().print_help()
         return 0
-    handler = getattr(commands, args.command)
+    handler = getattr(commands, COMMAND_FUNCTIONS.get(args.command, args.command))
     return handler(args)
 
 

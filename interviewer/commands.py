@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import UnknownRoundError
+from .errors import InterviewerError, UnknownRoundError
 from .services import build_services
+from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
+
+__all__ = ["app", "import_sessions", "on_terminal", "paths", "practice", "resume", "review", "rubrics", "score",
+           "sessions", "transcribe"]
 
 # Each command imports what it needs when it runs: `interviewer` with no arguments opens the
 # app, and its first paint should not wait for the scorer, the session or the templates.
@@ -18,57 +22,70 @@ def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
         model=getattr(args, "model", None), base_url=getattr(args, "base_url", None),
         level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None),
         stt_model=getattr(args, "stt_model", None))
+    from . import logs
     from .tui.app import InterviewerApp
 
-    message = InterviewerApp(services, start=start, **where).run()
+    logs.quiet_stderr()  # the app owns the terminal now; log records go to the log file
+
+    interviewer_app = InterviewerApp(services, start=start, **where)
+    message = interviewer_app.run()
     if message:
         print(f"interviewer: {message}", file=sys.stderr)
-    return 0
+    return interviewer_app.return_code or 0
 
 
 def practice(args: argparse.Namespace) -> int:
     if not args.plain and on_terminal():
         return app(args, "practice", round_id=args.round, problem_id=args.problem, voice=args.voice)
     if args.voice:
-        from .errors import InterviewerError
-
         raise InterviewerError("--voice needs the app on a terminal (push-to-talk); drop --plain, or type answers")
     from . import plain
     from .session import Session
+    from .session_commands import say_legacy_once
 
-    services = build_services(level=args.level, transcripts_dir=args.transcripts_dir, model=args.model,
+    services = build_services(level=args.level, transcripts_dir=_folder(args), model=args.model,
                               base_url=args.base_url)
+    say_legacy_once(services.settings.transcripts_dir)
     session = Session.create(services.library, args.round, args.problem, services.settings, services.brain,
                              brain_settings=services.llm.public() if services.uses_llm else None)
     session.llm_config = services.llm if services.uses_llm else None
     print(f"interviewer: {session.rubric.title} / {session.problem.title}; {services.note}. "
           f"Saving to {session.path}", file=sys.stderr)
-    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, sys.stdin.isatty(), session.open)
+    return plain.run(session, sys.stdin.buffer, sys.stdout, sys.stderr, sys.stdin.isatty(), session.open)
 
 
 def resume(args: argparse.Namespace) -> int:
+    from .session_files import find_session
+
+    services = build_services(model=args.model, base_url=args.base_url, transcripts_dir=_folder(args))
+    args.file = find_session(args.file, services.settings.transcripts_dir)
     if not args.plain and on_terminal():
         return app(args, "resume", resume=args.file)
     from . import plain
     from .session import Session
 
-    services = build_services(model=args.model, base_url=args.base_url)
     session, transcript = Session.resume(args.file, services.library, services.settings, services.brain)
     session.llm_config = services.llm if services.uses_llm else None
     for warning in transcript.warnings:
         print(f"interviewer: warning: {warning}", file=sys.stderr)
     answers = len(transcript.candidate_turns())
-    print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).", file=sys.stderr)
+    if not any(t.role == "interviewer" for t in transcript.turns):
+        print(f"interviewer: resuming {args.file}: it stopped before the interview began; starting it now.",
+              file=sys.stderr)
+    else:
+        print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).",
+              file=sys.stderr)
     pending = transcript.turns and transcript.turns[-1].role == "candidate"
     if not pending:
         last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
         if last is not None:
             sys.stdout.write(f"\nInterviewer (where we left off): {last.text}\n")
-    return plain.run(session, sys.stdin, sys.stdout, sys.stderr, sys.stdin.isatty(),
+    return plain.run(session, sys.stdin.buffer, sys.stdout, sys.stderr, sys.stdin.isatty(),
                      lambda: session.pending_answer(transcript))
 
 
 def score(args: argparse.Namespace) -> int:
+    args.file = _find(args)
     if args.llm:
         return _score_llm(args)
     from .scoring import to_json_text, to_markdown
@@ -97,10 +114,15 @@ def _keep(args: argparse.Namespace, card, reason: str) -> None:
 
 def review(args: argparse.Namespace) -> int:
     if args.file is None:
+        if not on_terminal():
+            raise InterviewerError("review opens the session browser, which needs a terminal on stdin and stdout; "
+                                   "list sessions with `interviewer sessions`, or print one with "
+                                   "`interviewer review FILE`")
         return app(args, "review")
     from .scoring import to_markdown
     from .transcript import load_transcript, mmss
 
+    args.file = _find(args)
     transcript = load_transcript(args.file)
     card = _scorecard(args.file, transcript)
     out = sys.stdout
@@ -155,12 +177,11 @@ def rubrics(args: argparse.Namespace) -> int:
 
 
 def _score_llm(args: argparse.Namespace) -> int:
-    from .errors import InterviewerError
     from .scoring import to_json_text, to_markdown
     from .scoring.llm_judge import judge
     from .transcript import load_transcript
 
-    services = build_services(model=args.model, base_url=args.base_url)
+    services = build_services(model=args.model, base_url=args.base_url, transcripts_dir=_folder(args))
     if not services.llm.enabled:
         raise InterviewerError("score --llm needs an endpoint: export OPENAI_API_KEY or pass --base-url URL --model NAME")
     transcript = load_transcript(args.file)
@@ -194,6 +215,19 @@ def transcribe(args: argparse.Namespace) -> int:
     from .voice.command import transcribe_file
 
     return transcribe_file(args)
+
+
+def _find(args: argparse.Namespace):
+    """The FILE argument: a path, or the name of a session in the sessions folder."""
+    from .session_files import find_session
+    from .settings import load_settings
+
+    return find_session(args.file, load_settings(transcripts_dir=_folder(args)).transcripts_dir)
+
+
+def _folder(args: argparse.Namespace):
+    """--transcripts-dir, given before or after the command name."""
+    return getattr(args, "transcripts_dir", None)
 
 
 def on_terminal() -> bool:

@@ -10,13 +10,16 @@ Works in a pipe as well as at a terminal.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import BinaryIO, Callable, TextIO
 
+from .bounded_read import read_bounded, size_text
 from .errors import AnswerError
-from .llm.model import Restart
+from .llm.model import Restart, Waiting, watch_waits
 from .run_report import check_lines, headline, intro
 from .scoring import to_markdown
-from .session import COMMANDS, Reply, Session
+from .session import COMMANDS, MAX_CODE_BYTES, Reply, Session
+from .stdin_lines import LineReader
+from .stop_signals import Terminated, raising_on_stop_signals
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -47,49 +50,81 @@ class _Printer:
         self.open = False
 
 
-def run(session: Session, stdin: TextIO, stdout: TextIO, stderr: TextIO, interactive: bool,
+def run(session: Session, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, interactive: bool,
         first: Callable[[], Reply | None]) -> int:
     printer = _Printer(stdout)
     session.on_chunk = printer.chunk
     session.on_notice = lambda message: stderr.write(f"\ninterviewer: notice: {message}\n")
+    watch_waits(session.brain, _WaitNotices(stderr))
+    with raising_on_stop_signals():
+        try:
+            return _converse(session, stdin, stdout, stderr, interactive, first, printer)
+        except KeyboardInterrupt:
+            session.close("quit")
+            _saved(session, stderr)
+            return EXIT_INTERRUPTED
+        except Terminated as stop:
+            session.close("terminated")
+            stderr.write(f"\ninterviewer: stopped by {stop}.\n")
+            _saved(session, stderr)
+            return stop.exit_code
+
+
+def _converse(session: Session, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, interactive: bool,
+              first: Callable[[], Reply | None], printer: _Printer) -> int:
     opening = first()
     printer.end()
     if opening is not None and opening.finished:
         return _finish(session, stdout, stderr)
     _show_checks(session, opening, stdout)
     runner = _CheckRunner(session, stdout)
+    lines = LineReader(stdin, session.settings.max_answer_chars)
     line_number = 0
-    try:
-        while True:
+    while True:
+        if interactive:
+            stdout.write("\nYou: ")
+            stdout.flush()
+        line_number += 1
+        try:
+            line = lines.readline()
+            if line is None:
+                session.close("quit")
+                break
+            reply = _step(session, runner, line)
+        except AnswerError as exc:
+            where = "" if interactive else f"stdin line {line_number}: "
+            stderr.write(f"interviewer: error: {where}{exc.message}\n")
             if interactive:
-                stdout.write("\nYou: ")
-                stdout.flush()
-            line = stdin.readline()
-            if not line:
-                session.close("quit")
-                break
-            line_number += 1
-            try:
-                reply = _step(session, runner, line.rstrip("\n"))
-            except AnswerError as exc:
-                where = "" if interactive else f"stdin line {line_number}: "
-                stderr.write(f"interviewer: error: {where}{exc.message}\n")
-                if interactive:
-                    continue
-                session.close("quit")
-                _saved(session, stderr)
-                return EXIT_BAD_INPUT
-            if reply is _QUIT:
-                break
-            printer.end()
-            _show_checks(session, reply, stdout)
-            if reply is not None and reply.finished:
-                break
-    except KeyboardInterrupt:
-        session.close("quit")
-        _saved(session, stderr)
-        return EXIT_INTERRUPTED
+                continue
+            session.close("quit")
+            _saved(session, stderr)
+            return EXIT_BAD_INPUT
+        if reply is _QUIT:
+            break
+        printer.end()
+        _show_checks(session, reply, stdout)
+        if reply is not None and reply.finished:
+            break
     return _finish(session, stdout, stderr)
+
+
+class _WaitNotices:
+    """Says on stderr that the model is being waited on: once a call has gone quiet for a couple
+    of seconds, then every ten, and before each retry."""
+
+    EVERY_S = 10.0
+
+    def __init__(self, stderr: TextIO) -> None:
+        self.stderr = stderr
+        self._said_at: float | None = None
+
+    def __call__(self, waiting: Waiting) -> None:
+        if waiting.retry_in_s is None:
+            if self._said_at is not None and self._said_at <= waiting.waited_s < self._said_at + self.EVERY_S:
+                return
+            self._said_at = waiting.waited_s
+        self.stderr.write(f"\ninterviewer: {waiting.text()}\n")
+        self.stderr.flush()
 
 
 _QUIT = object()
@@ -122,9 +157,14 @@ class _CheckRunner:
         if path is None:
             raise AnswerError("/run needs the file with your code, e.g. /run solution.py (later a bare /run reruns it)")
         try:
-            code = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AnswerError(f"/run {path}: cannot read the file ({exc.__class__.__name__}); check the path") from None
+            raw = read_bounded(path, MAX_CODE_BYTES, AnswerError, "pass the file holding your solution, "
+                               f"at most {size_text(MAX_CODE_BYTES)}")
+        except AnswerError as exc:
+            raise AnswerError(f"/run {exc.message}") from None
+        try:
+            code = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise AnswerError(f"/run {path}: not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8") from None
         self.last = path
         return self.session.run_checks(code, on_result=self._show).reply
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import workbench
+from .bounded_read import size_text
 from .brains.base import Brain, Conversation
 from .brains.offline import OfflineBrain
 from .engine import EngineState, Move, RoundEngine
@@ -27,7 +28,9 @@ from .rubric.schema import Problem
 from .session_checks import CheckRun, GateChecks, failing_checks
 
 __all__ = ["CheckRun", "Reply", "Session", "pick_problem"]
+from .session_restore import saved_engine_state
 from .settings import Settings
+from .terminal_text import printable
 from .transcript import (
     FORMAT_VERSION,
     Transcript,
@@ -38,6 +41,7 @@ from .transcript import (
 )
 
 COMMANDS = ("hint", "next", "done", "quit")
+MAX_CODE_BYTES = 256 * 1024
 OnChunk = Callable[[str], None]
 OnNotice = Callable[[str], None]
 
@@ -152,13 +156,23 @@ class Session(GateChecks):
         problem = pick_problem(loaded, transcript.problem)
         # A session keeps the gate rule it started with (older sessions had no checks).
         settings = dataclasses.replace(settings, gate_checks=bool(transcript.settings.get("gate_checks", False)))
-        last_interviewer = next((t for t in reversed(transcript.turns) if t.role == "interviewer" and t.engine), None)
-        state = EngineState.from_record(last_interviewer.engine) if last_interviewer else None
-        session = cls(
-            loaded, problem, transcript.level or settings.level, brain, TranscriptWriter(path), settings,
-            engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
-            interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
-        )
+        last_interviewer = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
+        if last_interviewer is not None and not last_interviewer.engine:
+            raise SessionStateError(f"{path}: turn {last_interviewer.n} has no readable engine state, so the "
+                                    f"interview cannot go on from it; score it with `interviewer score {path}`")
+        try:
+            state = saved_engine_state(last_interviewer.engine) if last_interviewer else None
+            session = cls(
+                loaded, problem, transcript.level or settings.level, brain, TranscriptWriter(path), settings,
+                engine_state=state, elapsed=transcript.elapsed, turns=len(transcript.turns),
+                interviewer_turns=sum(1 for t in transcript.turns if t.role == "interviewer"), clock=clock,
+            )
+            session.engine.phase  # noqa: B018 - a saved phase index past the rubric's phases fails here
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            turn = last_interviewer.n if last_interviewer else 0
+            raise SessionStateError(f"{path}: the engine state saved with turn {turn} is damaged "
+                                    f"({exc}); score it with `interviewer score {path}`, or start a new session") \
+                from None
         session.history = [(t.role, t.text) for t in transcript.turns]
         after = last_interviewer.n if last_interviewer else 0
         for event in transcript.events:
@@ -189,7 +203,13 @@ class Session(GateChecks):
         return self._reply(self.engine.start())
 
     def pending_answer(self, transcript: Transcript) -> Reply | None:
-        """After a crash between saving an answer and replying to it: reply now."""
+        """After a crash between saving an answer and replying to it: reply now. After a crash
+        before the opening was saved: open the interview now."""
+        if not any(t.role == "interviewer" for t in transcript.turns):
+            # The opening's own events may have been saved before the crash; keep them single.
+            self._replayed_events = [{k: v for k, v in e.items() if k not in ("type", "after_turn")}
+                                     for e in transcript.events if e.get("kind") not in ("command", "resumed")]
+            return self._reply(self.engine.start())
         if transcript.turns and transcript.turns[-1].role == "candidate":
             last = transcript.turns[-1]
             self.last_answer = last.text
@@ -232,9 +252,19 @@ class Session(GateChecks):
             reply = self._reply(self.engine.command(name))
         return reply
 
+    def validate_code(self, code: str) -> str:
+        """The code as it would be saved, or AnswerError when it is too big for one turn (a
+        70 MB file passed to /run would otherwise be saved whole)."""
+        code = scrub(code)
+        size = len(code.encode("utf-8", "surrogatepass"))
+        if size > MAX_CODE_BYTES:
+            raise AnswerError(f"the code is {size_text(size)}, over the {size_text(MAX_CODE_BYTES)} limit for one "
+                              "solution; run the checks on the solution alone")
+        return code
+
     def snapshot_code(self, code: str) -> None:
         """Record the editor's code with the answer it goes with (coding rounds), when it changed."""
-        code = scrub(code)
+        code = self.validate_code(code)
         digest = hashlib.sha256(code.encode("utf-8")).hexdigest()
         if not code.strip() or digest == self._code_digest:
             return
@@ -242,7 +272,9 @@ class Session(GateChecks):
         self._event({"kind": "code_snapshot", "sha256": digest, "lines": code.count("\n") + 1, "code": code})
 
     def validate_answer(self, text: str) -> str:
-        answer = scrub(text.strip())
+        # Control characters (NUL, escape sequences) carry nothing an interviewer can read, and
+        # replayed later they would act on the terminal: an answer of only those is empty.
+        answer = scrub(printable(text).strip())
         if not answer:
             raise AnswerError("empty answer: type what you would say, or a command (/hint, /next, /done, /quit)")
         if len(answer) > self.settings.max_answer_chars:
@@ -253,6 +285,9 @@ class Session(GateChecks):
         return answer
 
     def close(self, reason: str) -> None:
+        """Write the end record, once: a signal and a quit key can both ask."""
+        if self.writer.closed:
+            return
         record: dict[str, Any] = {"type": "end", "reason": reason, "t": round(self.elapsed(), 2), "turns": self.turns}
         if self.usage["prompt_tokens"] or self.usage["completion_tokens"]:
             record["usage"] = dict(self.usage)

@@ -20,7 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .bounded_read import read_bounded
 from .errors import InterviewerError
+from .redaction import scrub
 from .transcript.reader import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ log = logging.getLogger("interviewer.sessions")
 
 SCORE_SUFFIX = ".score.json"
 HISTORY_SUFFIX = ".scorecards.ndjson"  # not .jsonl: only sessions end in .jsonl
-RESUMABLE_REASONS = (None, "quit")  # no end record, or the candidate typed /quit
+# No end record (a crash, a closed terminal), the candidate quit, or the process was told to stop.
+RESUMABLE_REASONS = (None, "quit", "terminated")
 _TURN = b'{"type":"turn",'
 _EVENT = b'{"type":"event",'
 _CANDIDATE = b'"role":"candidate"'
@@ -60,6 +63,25 @@ class SessionSummary:
     overall_score: float | None
     dimension_scores: dict[str, float] = field(default_factory=dict)
     score_stale: bool = False  # the transcript changed (e.g. was resumed) after its scorecard was saved
+
+    @property
+    def name(self) -> str:
+        """The session's name: its file name without `.jsonl` (`interviewer resume NAME` finds it)."""
+        return self.path.name.removesuffix(".jsonl")
+
+    @property
+    def status(self) -> str:
+        if self.completed:
+            return "complete"
+        return "interrupted" if self.ended_reason is None else self.ended_reason
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "path": str(self.path), "created": self.created.isoformat() if self.created else None,
+                "round": self.round, "problem": self.problem, "level": self.level, "brain": self.brain,
+                "turns": self.turns, "answers": self.answers, "status": self.status,
+                "resumable": not self.completed and self.ended_reason in RESUMABLE_REASONS,
+                "scorer": self.scorer, "overall": None if self.overall_level is None else
+                {"level": self.overall_level, "score": self.overall_score}, "score_stale": self.score_stale}
 
 
 # ------------------------------------------------------------------ scorecards on disk
@@ -148,7 +170,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with open(tmp, "x", encoding="utf-8", newline="\n") as out:  # "x": honours the umask, never clobbers
-            out.write(text)
+            out.write(scrub(text))
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -221,10 +243,10 @@ def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], 
 
 def _summarize(path: Path, stat: os.stat_result, names: set[str], round: str | None
                ) -> tuple[tuple[datetime, str], SessionSummary] | None:
-    if stat.st_size > MAX_BYTES:
-        raise _Unreadable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-    with open(path, "rb") as source:
-        data = source.read()
+    try:
+        data = read_bounded(path, MAX_BYTES)
+    except InterviewerError as exc:
+        raise _Unreadable(exc.message.removeprefix(f"{path}: ")) from None
     if b"\x00" in data[:8192]:
         raise _Unreadable("binary data, not a transcript")
     if data.startswith(codecs.BOM_UTF8):
@@ -295,14 +317,14 @@ def _summarize(path: Path, stat: os.stat_result, names: set[str], round: str | N
 def _read_scorecard(summary: SessionSummary, path: Path, transcript_stat: os.stat_result) -> None:
     try:
         score_stat = path.stat()
-        card = json.loads(path.read_bytes())
+        card = json.loads(read_bounded(path, 1 << 20))
         overall = card["overall"]
         # A dimension that was not assessed has no score, and no place in a trend.
         dimensions = {str(d["id"]): float(d["score"]) for d in card["dimensions"] if d.get("score") is not None}
         scorer = str(card["scorer"])
         level = str(overall["level"])
         value = float(overall["score"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, InterviewerError) as exc:
         log.warning("%s: saved scorecard ignored: cannot read (%s: %s)", path, type(exc).__name__, exc)
         return
     summary.scorer, summary.overall_level, summary.overall_score = scorer, level, value
@@ -313,7 +335,7 @@ def _read_scorecard(summary: SessionSummary, path: Path, transcript_stat: os.sta
 def _record(line: bytes) -> dict[str, Any] | None:
     try:
         record = json.loads(line)
-    except ValueError:  # includes UnicodeDecodeError
+    except (ValueError, RecursionError):  # ValueError includes UnicodeDecodeError
         return None
     return record if isinstance(record, dict) else None
 

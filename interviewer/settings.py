@@ -9,11 +9,13 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from .bounded_read import read_bounded
 from .errors import InterviewerError
+from .paths import config_file, default_sessions_dir
 
 LEVELS = ("L4", "L5", "L6")
+MIN_ANSWER_CHARS, MAX_ANSWER_CHARS = 100, 200_000
+CONFIG_MAX_BYTES = 1 << 20
 STT_DEVICES = ("auto", "cpu", "cuda")
 STT_COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
@@ -23,10 +25,7 @@ class SettingsError(InterviewerError):
 
 
 def config_path() -> Path:
-    override = os.environ.get("INTERVIEWER_CONFIG")
-    if override:
-        return Path(override)
-    return platformdirs.user_config_path("interviewer") / "config.toml"
+    return config_file()
 
 
 @dataclass
@@ -62,8 +61,9 @@ class VoiceSettings:
 
 @dataclass
 class Settings:
-    transcripts_dir: Path = Path("transcripts")
-    """Where sessions are saved as they happen. Env: INTERVIEWER_TRANSCRIPTS_DIR."""
+    transcripts_dir: Path = field(default_factory=default_sessions_dir)
+    """Where sessions are saved as they happen: `sessions/` in the user data folder, whatever
+    folder the program starts in. Env: INTERVIEWER_TRANSCRIPTS_DIR; flag: --transcripts-dir."""
     level: str = "L5"
     """Target level the interviewer calibrates to (L4, L5, L6). Env: INTERVIEWER_LEVEL."""
     max_answer_chars: int = 20_000
@@ -90,13 +90,13 @@ class Settings:
         data["transcripts_dir"] = str(self.transcripts_dir)
         return data
 
-    def validate(self, source: str) -> "Settings":
+    def validate_sources(self, sources: dict[str, str]) -> "Settings":
+        """Check the fields that take one of a few values; `sources` says where each came from."""
         if self.level not in LEVELS:
-            raise SettingsError(f"{source}: field level is {self.level!r}; use one of {', '.join(LEVELS)}")
+            where = sources.get("level", "field level")
+            raise SettingsError(f"{where} is {self.level!r}; use one of {', '.join(LEVELS)}")
         if self.brain not in ("auto", "offline", "llm"):
-            raise SettingsError(f"{source}: field brain is {self.brain!r}; use auto, offline or llm")
-        if self.max_answer_chars < 100:
-            raise SettingsError(f"{source}: field max_answer_chars is {self.max_answer_chars}; use at least 100")
+            raise SettingsError(f"{sources.get('brain', 'field brain')} is {self.brain!r}; use auto, offline or llm")
         return self
 
 
@@ -120,38 +120,64 @@ _VOICE_ENV = {
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """`overrides` are command-line flags: top-level fields, or [voice] fields by name (`stt_model`)."""
-    values: dict[str, Any] = {}
+    """`overrides` are command-line flags: top-level fields, or [voice] fields by name (`stt_model`).
+    Each value remembers where it came from, so an error blames the file, variable or flag that
+    holds the bad value."""
     path = config_path()
-    if path.exists():
-        values.update(_read_config(path))
-    voice = _load_voice(values.pop("voice", {}), {k: overrides.pop(k) for k in _VOICE_ENV if k in overrides},
+    file_values = _read_config(path) if _exists(path) else {}
+    voice = _load_voice(file_values.pop("voice", {}), {k: overrides.pop(k) for k in _VOICE_ENV if k in overrides},
                         str(path))
+    values: dict[str, tuple[Any, str]] = {name: (value, f"{path}: field {name}") for name, value in file_values.items()}
     for name, env in _ENV.items():
         if os.environ.get(env):
-            values[name] = os.environ[env]
-    values.update({k: v for k, v in overrides.items() if v is not None})
+            values[name] = (os.environ[env], env)
+    values.update({k: (v, f"--{k.replace('_', '-')}") for k, v in overrides.items() if v is not None})
     settings = Settings()
-    types = {f.name: f.type for f in fields(Settings)}
-    for name, value in values.items():
-        source = _ENV.get(name, name) if name not in overrides else f"--{name.replace('_', '-')}"
-        try:
-            if name == "llm":
-                if not isinstance(value, dict):
-                    raise TypeError
-            elif name == "transcripts_dir":
-                value = Path(value).expanduser()
-            elif name == "max_answer_chars":
-                value = int(value)
-            elif name == "gate_checks":
-                value = _boolean(value)
-            else:
-                value = str(value)
-        except (TypeError, ValueError):
-            raise SettingsError(f"{source}: field {name} must be {types[name]}; got {value!r}") from None
-        setattr(settings, name, value)
+    for name, (value, source) in values.items():
+        setattr(settings, name, _field(name, value, source))
     settings.voice = voice
-    return settings.validate(str(path) if path.exists() else "settings")
+    return settings.validate_sources({name: source for name, (_, source) in values.items()})
+
+
+def _field(name: str, value: Any, source: str) -> Any:
+    """One top-level field, converted to its type, or a one-line error naming its source."""
+    if name == "llm":
+        from .llm.config import check_llm_table
+
+        return check_llm_table(value, source.removesuffix(": field llm"))
+    if name == "transcripts_dir":
+        if not isinstance(value, (str, os.PathLike)) or not str(value).strip() or "\x00" in str(value):
+            raise SettingsError(f"{source} is {value!r}; use a folder path")
+        return Path(value).expanduser()
+    if name == "max_answer_chars":
+        return _whole_number(value, source, MIN_ANSWER_CHARS, MAX_ANSWER_CHARS)
+    if name == "gate_checks":
+        try:
+            return _boolean(value)
+        except ValueError:
+            raise SettingsError(f"{source} is {value!r}; use true or false") from None
+    if not isinstance(value, str):
+        raise SettingsError(f"{source} is {value!r}; use a string")
+    return value
+
+
+def _whole_number(value: Any, source: str, low: int, high: int) -> int:
+    """An int within [low, high] from TOML or from text; floats, booleans and 1e400 are refused."""
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("+").isdigit() and len(value.strip()) <= 12:
+        number = int(value)
+    if number is None or not low <= number <= high:
+        raise SettingsError(f"{source} is {value!r}; use a whole number from {low:,} to {high:,}")
+    return number
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _load_voice(table: Any, flags: dict[str, Any], path: str) -> VoiceSettings:
@@ -195,10 +221,13 @@ def _boolean(value: Any) -> bool:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    raw = read_bounded(path, CONFIG_MAX_BYTES, SettingsError, "fix or delete the settings file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read settings ({exc}); fix or delete the file") from None
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not UTF-8 text; save the settings file as UTF-8") from None
+    except RecursionError:
+        raise SettingsError(f"{path}: nested too deeply to read; fix or delete the file") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: invalid TOML ({exc}); fix the syntax or delete the file") from None
     known = {f.name for f in fields(Settings)}

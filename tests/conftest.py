@@ -42,14 +42,25 @@ class FakeClock:
         self.now += seconds
 
 
+def user_folders(tmp_path: Path) -> dict[str, str]:
+    """Per-user folders (platformdirs follows XDG on Linux) inside the test's own folder."""
+    return {"XDG_CONFIG_HOME": str(tmp_path / "xdg-config"), "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+            "XDG_STATE_HOME": str(tmp_path / "xdg-state")}
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path, monkeypatch):
-    """No test reads the developer's settings or writes into the repository."""
+    """No test reads the developer's settings, keys or state, or writes into the repository."""
+    from interviewer import redaction
+
     monkeypatch.setenv("INTERVIEWER_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("INTERVIEWER_TRANSCRIPTS_DIR", str(tmp_path / "transcripts"))
+    for name, value in user_folders(tmp_path).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("INTERVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     for name in LLM_AND_SETTINGS_ENV:
         monkeypatch.delenv(name, raising=False)
+    redaction.forget_all()
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +88,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in LLM_AND_SETTINGS_ENV}
     env["INTERVIEWER_TRANSCRIPTS_DIR"] = str(tmp_path / "transcripts")
     env["INTERVIEWER_CONFIG"] = str(tmp_path / "no-config.toml")
+    env.update(user_folders(tmp_path))
     env["INTERVIEWER_CACHE_DIR"] = str(tmp_path / "cache")
     env["PYTHONUNBUFFERED"] = "1"
     return env

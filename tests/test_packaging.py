@@ -17,8 +17,20 @@ def wheel(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out),
                     str(REPO)], check=True, capture_output=True, text=True)
-    [built] = list(out.glob("interviewer-*.whl"))
+    [built] = list(out.glob("interviewer_coach-*.whl"))
     return str(built)
+
+
+def test_the_distribution_has_a_name_of_its_own_and_says_what_it_is(wheel):
+    """`interviewer` on the package index is someone else's project: ours is interviewer-coach,
+    while the command and the import package stay `interviewer`."""
+    archive = zipfile.ZipFile(wheel)
+    [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    text = archive.read(metadata).decode()
+    assert "\nName: interviewer-coach\n" in text
+    assert "Classifier: Environment :: Console" in text and "Classifier: License :: OSI Approved :: MIT License" in text
+    [entry_points] = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
+    assert "interviewer = interviewer.cli:main" in archive.read(entry_points).decode()
 
 
 def test_wheel_contains_rubrics_and_prompts(wheel):

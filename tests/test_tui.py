@@ -55,7 +55,9 @@ async def _full_flow(services, tmp_path, expect_in_reply: str):
             await answer(pilot, text)
         assert len(screen.query(".candidate")) == 3
         assert "System design" in str(screen.query_one("#status").render())
-        await pilot.press("f9")
+        await pilot.press("f9")  # asks first
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot, 6)
         assert isinstance(app.screen, ScorecardScreen)
         await pilot.press("m")
@@ -116,13 +118,13 @@ async def test_coding_round_shows_the_editor_and_snapshots_code(tmp_path):
     assert len(snapshots) == 1 and "class Store" in snapshots[0]["code"]  # unchanged code is not saved twice
 
 
-async def test_ctrl_c_saves_and_the_next_start_offers_to_resume(tmp_path):
+async def test_ctrl_q_saves_and_the_next_start_offers_to_resume(tmp_path):
     services = build_services(transcripts_dir=tmp_path / "t", brain="offline")
     app = InterviewerApp(services, start="practice", round_id="behavioral", problem_id="ownership-and-pushback")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await answer(pilot, "I led our billing migration and decided to dual-run for two weeks because of risk.")
-        await pilot.press("ctrl+c")
+        await pilot.press("ctrl+q")
         await pilot.pause()
     [path] = saved(tmp_path)
     assert load_transcript(path).ended["reason"] == "quit"

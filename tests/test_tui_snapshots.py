@@ -12,6 +12,7 @@ from interviewer.services import build_services
 from interviewer.tui.app import InterviewerApp
 
 SIZE = (120, 36)
+SMALL = (80, 24)  # the classic terminal: everything must still fit
 
 
 @pytest.fixture
@@ -34,6 +35,10 @@ async def settle(pilot):
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # A blinking cursor is drawn or not depending on when the picture is taken.
+    for box in pilot.app.screen.query("TextArea"):
+        box.cursor_blink = False
+    await pilot.pause()
 
 
 def test_setup_screen(snap_compare, tmp_path, monkeypatch):
@@ -49,6 +54,18 @@ def test_interview_screen(snap_compare, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert snap_compare(app("practice", round_id="system-design", problem_id="streaming-chat"),
                         terminal_size=SIZE, run_before=settle)
+
+
+def test_interview_screen_at_80x24(snap_compare, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert snap_compare(app("practice", round_id="system-design", problem_id="streaming-chat"),
+                        terminal_size=SMALL, run_before=settle)
+
+
+def test_coding_interview_screen_at_80x24(snap_compare, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert snap_compare(app("practice", round_id="coding", problem_id="kv-store"), terminal_size=SMALL,
+                        run_before=settle)
 
 
 def test_coding_interview_screen(snap_compare, tmp_path, monkeypatch):
@@ -89,6 +106,10 @@ def test_coding_checks_screen(snap_compare, tmp_path, monkeypatch):
 
 def test_review_screen(snap_compare, sessions_dir):
     assert snap_compare(app("review", transcripts_dir="saved"), terminal_size=SIZE, run_before=settle)
+
+
+def test_review_screen_at_80x24(snap_compare, sessions_dir):
+    assert snap_compare(app("review", transcripts_dir="saved"), terminal_size=SMALL, run_before=settle)
 
 
 def test_scorecard_screen(snap_compare, sessions_dir):

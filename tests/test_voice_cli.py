@@ -36,7 +36,9 @@ def test_json_output_with_round_vocabulary(capsys):
     (lambda tmp: tmp / "missing.flac", "no such audio file"),
     (lambda tmp: (tmp / "garbage.mp3").write_bytes(b"\x00garbage" * 100) and tmp / "garbage.mp3",
      "not a readable audio file"),
-])
+    (lambda tmp: Path("/dev/zero"), "is a character device, not a regular file"),
+    (lambda tmp: tmp, "is a folder, not a regular file"),
+], ids=["missing", "garbage", "device", "folder"])
 def test_bad_files_are_one_line_errors_with_exit_2(tmp_path, capsys, make, expected):
     path = make(tmp_path)
     assert main(["transcribe", str(path)]) == 2

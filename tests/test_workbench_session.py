@@ -126,7 +126,8 @@ def test_plain_mode_runs_files_with_slash_run(tmp_path):
 def test_plain_mode_names_an_unreadable_file_and_keeps_the_session(tmp_path):
     result = _plain(tmp_path, ["Strings, single-threaded.", "/next", "/run nowhere.py"])
     assert result.returncode == 2
-    assert "interviewer: error: stdin line 3: /run nowhere.py: cannot read the file" in result.stderr
+    assert "interviewer: error: stdin line 3: /run nowhere.py: no such file; pass the file holding your solution" \
+        in result.stderr
     assert "Traceback" not in result.stderr
     [path] = (tmp_path / "transcripts").glob("*.jsonl")
     assert len(load_transcript(path).turns) == 4  # everything said so far was kept

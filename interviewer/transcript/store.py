@@ -6,37 +6,24 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import threading
 from pathlib import Path
 from typing import Any
 
+from ..bounded_read import size_text
 from ..errors import TranscriptError
+from ..redaction import redact, scrub, scrub_data
+from .reader import MAX_BYTES
+
+__all__ = ["TranscriptWriter", "redact", "scrub"]
 
 log = logging.getLogger("interviewer.transcript")
-
-_SECRET_NAME = re.compile(r"(?:api[_-]?key|token|secret|password|authorization)", re.I)
-_SECRET_VALUE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_\-]{8,}")
-
-
-def scrub(text: str) -> str:
-    """Mask API-key-shaped strings in free text (an answer pasted with a key in it)."""
-    return _SECRET_VALUE.sub("[redacted]", text)
-
-
-def redact(settings: dict[str, Any]) -> dict[str, Any]:
-    """Settings safe to write down: secrets dropped by name, key-like values masked."""
-    clean: dict[str, Any] = {}
-    for key, value in settings.items():
-        if _SECRET_NAME.search(key):
-            continue
-        if isinstance(value, dict):
-            clean[key] = redact(value)
-        elif isinstance(value, str):
-            clean[key] = _SECRET_VALUE.sub("[redacted]", value)
-        else:
-            clean[key] = value
-    return clean
+# The most one record may add: an answer at the longest max_answer_chars, a code snapshot, a
+# check run or a reply all fit well within it.
+MAX_RECORD_BYTES = 2 << 20
+# Room kept back at the end of a full file: for the interviewer's replies and, last, the end record.
+_RESERVE_FOR_INPUT = 8 << 20
+_RESERVE_FOR_REPLIES = 1 << 20
 
 
 class TranscriptWriter:
@@ -52,6 +39,7 @@ class TranscriptWriter:
                 f"{self.path}: cannot open for writing ({exc.strerror}); choose another folder with "
                 "--transcripts-dir or INTERVIEWER_TRANSCRIPTS_DIR"
             ) from None
+        self._size = self.path.stat().st_size
         self._mend_torn_tail()
 
     def _mend_torn_tail(self) -> None:
@@ -67,8 +55,26 @@ class TranscriptWriter:
                 self._write_bytes(b"\n")
 
     def append(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-        self._write_bytes(line.encode("utf-8"))
+        # The last line of defence: whatever a record holds (an answer, run output, a model's
+        # reply), no configured secret or key-shaped string reaches the disk.
+        line = json.dumps(scrub_data(record), ensure_ascii=False, separators=(",", ":")) + "\n"
+        data = line.encode("utf-8", "backslashreplace")  # a lone surrogate becomes a valid JSON escape
+        if len(data) > MAX_RECORD_BYTES:
+            raise TranscriptError(f"{self.path}: one {record.get('type', 'record')} of {size_text(len(data))} is "
+                                  f"more than a turn may add ({size_text(MAX_RECORD_BYTES)}); nothing was saved "
+                                  "for it: shorten it")
+        # Every session stays loadable: the file never passes the reader's limit, and the last
+        # stretch is kept for the interviewer's replies and the end record.
+        if record.get("type") in ("end", "resumed"):
+            reserve = 0
+        elif record.get("role") == "interviewer":
+            reserve = _RESERVE_FOR_REPLIES
+        else:
+            reserve = _RESERVE_FOR_INPUT
+        if self._size + len(data) > MAX_BYTES - reserve:
+            raise TranscriptError(f"{self.path}: the session file is full ({size_text(self._size)}); end the "
+                                  "interview (/done, or F9) and start a new one")
+        self._write_bytes(data)
 
     def _write_bytes(self, data: bytes) -> None:
         with self._lock:
@@ -81,6 +87,7 @@ class TranscriptWriter:
             self._file.write(data)
             self._file.flush()
             os.fsync(self._file.fileno())
+            self._size += len(data)
         except OSError as exc:
             raise TranscriptError(f"{self.path}: write failed ({exc.strerror}); free disk space and resume the session") from None
 

@@ -1,17 +1,30 @@
-"""The application: built from the same services as the CLI, it routes between screens."""
+"""The application: built from the same services as the CLI, it routes between screens.
+
+Keys follow Textual's conventions: Ctrl+Q quits (an interview in progress is saved with what
+was being typed, and resumes later), Ctrl+C copies where text is selected, F1 shows every key
+of the screen and of the focused widget, Ctrl+P opens the command palette (themes included;
+the theme chosen there is remembered). SIGTERM and SIGHUP save and quit the same way.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 
 from ..errors import InterviewerError
+from ..redaction import scrub
 from ..services import Services
+from ..stop_signals import STOP_SIGNALS
+
+THEME_KEY = "theme"
 
 
 class InterviewerApp(App):
@@ -19,7 +32,11 @@ class InterviewerApp(App):
 
     TITLE = "interviewer"
     CSS_PATH = Path(__file__).with_name("styles.tcss")  # absolute, so subclasses elsewhere find it
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit; an interview is saved and can be resumed", priority=True),
+        Binding("f1", "toggle_help", "Help", tooltip="Show or hide every key of this screen"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, services: Services, start: str = "setup", round_id: str | None = None,
                  problem_id: str | None = None, resume: Path | None = None,
@@ -37,6 +54,20 @@ class InterviewerApp(App):
         self.round_id = round_id
         self.problem_id = problem_id
         self.resume = resume
+        self._restore_theme()
+
+    def get_driver_class(self):
+        """On Linux and macOS, a driver that draws through its own copy of descriptor 2 (unless
+        TEXTUAL_DRIVER names one)."""
+        from textual import constants
+        from textual.drivers.linux_driver import LinuxDriver
+
+        driver = super().get_driver_class()
+        if driver is LinuxDriver and constants.DRIVER is None:
+            from .terminal_driver import OwnDescriptorDriver
+
+            return OwnDescriptorDriver
+        return driver
 
     def run(self, *args, **kwargs):
         """Run in this terminal until the user quits."""
@@ -45,6 +76,15 @@ class InterviewerApp(App):
         # collection over those objects lands in the middle of drawing the first frame.
         gc.freeze()
         return super().run(*args, **kwargs)
+
+    def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.stop_for_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread (tests), or a platform without them
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def get_default_screen(self):
         """The first screen is the app's base screen, so the first frame is already the real
@@ -75,6 +115,34 @@ class InterviewerApp(App):
         yield SystemCommand("New interview", "Choose a round, a problem and a level", self.action_new_interview)
         yield SystemCommand("Past sessions", "Browse saved interviews, re-score them, see trends", self.action_review)
 
+    # ------------------------------------------------------------------ leaving
+    def _save_interviews(self, reason: str) -> str | None:
+        """Every interview on the screen stack keeps its draft and gets its end record."""
+        from .interview_screen import InterviewScreen
+
+        said = None
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen):
+                said = screen.leave(reason) or said
+        return said
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: save, then quit, with the command that continues the interview."""
+        self.exit(self._save_interviews("quit"))
+
+    def stop_for_signal(self, signum: int) -> None:
+        said = self._save_interviews("terminated")
+        self.exit(f"stopped by {signal.Signals(signum).name}. {said}" if said else None, return_code=128 + signum)
+
+    def action_toggle_help(self) -> None:
+        try:
+            self.screen.query_one("HelpPanel")
+        except NoMatches:
+            self.action_show_help_panel()
+        else:
+            self.action_hide_help_panel()
+
+    # ------------------------------------------------------------------ screens
     def action_new_interview(self) -> None:
         from .setup_screen import SetupScreen
 
@@ -85,10 +153,33 @@ class InterviewerApp(App):
 
         self.push_screen(ReviewScreen())
 
+    # ------------------------------------------------------------------ theme
+    def _restore_theme(self) -> None:
+        from ..user_state import load_state
+
+        saved = load_state().get(THEME_KEY)
+        self._saved_theme = saved if isinstance(saved, str) else None
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        self.run_worker(lambda: self._save_theme(theme.name), thread=True, name="save-theme", group="theme",
+                        exclusive=True, exit_on_error=False)
+
+    @staticmethod
+    def _save_theme(name: str) -> None:
+        from ..user_state import update_state
+
+        update_state(**{THEME_KEY: name})
+
     def show_error(self, error: Exception, severity: str = "error") -> None:
         """Every error a user can act on appears as a notification with its fix. `warning` is for
         what went wrong but lost nothing (a microphone that stopped, with its audio kept)."""
         if isinstance(error, InterviewerError):
-            self.notify(error.message, title=error.title, severity=severity, timeout=10)
+            self.notify(scrub(error.message), title=error.title, severity=severity, timeout=10, markup=False)
         else:
-            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity=severity, timeout=10)
+            self.notify(scrub(f"{type(error).__name__}: {error}"), title="Unexpected error", severity=severity,
+                        timeout=10, markup=False)

@@ -1,50 +1,52 @@
 """The live interview: the conversation streams in, answers go out, the clock runs.
 
 All session work happens in thread workers; they report back with messages, and only
-handlers on the UI thread touch widgets.
+handlers on the UI thread touch widgets. Keys follow Textual's conventions: Ctrl+Q quits
+(saving the session and the draft), Ctrl+C copies in the answer box and the editor, F1 lists
+every key; F9 asks before it ends the round.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
-from ..llm.model import Restart
+from ..drafts import Draft, last_code, load_draft, save_draft
+from ..llm.model import Waiting, stop_waiting, watch_waits
 from ..session import Reply, Session
 from .checks_panel import ChecksPanel
+from .conversation import Conversation
 from .interview_text import rubric_text, status_line
+from .spoken_answers import SpokenAnswers
 from .voice_panel import VoicePanel
 
+DRAFT_EVERY_S = 5.0
 
-class InterviewScreen(Screen):
+
+class InterviewScreen(SpokenAnswers, Screen):
     BINDINGS = [
         # Not a priority binding: it must queue behind the keystrokes typed before it, or a fast
         # typist (or a paste) would send half an answer.
-        Binding("ctrl+s", "send", "Send answer"),
-        Binding("f2", "hint", "Hint"),
-        Binding("f3", "next", "Done with this part"),
-        Binding("f4", "toggle_rubric", "Rubric"),
-        Binding("f5", "run_checks", "Run checks"),
-        Binding("f8", "talk", "Talk / stop"),
-        Binding("f9", "end", "End interview"),
-        Binding("ctrl+c", "leave", "Save and quit", priority=True),
+        Binding("ctrl+s", "send", "Send", tooltip="Send the answer in the box"),
+        Binding("f2", "hint", "Hint", tooltip="Ask for a nudge"),
+        Binding("f3", "next", "Next part", tooltip="Say you are done with this part"),
+        Binding("f4", "toggle_rubric", "Rubric", tooltip="Show or hide what the round looks for"),
+        Binding("f5", "run_checks", "Run", tooltip="Run the part's checks on the editor's code"),
+        Binding("f8", "talk", "Talk", tooltip="Start or stop recording a spoken answer"),
+        Binding("f9", "end", "End", tooltip="End the interview now and score it (asks first)"),
     ]
 
     class SessionOpened(Message):
-        def __init__(self, session: Session) -> None:
+        def __init__(self, session: Session, draft: Draft | None, code: str | None) -> None:
             super().__init__()
-            self.session = session
-
-    class ReplyChunked(Message):
-        """New reply text is waiting in the screen's buffer (one message, however many chunks)."""
+            self.session, self.draft, self.code = session, draft, code
 
     class ReplyFinished(Message):
         def __init__(self, reply: Reply | None) -> None:
@@ -61,6 +63,11 @@ class InterviewScreen(Screen):
             super().__init__()
             self.text = text
 
+    class ModelWaited(Message):
+        def __init__(self, waiting: Waiting) -> None:
+            super().__init__()
+            self.waiting = waiting
+
     class Failed(Message):
         def __init__(self, error: Exception) -> None:
             super().__init__()
@@ -76,29 +83,21 @@ class InterviewScreen(Screen):
                  voice: bool = False) -> None:
         super().__init__()
         self.voice = voice
-        self._spoken: tuple[dict, object] | None = None  # delivery and audio of the answer in the box
-        self._spoken_box = ""  # the box's text when the spoken answer landed, to tell if it was edited
         self.round_id = round_id
         self.problem_id = problem_id
         self.level = level
         self.resume = resume
         self.session: Session | None = None
         self.busy = True
-        self._stream = None
-        self._reply_widget: Markdown | None = None
-        self._reply_text = ""
-        # Chunks arrive from the worker far faster than a frame; they are buffered and the UI
-        # takes them in one go, so a fast stream never starves keystrokes.
-        self._chunks: list[str] = []
-        self._chunks_lock = threading.Lock()
-        self._chunks_posted = False
+        self.left = False  # Ctrl+Q or a stop signal: late messages from the workers are dropped
+        self._saved_draft = Draft()
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield Static("Starting…", id="status")
+        yield Static("Starting…", id="status", markup=False)
         with Horizontal(id="workspace"):
             with Vertical(id="talk"):
-                yield VerticalScroll(id="conversation")
+                yield Conversation(id="conversation")
                 if self.voice:
                     yield self.app.make_voice_panel(id="voice")
                 yield TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
@@ -106,36 +105,44 @@ class InterviewScreen(Screen):
                 yield TextArea.code_editor("", language="python", id="code")
                 yield ChecksPanel(id="checks")
             yield Markdown("", id="rubric")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one("#conversation", Conversation)
 
     def on_mount(self) -> None:
         self.query_one("#coding").display = False
         self.query_one("#rubric").display = False
         self.query_one("#answer").focus()
         self.set_interval(1.0, self._tick)
+        self.set_interval(DRAFT_EVERY_S, self._autosave)
         self._open()
+
+    def on_resize(self) -> None:
+        self._tick()
 
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
     def _open(self) -> None:
         services = self.app.services
         try:
+            draft = code = None
             if self.resume is not None:
                 session, transcript = Session.resume(self.resume, services.library, services.settings, services.brain,
                                                      clock=self.app.clock)
+                draft, code = load_draft(session.path), last_code(transcript)
             else:
                 session = Session.create(services.library, self.round_id, self.problem_id, services.settings,
                                          services.brain, clock=self.app.clock,
                                          brain_settings=services.llm.public() if services.uses_llm else None)
                 transcript = None
             session.llm_config = services.llm if services.uses_llm else None
-            session.on_chunk = self._buffer_chunk
+            session.on_chunk = self.conversation.buffer_chunk
             session.on_notice = lambda text: self.post_message(self.Noticed(text))
-            self.post_message(self.SessionOpened(session))
-            if transcript is None:
-                reply = session.open()
-            else:
-                reply = session.pending_answer(transcript)
+            watch_waits(session.brain, lambda waiting: self.post_message(self.ModelWaited(waiting)))
+            self.post_message(self.SessionOpened(session, draft, code))
+            reply = session.open() if transcript is None else session.pending_answer(transcript)
             self.post_message(self.ReplyFinished(reply))
         except Exception as error:  # noqa: BLE001 - reported to the user, never a crash
             self.post_message(self.Failed(error))
@@ -174,14 +181,25 @@ class InterviewScreen(Screen):
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft", name="save-draft")
+    def _save_draft(self, path: Path, draft: Draft) -> None:
+        try:
+            save_draft(path, draft)
+        except Exception as error:  # noqa: BLE001 - a draft that cannot be kept is said, not fatal
+            self.post_message(self.Failed(error))
+
     # ------------------------------------------------------------ message handlers
     def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
+        if self.left:  # quit or stopped before the session had opened: end it as asked
+            message.session.close(self._left_as)
+            stop_waiting(message.session.brain)
+            return
         self.session = session = message.session
+        editor = self.query_one("#code", TextArea)
         if session.rubric.family == "coding":
             self.query_one("#coding").display = True
-            editor = self.query_one("#code", TextArea)
-            if session.problem.code:
-                editor.text = session.problem.code
+            saved = message.draft.code if message.draft and message.draft.code is not None else message.code
+            editor.text = saved if saved is not None else (session.problem.code or "")
             self.query_one("#checks").display = session.checked
             if session.checked and session.engine.state.gate:
                 self._show_gate_checks(session.engine.state.gate)
@@ -195,132 +213,86 @@ class InterviewScreen(Screen):
             panel.prompt, panel.hotwords = priming.prompt, priming.hotwords
         if self.resume is not None:
             for role, text in session.history:
-                self._show(role, text)
+                self.conversation.show(role, text)
+            if message.draft and message.draft.answer:
+                box = self.query_one("#answer", TextArea)
+                box.text = message.draft.answer
+                box.move_cursor(box.document.end)
+        self._saved_draft = self._draft()
         self._tick()
 
-    def _buffer_chunk(self, text: str) -> None:
-        """Called on the worker thread for every streamed chunk."""
-        with self._chunks_lock:
-            self._chunks.append(text)
-            if self._chunks_posted:
-                return
-            self._chunks_posted = True
-        self.post_message(self.ReplyChunked())
-
-    async def on_interview_screen_reply_chunked(self, message: ReplyChunked) -> None:
-        await self._drain_chunks()
-
-    async def _drain_chunks(self) -> None:
-        with self._chunks_lock:
-            chunks, self._chunks, self._chunks_posted = self._chunks, [], False
-        if not chunks:
-            return
-        if self._reply_widget is None:
-            self._reply_widget = Markdown(classes="interviewer")
-            await self.query_one("#conversation").mount(self._reply_widget)
-            self._stream = Markdown.get_stream(self._reply_widget)
-            self._reply_text = ""
-        text = ""
-        for chunk in chunks:
-            if isinstance(chunk, Restart):
-                await self._stream.stop()
-                self._reply_text, text = "", ""
-                await self._reply_widget.update("*(connection dropped; asking again)*\n\n")
-                self._stream = Markdown.get_stream(self._reply_widget)
-            else:
-                text += chunk
-        if text:
-            self._reply_text += text
-            await self._stream.write(text)
-        self._follow()
+    async def on_conversation_chunks_waiting(self, message: Conversation.ChunksWaiting) -> None:
+        if not self.left:
+            await self.conversation.drain()
 
     async def on_interview_screen_reply_finished(self, message: ReplyFinished) -> None:
-        await self._drain_chunks()
+        if self.left:
+            return  # quit or stopped while the reply was on its way: the app is closing
         reply = message.reply
-        if self._stream is not None:
-            await self._stream.stop()
-        if reply is not None and self._reply_widget is not None:
-            await self._reply_widget.update(reply.text)  # the saved text, exactly
-        elif reply is not None:
-            self._show("interviewer", reply.text)
-        self._stream, self._reply_widget = None, None
+        await self.conversation.finish_reply(reply.text if reply is not None else None)
         if reply is not None and reply.move.kind == "gate_reveal" and self.session.checked:
             self._show_gate_checks(reply.move.gate)
         if reply is not None and self.voice:
             self.query_one("#voice", VoicePanel).question_shown()
         self.busy = False
         self._tick()
-        self._follow()
         if reply is not None and reply.finished:
             self.busy = True
             self.notify("Interview complete; scoring…", timeout=3)
             self._score()
 
+    def on_interview_screen_model_waited(self, message: ModelWaited) -> None:
+        if self.busy and not self.left:  # a report that lands after the reply finished is stale
+            self.conversation.waiting(message.waiting.text())
+
     def on_interview_screen_checks_ran(self, message: ChecksRan) -> None:
-        self.query_one("#checks", ChecksPanel).show_run(message.summary)
-
-    def on_voice_panel_transcript_ready(self, message: VoicePanel.TranscriptReady) -> None:
-        """A spoken answer lands in the box for a quick edit, or goes at once with auto-send."""
-        if not message.text.strip():
-            self.notify("No speech was recognised; try again, closer to the microphone, or type.", severity="warning")
-            return
-        box = self.query_one("#answer", TextArea)
-        box.text = f"{box.text.rstrip()} {message.text}".strip() if box.text.strip() else message.text
-        self._spoken = (message.delivery, message.recording)
-        self._spoken_box = box.text
-        if self.session is not None and self.session.settings.voice.auto_send:
-            self.action_send()
-        else:
-            box.focus()
-            box.move_cursor(box.document.end)
-
-    def on_voice_panel_transcript_refined(self, message: VoicePanel.TranscriptRefined) -> None:
-        """The refined text replaces the quick one only while the box holds exactly what landed:
-        an edit, or an answer already sent, wins."""
-        box = self.query_one("#answer", TextArea)
-        if self._spoken is None or box.text != self._spoken_box or not box.text.endswith(message.quick_text):
-            return
-        box.text = box.text[:len(box.text) - len(message.quick_text)] + message.text
-        self._spoken = (message.delivery, self._spoken[1])
-        self._spoken_box = box.text
-        box.move_cursor(box.document.end)
-
-    def on_voice_panel_failed(self, message: VoicePanel.Failed) -> None:
-        self.app.show_error(message.error, severity=message.severity)
+        if not self.left:
+            self.query_one("#checks", ChecksPanel).show_run(message.summary)
 
     def on_interview_screen_noticed(self, message: Noticed) -> None:
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
 
     def on_interview_screen_failed(self, message: Failed) -> None:
+        if self.left:
+            return  # the closed session refusing a late reply is expected
         self.busy = False
+        self.conversation.waiting(None)
         self.app.show_error(message.error)
 
     def on_interview_screen_scored(self, message: Scored) -> None:
         from .scorecard_screen import ScorecardScreen
 
-        self.app.switch_screen(ScorecardScreen(message.card, message.transcript))
+        card = ScorecardScreen(message.card, message.transcript)
+        if self.app.screen_stack[0] is self:
+            # Started as `interviewer practice ROUND`: this is the base screen, which cannot be
+            # switched away; the scorecard goes on top (and leaving it quits).
+            self.app.push_screen(card)
+        else:
+            self.app.switch_screen(card)
 
     # ------------------------------------------------------------------ actions
     def action_send(self) -> None:
         box = self.query_one("#answer", TextArea)
         if not self._ready():
             return
-        text = box.text.strip()
-        if not text:
+        if not box.text.strip():
             self.notify("Type an answer first, or use F2 for a hint.", severity="warning")
             return
-        try:
-            self.session.validate_answer(text)
+        try:  # checked here, so a refused answer stays in the box
+            text = self.session.validate_answer(box.text)
+            if self.query_one("#coding").display:
+                self.session.validate_code(self.query_one("#code", TextArea).text)
         except Exception as error:  # noqa: BLE001 - shown, and the text stays in the box
             self.app.show_error(error)
             return
         box.text = ""
-        self._show("candidate", text)
+        self.conversation.show("candidate", text)  # as saved: secrets masked
         spoken, self._spoken = self._spoken, None
         if spoken is not None:
             from ..spoken import answer_note
 
-            self.query_one("#conversation").mount(Static(answer_note(spoken[0]), classes="delivery-note", markup=False))
+            self.conversation.note(answer_note(spoken[0]))
+        self.conversation.follow(again=True)  # back to the newest turn, even if the reader scrolled up
         self._go(text, None, spoken)
 
     def action_hint(self) -> None:
@@ -332,8 +304,17 @@ class InterviewScreen(Screen):
             self._go(None, "next")
 
     def action_end(self) -> None:
-        if self._ready():
-            self._go(None, "done")
+        """F9 asks first: ending scores the interview, and it cannot be resumed afterwards."""
+        if not self._ready():
+            return
+        from .dialogs import Confirm
+
+        def chosen(end: bool | None) -> None:
+            if end and self._ready():
+                self._go(None, "done")
+
+        self.app.push_screen(Confirm("End the interview now and see your scorecard? An ended interview cannot be "
+                                     "resumed.", "End interview", "Keep going", danger=True), chosen)
 
     def action_talk(self) -> None:
         if self.voice:
@@ -342,9 +323,15 @@ class InterviewScreen(Screen):
     def action_run_checks(self) -> None:
         if not self._ready():
             return
+        code = self.query_one("#code", TextArea).text
+        try:
+            self.session.validate_code(code)
+        except Exception as error:  # noqa: BLE001 - shown; nothing ran
+            self.app.show_error(error)
+            return
         self.busy = True
         self.query_one("#checks", ChecksPanel).show_running(self.session.engine.state.gate)
-        self._run_checks(self.query_one("#code", TextArea).text)
+        self._run_checks(code)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """F5 is offered only where there are checks to run, F8 only in a voice interview."""
@@ -358,15 +345,35 @@ class InterviewScreen(Screen):
         panel = self.query_one("#rubric")
         panel.display = not panel.display
 
-    def action_leave(self) -> None:
-        """Ctrl+C: the transcript is already saved turn by turn; mark where it stopped."""
-        if self.session is not None and not self.session.writer.closed:
-            self.session.close("quit")
-            self.app.exit(message=f"Saved {self.session.path}; continue with `interviewer resume {self.session.path}`")
-        else:
-            self.app.exit()
+    def leave(self, reason: str = "quit") -> str | None:
+        """Ctrl+Q, or a stop signal: keep the draft, write the end record, say how to continue.
+        The turns are already saved one by one."""
+        self.left, self._left_as = True, reason
+        session = self.session
+        if session is None or session.writer.closed:
+            return None
+        try:
+            save_draft(session.path, self._draft())
+        except Exception as error:  # noqa: BLE001 - the session itself is saved; say what was not
+            self.app.show_error(error)
+        session.close(reason)
+        stop_waiting(session.brain)  # a reply still being waited on would hold up the exit
+        return f"Saved {session.path}; continue with `interviewer resume {session.path.stem}`"
 
     # ------------------------------------------------------------------ helpers
+    def _draft(self) -> Draft:
+        code = self.query_one("#code", TextArea).text if self.query_one("#coding").display else None
+        return Draft(self.query_one("#answer", TextArea).text, code)
+
+    def _autosave(self) -> None:
+        """Every few seconds, if the answer or the code changed, keep it beside the transcript."""
+        if self.session is None or self.session.writer.closed:
+            return
+        draft = self._draft()
+        if draft != self._saved_draft:
+            self._saved_draft = draft
+            self._save_draft(self.session.path, draft)
+
     def _ready(self) -> bool:
         if self.session is None or self.busy:
             self.notify("The interviewer is still talking; your text stays in the box.", timeout=3)
@@ -384,19 +391,7 @@ class InterviewScreen(Screen):
         descriptions = [c.description for c in self.session.gate_checks(gate)]
         self.query_one("#checks", ChecksPanel).show_checks(gate, descriptions)
 
-    def _show(self, role: str, text: str) -> None:
-        conversation = self.query_one("#conversation")
-        if role == "candidate":
-            conversation.mount(Static(text, classes="candidate", markup=False))
-        else:
-            conversation.mount(Markdown(text, classes="interviewer"))
-        self._follow()
-
-    def _follow(self) -> None:
-        """Keep the newest words in view, once the Markdown has laid itself out."""
-        conversation = self.query_one("#conversation")
-        self.call_after_refresh(conversation.scroll_end, animate=False)
-
     def _tick(self) -> None:
         if self.session is not None:
-            self.query_one("#status", Static).update(status_line(self.session))
+            status = self.query_one("#status", Static)
+            status.update(status_line(self.session, status.size.width - 2 if status.size.width else None))

@@ -6,20 +6,48 @@ from ..rubric.schema import Rubric
 from ..session import Session
 from ..transcript import mmss
 
+SEPARATOR = " · "
 
-def status_line(session: Session) -> str:
-    """Round, problem, phase or coding part, the clock against the phase budget and the round."""
+
+def brain_label(session: Session) -> str:
+    """Who is phrasing the interviewer: `offline`, or `LLM <model>` (and why it fell back)."""
+    if session.degraded:
+        return "offline (LLM unavailable)"
+    name = session.brain.name
+    return f"LLM {name.removeprefix('llm:')}" if name.startswith("llm:") else name
+
+
+def status_line(session: Session, width: int | None = None) -> str:
+    """Round, problem, phase or coding part, the clock against the phase budget and the round,
+    and the interviewer in use. On a narrow terminal the least useful parts go first (titles,
+    then the part's name), shortest forms next; the clocks and the interviewer always stay."""
     engine = session.engine
     phase = engine.phase
     now = session.elapsed()
-    gate = ""
-    if phase.ask_from == "gates" and engine.state.gate:
-        gate = f" · part {engine.state.gate}/4: {session.problem.gates[engine.state.gate - 1].title}"
     in_phase = now - engine.state.phase_started_at
-    over = " (over budget)" if in_phase > phase.budget_min * 60 else ""
-    return (f"{session.rubric.title} · {session.problem.title} · {phase.title}{gate} · "
-            f"{mmss(in_phase)} / {mmss(phase.budget_min * 60)}{over} · round {mmss(now)} / "
-            f"{mmss(session.rubric.duration_min * 60)} · {session.brain.name}")
+    over = " (over)" if in_phase > phase.budget_min * 60 else ""
+    phase_clock = f"{mmss(in_phase)}/{mmss(phase.budget_min * 60)}{over}"
+    round_clock = f"round {mmss(now)}/{mmss(session.rubric.duration_min * 60)}"
+    part = part_short = ""
+    if phase.ask_from == "gates" and engine.state.gate:
+        gate = engine.state.gate
+        part_short = f"part {gate}/{len(session.problem.gates)}"
+        part = f"{part_short}: {session.problem.gates[gate - 1].title}"
+    # Each candidate is a fuller line than the next; the first that fits is shown.
+    candidates = [
+        [session.rubric.title, session.problem.title, phase.title, part, phase_clock, round_clock],
+        [session.problem.title, phase.title, part, phase_clock, round_clock],
+        [phase.title, part, phase_clock, round_clock],
+        [phase.title, part_short, phase_clock, round_clock],
+        [part_short or phase.title, phase_clock, round_clock.removeprefix("round ")],
+        [phase_clock, round_clock.removeprefix("round ")],
+    ]
+    label = brain_label(session)
+    for parts in candidates:
+        line = SEPARATOR.join(p for p in parts + [label] if p)
+        if width is None or len(line) <= width:
+            return line
+    return line
 
 
 def rubric_text(rubric: Rubric) -> str:

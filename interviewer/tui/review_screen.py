@@ -1,5 +1,5 @@
-"""Saved sessions: browse, filter by round, open beside the scorecard, re-score, and see
-whether practice is moving each dimension."""
+"""Saved sessions: browse, search, filter by round, open beside the scorecard, re-score, rename,
+delete, and see whether practice is moving each dimension."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Footer, Input, Label, Select, Sparkline, Static
 
 from ..sessions import SessionSummary, dimension_history, list_sessions
 
@@ -21,16 +21,32 @@ ALL = "__all__"
 class ReviewScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open"),
-        Binding("s", "rescore('offline')", "Re-score offline"),
-        Binding("l", "rescore('llm')", "Re-score with LLM"),
+        Binding("slash", "search", "Search"),
+        Binding("s", "rescore('offline')", "Re-score"),
+        Binding("l", "rescore('llm')", "LLM score"),
+        Binding("n", "rename", "Rename"),
+        Binding("d", "delete", "Delete"),
         Binding("escape", "back", "Back"),
     ]
+
+    class Listed(Message):
+        def __init__(self, summaries: list[SessionSummary], history: dict | None) -> None:
+            super().__init__()
+            self.summaries = summaries
+            self.history = history
 
     class Rescored(Message):
         def __init__(self, card, transcript) -> None:
             super().__init__()
             self.card = card
             self.transcript = transcript
+
+    class Changed(Message):
+        """A session was renamed or deleted; `said` is the line to show."""
+
+        def __init__(self, said: str) -> None:
+            super().__init__()
+            self.said = said
 
     class Failed(Message):
         def __init__(self, error: Exception) -> None:
@@ -42,43 +58,68 @@ class ReviewScreen(Screen):
         self.rows: dict[str, SessionSummary] = {}
 
     def compose(self) -> ComposeResult:
-        rounds = [(r.rubric.title, r.rubric.id) for r in self.app.services.library.all()]
-        yield Static("Past sessions", id="status")
+        rounds = [(r.title, r.id) for r in self.app.services.library.index()]
+        yield Static("Past sessions", id="status", markup=False)
         with Horizontal(id="workspace"):
             with Vertical(id="sessions-pane"):
-                yield Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")
+                with Horizontal(id="review-controls"):
+                    yield Input(placeholder="Search (/): round, problem, name or words said", id="search")
+                    yield Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")
                 yield DataTable(id="sessions", cursor_type="row")
             yield VerticalScroll(id="history")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("Date", "Round", "Problem", "Scorer", "Overall", "Status")
-        self._load(ALL)
+        table.add_columns("Date", "Round", "Problem", "Overall", "Status", "Name")
+        self.reload()
         table.focus()
 
-    def _load(self, round_id: str) -> None:
+    # ------------------------------------------------------------------ listing
+    @property
+    def round_filter(self) -> str:
+        return str(self.query_one("#filter", Select).value)
+
+    def reload(self) -> None:
+        self._list(self.round_filter, self.query_one("#search", Input).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="list", name="list-sessions")
+    def _list(self, round_id: str, query: str) -> None:
+        """Listing reads every header, and a search reads what was said: off the UI thread."""
+        from ..session_files import matches
+
         folder = self.app.services.settings.transcripts_dir
+        try:
+            found = list_sessions(folder, None if round_id == ALL else round_id)
+            if query.strip():
+                found = [s for s in found if matches(query, _fields(s), s.path)]
+            history = None if round_id == ALL else dimension_history(folder, round_id)
+            self.post_message(self.Listed(found, history))
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error))
+
+    def on_review_screen_listed(self, message: Listed) -> None:
         table = self.query_one("#sessions", DataTable)
         table.clear()
         self.rows = {}
-        for s in list_sessions(folder, None if round_id == ALL else round_id):
+        for s in message.summaries:
             key = str(s.path)
             self.rows[key] = s
             when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
             overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
-            status = "complete" if s.completed else ("interrupted" if s.ended_reason is None else s.ended_reason)
-            table.add_row(when, s.round, s.problem or "?", s.scorer or "-", overall, status, key=key)
-        self.query_one("#status", Static).update(f"Past sessions in {folder}: {len(self.rows)}")
-        self._history(round_id)
+            table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
+        query = self.query_one("#search", Input).value.strip()
+        found = f"{len(self.rows)} matching {query!r}" if query else str(len(self.rows))
+        self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
+                                                 f"{found}")
+        self._history(message.history)
 
-    def _history(self, round_id: str) -> None:
+    def _history(self, series: dict | None) -> None:
         pane = self.query_one("#history", VerticalScroll)
         pane.remove_children()
-        if round_id == ALL:
+        if series is None:
             pane.mount(Label("Pick a round to see each dimension's trend."))
             return
-        series = dimension_history(self.app.services.settings.transcripts_dir, round_id)
         if not series:
             pane.mount(Label("No scored sessions of this round yet."))
             return
@@ -89,7 +130,18 @@ class ReviewScreen(Screen):
 
     @on(Select.Changed, "#filter")
     def _filter(self, event: Select.Changed) -> None:
-        self._load(str(event.value))
+        self.reload()
+
+    @on(Input.Changed, "#search")
+    def _searched(self, event: Input.Changed) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.query_one("#sessions", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
 
     def _selected(self) -> SessionSummary | None:
         table = self.query_one("#sessions", DataTable)
@@ -98,6 +150,7 @@ class ReviewScreen(Screen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return self.rows.get(str(key.value))
 
+    # ------------------------------------------------------------------ open and score
     @on(DataTable.RowSelected, "#sessions")
     def _chosen(self, event: DataTable.RowSelected) -> None:
         self.action_open()
@@ -114,11 +167,12 @@ class ReviewScreen(Screen):
         if how == "llm" and not self.app.services.llm.enabled:
             self.notify("No LLM endpoint: export OPENAI_API_KEY or start with --base-url.", severity="warning")
             return
-        self.notify(f"Scoring {summary.path.name}…", timeout=3)
+        self.notify(f"Scoring {summary.name}…", timeout=3, markup=False)
         self._rescore(summary, how)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="score", name="rescore")
     def _rescore(self, summary: SessionSummary, how: str) -> None:
+        from ..bounded_read import read_bounded
         from ..scoring import score
         from ..scoring.llm_judge import judge
         from ..scoring.scorecard import Scorecard
@@ -131,7 +185,7 @@ class ReviewScreen(Screen):
             rubric = services.library.load(transcript.round).rubric
             cached = scorecard_path(summary.path)
             if how == "saved" and cached.exists():
-                card = Scorecard.from_json(json.loads(cached.read_text()), rubric)
+                card = Scorecard.from_json(json.loads(read_bounded(cached, 1 << 20)), rubric)
             elif how == "llm":
                 card = judge(transcript, rubric, services.chat_model())
             else:
@@ -145,14 +199,70 @@ class ReviewScreen(Screen):
     def on_review_screen_rescored(self, message: Rescored) -> None:
         from .scorecard_screen import ScorecardScreen
 
-        self._load(str(self.query_one("#filter", Select).value))
+        self.reload()
         self.app.push_screen(ScorecardScreen(message.card, message.transcript))
+
+    # ------------------------------------------------------------------ rename and delete
+    def action_rename(self) -> None:
+        summary = self._selected()
+        if summary is None:
+            return
+        from .dialogs import AskText
+
+        def chosen(name: str | None) -> None:
+            if name and name.strip() and name.strip() != summary.name:
+                self._change("rename", summary, name)
+
+        self.app.push_screen(AskText(f"New name for {summary.name} (letters, digits, spaces, . - _):", summary.name),
+                             chosen)
+
+    def action_delete(self) -> None:
+        summary = self._selected()
+        if summary is None:
+            return
+        from .dialogs import Confirm
+
+        def chosen(delete: bool | None) -> None:
+            if delete:
+                self._change("delete", summary)
+
+        self.app.push_screen(Confirm(f"Delete {summary.name} ({summary.round}, {summary.answers} answers) with its "
+                                     "scorecard, exports, draft and recordings? This cannot be undone.",
+                                     "Delete", "Keep it", danger=True), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="files", name="change-session")
+    def _change(self, what: str, summary: SessionSummary, name: str = "") -> None:
+        from ..session_files import delete_session, rename_session
+
+        try:
+            if what == "rename":
+                path = rename_session(summary.path, name)
+                said = f"Renamed {summary.name} to {path.name.removesuffix('.jsonl')}"
+            else:
+                removed = delete_session(summary.path)
+                said = f"Deleted {summary.name} ({len(removed)} files)"
+            self.post_message(self.Changed(said))
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error))
+
+    def on_review_screen_changed(self, message: Changed) -> None:
+        self.notify(message.said, markup=False)
+        self.reload()
 
     def on_review_screen_failed(self, message: Failed) -> None:
         self.app.show_error(message.error)
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
+        if self.query_one("#search", Input).has_focus:
+            self.query_one("#sessions", DataTable).focus()
+        elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.app.exit()
+
+
+def _fields(summary: SessionSummary) -> list[str]:
+    """What a search looks at before it reads what was said."""
+    when = summary.created.strftime("%Y-%m-%d %H:%M") if summary.created else ""
+    return [summary.name, summary.round, summary.problem or "", summary.level or "", summary.status, when,
+            summary.overall_level or ""]

@@ -177,7 +177,10 @@ class ScorecardScreen(Screen):
         self.app.push_screen(ReviewScreen())
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-        else:
+        from .interview_screen import InterviewScreen
+
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if below is None or isinstance(below, InterviewScreen):  # nothing to go back to but a finished interview
             self.app.exit()
+        else:
+            self.app.pop_screen()

@@ -20,6 +20,9 @@ from textual.widgets.option_list import Option
 from ..settings import LEVELS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..legacy_import import LegacyOffer
     from ..sessions import SessionSummary
 
 ROLES = {
@@ -191,20 +194,61 @@ class SetupScreen(Screen):
     # ----------------------------------------------------------------- resume
     @work(thread=True, exclusive=True, exit_on_error=False, group="resume", name="find-interrupted")
     def _find_interrupted(self) -> None:
-        """Reading the saved sessions' headers is file work: off the UI thread, after the first frame."""
+        """Reading the saved sessions' headers is file work: off the UI thread, after the first
+        frame. Sessions an older version left in ./transcripts are offered for import first."""
+        from ..legacy_import import pending_offer
         from ..sessions import interrupted
 
+        folder = self.app.services.settings.transcripts_dir
         try:
-            waiting = interrupted(self.app.services.settings.transcripts_dir)
+            offer = pending_offer(folder)
+            waiting = interrupted(folder)
         except Exception as error:  # noqa: BLE001 - the setup screen stays usable without the offer
             self.app.call_from_thread(self.app.show_error, error)
             return
-        if waiting:
-            self.app.call_from_thread(self._offer_resume, waiting[0])
+        self.app.call_from_thread(self._offer, offer, waiting[0] if waiting else None)
 
-    def _offer_resume(self, summary: SessionSummary) -> None:
+    def _offer(self, legacy: LegacyOffer | None, summary: SessionSummary | None) -> None:
         if not self.is_current:
             return  # the user has already moved on to another screen
+        if legacy is None:
+            self._offer_resume(summary)
+            return
+        from ..legacy_import import mark_offered
+        from .dialogs import Confirm
+
+        folder = self.app.services.settings.transcripts_dir
+        count = len(legacy.sessions)
+
+        def chosen(copy: bool | None) -> None:
+            if copy:
+                self._import(legacy.folder, folder)
+            else:
+                self.run_worker(lambda: mark_offered(legacy.folder), thread=True, name="mark-offered",
+                                group="import", exit_on_error=False)
+            self._offer_resume(summary)
+
+        self.app.push_screen(Confirm(f"{count} session{'s' if count != 1 else ''} saved by an older version "
+                                     f"{'are' if count != 1 else 'is'} in {legacy.folder}. Copy "
+                                     f"{'them' if count != 1 else 'it'} into {folder}, where sessions live now? "
+                                     "(Asked once; `interviewer import` does it later.)",
+                                     "Copy", "Not now"), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import", name="import-sessions")
+    def _import(self, source: Path, target: Path) -> None:
+        from ..legacy_import import describe, import_sessions
+
+        try:
+            report = import_sessions(source, target)
+        except Exception as error:  # noqa: BLE001
+            self.app.call_from_thread(self.app.show_error, error)
+            return
+        self.app.call_from_thread(self.app.notify, describe(report, source, target), title="Sessions imported",
+                                  timeout=10, markup=False)
+
+    def _offer_resume(self, summary: SessionSummary | None) -> None:
+        if summary is None or not self.is_current:
+            return
 
         def chosen(resume: bool | None) -> None:
             if resume:

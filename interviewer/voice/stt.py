@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from ..bounded_read import refuse_unless_regular
 from .errors import AudioFileError, SpeechModelError
 from .transcription import Segment, Transcription, Word, join_text
 
@@ -184,11 +185,20 @@ def _segment(raw) -> Segment:
     return Segment(raw.text.strip(), float(raw.start), float(raw.end), words)
 
 
+MAX_AUDIO_BYTES = 200 << 20  # a compressed file this size is hours of speech
+
+
 def read_audio(path: str | Path) -> "np.ndarray":
     """A wav, flac, mp3 (anything FFmpeg reads) as float32 mono 16 kHz."""
     path = Path(path)
-    if not path.is_file():
-        raise AudioFileError(f"{path}: no such audio file; check the path")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise AudioFileError(f"{path}: no such audio file; check the path") from None
+    except OSError as exc:
+        raise AudioFileError(f"{path}: cannot read ({exc.strerror or exc}); check the path") from None
+    # Decoding reads the whole file and holds it as float32: a device or a huge file is refused first.
+    refuse_unless_regular(path, info, MAX_AUDIO_BYTES, AudioFileError, "give a wav, flac or mp3 recording")
     from faster_whisper import decode_audio
 
     try:

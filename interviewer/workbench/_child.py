@@ -6,10 +6,12 @@ its own alarm. Every step is written as one JSON line to the results descriptor 
 given, never to stdout, which the candidate's prints share; because results stream out as
 they happen, the parent still knows which checks finished if this process is killed.
 
-The guard installed before the candidate's code runs refuses new processes, network
-traffic and signals to other processes. It guards against accidents (a stray subprocess
-call, a fork bomb from a typo, a client that tries to reach a server); it is not a security
-boundary against code that means to escape (ctypes alone is enough to get round it).
+Two layers refuse new processes, network traffic and signals to other processes. The kernel
+enforces them (`_confine.py`: seccomp, namespaces, no capabilities, death with the parent; the
+resource limits below), so code that reaches around Python still cannot start a process, open
+a socket or signal the interviewer. On top, an audit hook names what the code tried, in words,
+before the kernel has to refuse it. What remains possible is listed in the README ("Coding
+rounds run your code"): above all, the code runs as you and can read what you can read.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ import types
 CANDIDATE_FILE = "solution.py"
 MODULE_NAME = "solution"
 MESSAGE_CHARS = 600
-CLONE_NEWNET = 0x40000000
 # Each thread reserves its stack as address space; glibc's 8 MiB default would let a few
 # dozen threads exhaust the memory limit before they store anything.
 THREAD_STACK_BYTES = 2 << 20
@@ -62,7 +63,6 @@ class Forbidden(BaseException):
 
 
 class State:
-    guard_on = False
     armed = False
     violation: tuple[str, str, int | None] | None = None
 
@@ -74,7 +74,11 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
     results = job["results_fd"]
     sys.path[:0] = job["sys_path"]
-    network = _isolate_network()
+    from interviewer.workbench import _confine
+
+    _confine.die_with_parent(job["parent_pid"])
+    namespaces = _confine.isolate_namespaces()  # while this process still has a single thread
+    capabilities_dropped = _confine.drop_capabilities()
     limits = job["limits"]
     _apply_limits(limits)
     try:
@@ -84,10 +88,13 @@ def main() -> None:
                                                       f"{_text(exc)}")
         _finish(1)
     plan = [{"gate": c.gate, "name": c.name, "description": c.description} for c in checks]
-    _emit(results, type="plan", checks=plan, network=network)
+    seccomp = _confine.install_seccomp()
+    _emit(results, type="plan", checks=plan, namespaces=namespaces, seccomp=seccomp,
+          capabilities_dropped=capabilities_dropped)
     signal.signal(signal.SIGALRM, _on_alarm)
-    sys.addaudithook(_audit)
-    State.guard_on = True
+    # Once added, an audit hook cannot be removed, and this one reads nothing the code can
+    # rebind: no switch in this module turns it off.
+    sys.addaudithook(_make_audit(dict(PROCESS_EVENTS), frozenset(NETWORK_EVENTS), os.getpid()))
 
     try:
         code = compile(job["code"], CANDIDATE_FILE, "exec", dont_inherit=True)
@@ -153,20 +160,23 @@ def _on_alarm(_signum, _frame) -> None:
         raise CheckTimedOut()
 
 
-def _audit(event: str, args: tuple) -> None:
-    if not State.guard_on:
-        return
-    what = PROCESS_EVENTS.get(event)
-    if what is None:
-        if event in NETWORK_EVENTS:
-            what = "network"
-        elif event == "os.killpg" or (event == "os.kill" and args and args[0] != os.getpid()):
-            what = "signal"
-        else:
-            return
-    if State.violation is None:
-        State.violation = (what, event, _candidate_line_of_stack())
-    raise Forbidden(what, event)
+def _make_audit(process_events: dict, network_events: frozenset, own_pid: int):
+    forbidden, state, where = Forbidden, State, _candidate_line_of_stack
+
+    def audit(event: str, args: tuple) -> None:
+        what = process_events.get(event)
+        if what is None:
+            if event in network_events:
+                what = "network"
+            elif event == "os.killpg" or (event == "os.kill" and args and args[0] != own_pid):
+                what = "signal"
+            else:
+                return
+        if state.violation is None:
+            state.violation = (what, event, where())
+        raise forbidden(what, event)
+
+    return audit
 
 
 def _describe(error: BaseException | None, limits: dict, check, *, loading: bool) -> dict:
@@ -303,22 +313,6 @@ def _set_limit(resource, kind: int, soft: int, hard: int | None = None) -> None:
         pass  # the platform refuses this limit; the others and the parent's wall clock still hold
 
 
-def _isolate_network() -> str:
-    """Move into an empty network namespace where the platform allows it (Linux, with the
-    privilege to); elsewhere the audit guard alone refuses connections."""
-    if not sys.platform.startswith("linux"):
-        return "guard"
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(CLONE_NEWNET) == 0:
-            return "namespace"
-    except (OSError, AttributeError):
-        pass
-    return "guard"
-
-
 def _detach_stdin() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -347,7 +341,6 @@ def _flush_output() -> None:
 
 def _finish(status: int) -> None:
     """Exit now, without waiting for threads the code left running."""
-    State.guard_on = False
     _flush_output()
     os._exit(status)
 

@@ -6,8 +6,13 @@
 customisations and current directory do not leak in; the only import paths it gets are
 this package's and numpy's. It runs in a fresh temporary directory (removed afterwards),
 in its own process group (killed as a whole on timeout and swept after every run), with
-the limits of `Limits`. See `_child.py` for what its guard refuses and why it is a guard
-against accidents rather than a security boundary.
+the limits of `Limits`, and the kernel-enforced confinement of `_confine.py`.
+
+This process marks itself non-dumpable before the first run (Linux), which makes its
+`/proc/<pid>/environ` and memory unreadable to other processes of the same user: the API
+key in its environment stays out of the candidate's reach even where namespaces are not
+allowed. A child orphaned by a killed interviewer dies with it (PR_SET_PDEATHSIG); the
+temporary folder it leaves is removed by the next run.
 
 POSIX only: it relies on process groups and `resource` limits.
 """
@@ -46,6 +51,10 @@ _DRAIN_S = 2.0
 # Without a pidfd to wait on, how often the loop looks whether the child has exited.
 _POLL_S = 0.05
 DEFAULT_LIMITS = Limits()
+WORKDIR_PREFIX = "interviewer-check-"
+# A run lasts seconds; a check folder this old belongs to no run in progress.
+STALE_WORKDIR_S = 3600
+PR_SET_DUMPABLE = 4
 
 
 def run_checks(code: str, checks_file: Path, gate_ids: list[str], limits: Limits = DEFAULT_LIMITS) -> RunResult:
@@ -63,8 +72,11 @@ def run_checks(code: str, checks_file: Path, gate_ids: list[str], limits: Limits
         "gate_ids": list(gate_ids),
         "limits": limits.to_dict(),
         "sys_path": child_sys_path(),
+        "parent_pid": os.getpid(),
     }
-    workdir = Path(tempfile.mkdtemp(prefix="interviewer-check-"))
+    _protect_this_process()
+    sweep_orphaned_workdirs()
+    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     started = time.monotonic()
     try:
         report = _run_child(job, workdir, limits)
@@ -89,6 +101,52 @@ def run_gate(code: str, round_id: str, problem_id: str, gate_id: str, limits: Li
     order = gate_order(round_id, problem_id, library)
     gates = gates_through(order, gate_id, where=f"problem {problem_id!r}")
     return run_checks(code, problem_checks_file(round_id, problem_id), gates, limits)
+
+
+@lru_cache(maxsize=1)
+def _protect_this_process() -> None:
+    """Non-dumpable: /proc/<this pid>/environ and /proc/<this pid>/mem become unreadable to
+    other processes of the same user (the check child above all)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
+def sweep_orphaned_workdirs(now: float | None = None) -> list[Path]:
+    """Remove check folders whose interviewer has died (a `kill -9` mid-run leaves one), and any
+    older than a run could last; return what was removed."""
+    removed = []
+    now = time.time() if now is None else now
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(WORKDIR_PREFIX):
+            continue
+        owner = entry.name[len(WORKDIR_PREFIX):].split("-", 1)[0]
+        try:
+            stale = now - entry.stat(follow_symlinks=False).st_mtime > STALE_WORKDIR_S
+            if entry.is_dir(follow_symlinks=False) and (stale or (owner.isdigit() and not _alive(int(owner)))):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
 
 
 @lru_cache(maxsize=1)

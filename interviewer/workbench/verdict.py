@@ -6,6 +6,7 @@ import json
 import signal
 from dataclasses import dataclass, field
 
+from ..redaction import scrub
 from .model import FORBIDDEN_PREFIX, LIMIT_REASONS, CheckResult, Limits, RunResult
 
 NOT_RUN = "not run: the run stopped before this check"
@@ -60,6 +61,18 @@ class ChildReport:
 
 def build_result(report: ChildReport, *, limits: Limits, gate_ids: list[str], duration_s: float,
                  code_sha256: str) -> RunResult:
+    """The run's outcome, with secrets masked in everything the code could have put there (its
+    output, exception messages): it is shown on screen and saved in the transcript."""
+    result = _build_result(report, limits=limits, gate_ids=gate_ids, duration_s=duration_s, code_sha256=code_sha256)
+    result.output = scrub(result.output)
+    result.message = scrub(result.message)
+    for check in result.checks:
+        check.message = scrub(check.message)
+    return result
+
+
+def _build_result(report: ChildReport, *, limits: Limits, gate_ids: list[str], duration_s: float,
+                  code_sha256: str) -> RunResult:
     checks = [CheckResult(gate=c["gate"], name=c["name"], description=c["description"], passed=False,
                           message=NOT_RUN, reason="not run") for c in (report.plan or [])]
     for index, outcome in report.outcomes.items():

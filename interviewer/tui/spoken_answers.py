@@ -1,0 +1,45 @@
+"""Spoken answers arriving in the interview screen's answer box (mixed into InterviewScreen,
+which supplies the box, the session and `action_send`)."""
+
+from __future__ import annotations
+
+from textual.widgets import TextArea
+
+from .voice_panel import VoicePanel
+
+
+class SpokenAnswers:
+    # Delivery and audio of the spoken answer in the box, and the box's text when it landed (to
+    # tell whether the candidate has edited it since).
+    _spoken: tuple[dict, object] | None = None
+    _spoken_box = ""
+
+    def on_voice_panel_transcript_ready(self, message: VoicePanel.TranscriptReady) -> None:
+        """A spoken answer lands in the box for a quick edit, or goes at once with auto-send."""
+        if not message.text.strip():
+            self.notify("No speech was recognised; try again, closer to the microphone, or type.", severity="warning")
+            return
+        box = self.query_one("#answer", TextArea)
+        box.text = f"{box.text.rstrip()} {message.text}".strip() if box.text.strip() else message.text
+        self._spoken = (message.delivery, message.recording)
+        self._spoken_box = box.text
+        if self.session is not None and self.session.settings.voice.auto_send:
+            self.action_send()
+        else:
+            box.focus()
+            box.move_cursor(box.document.end)
+
+    def on_voice_panel_transcript_refined(self, message: VoicePanel.TranscriptRefined) -> None:
+        """The refined text replaces the quick one only while the box holds exactly what landed:
+        an edit, or an answer already sent, wins."""
+        box = self.query_one("#answer", TextArea)
+        if self._spoken is None or box.text != self._spoken_box or not box.text.endswith(message.quick_text):
+            return
+        box.text = box.text[:len(box.text) - len(message.quick_text)] + message.text
+        self._spoken = (message.delivery, self._spoken[1])
+        self._spoken_box = box.text
+        box.move_cursor(box.document.end)
+
+    def on_voice_panel_failed(self, message: VoicePanel.Failed) -> None:
+        self.app.show_error(message.error, severity=message.severity)
+

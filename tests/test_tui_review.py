@@ -1,0 +1,127 @@
+"""Managing sessions in the app: search, rename, delete; and sessions an older version left in
+./transcripts offered for import once."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import REPO
+from test_tui import settle
+
+from interviewer.scoring import score
+from interviewer.services import build_services
+from interviewer.sessions import save_scorecard
+from interviewer.transcript import load_transcript
+from interviewer.tui.app import InterviewerApp
+from interviewer.tui.dialogs import AskText, Confirm
+from interviewer.tui.setup_screen import SetupScreen
+
+pytestmark = pytest.mark.asyncio
+SAMPLES = REPO / "transcripts" / "samples"
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    for name, sample in (("chat", "system-design-streaming-chat.jsonl"), ("kv", "coding-kv-store.jsonl"),
+                         ("owner", "behavioral-ownership.jsonl")):
+        shutil.copy(SAMPLES / sample, folder / f"{name}.jsonl")
+    return folder
+
+
+async def press_on(pilot, name: str, key: str) -> None:
+    """Search for one session, select it in the table and press `key`."""
+    await settle(pilot)
+    pilot.app.screen.query_one("#search").value = name
+    await settle(pilot)
+    pilot.app.screen.query_one("#sessions").focus()
+    await pilot.press(key)
+    await settle(pilot)
+
+
+def names(app) -> list[str]:
+    table = app.screen.query_one("#sessions")
+    return sorted(str(table.get_row_at(i)[-1]) for i in range(table.row_count))
+
+
+async def test_search_matches_names_rounds_and_what_was_said(folder):
+    app = InterviewerApp(build_services(transcripts_dir=folder, brain="offline"), start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert names(app) == ["chat", "kv", "owner"]
+        await pilot.press("slash", *"coding")
+        await settle(pilot)
+        assert names(app) == ["kv"]
+        search = app.screen.query_one("#search")
+        search.value = "SSE websockets"  # words the candidate said in the streaming-chat sample
+        await settle(pilot)
+        assert names(app) == ["chat"]
+        search.value = "nothing anybody said"
+        await settle(pilot)
+        assert names(app) == [] and "0 matching" in str(app.screen.query_one("#status").render())
+
+
+async def test_rename_moves_the_session_with_its_scorecard(folder):
+    services = build_services(transcripts_dir=folder, brain="offline")
+    save_scorecard(folder / "kv.jsonl", score(load_transcript(folder / "kv.jsonl"),
+                                              services.library.load("coding").rubric))
+    app = InterviewerApp(services, start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_on(pilot, "kv", "n")
+        assert isinstance(app.screen, AskText)
+        app.screen.query_one("#text").value = "bad/name"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("cannot name a session" in n.message for n in app._notifications)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#text").value = "kv store practice 1"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert sorted(p.name for p in folder.iterdir()) == ["chat.jsonl", "kv store practice 1.jsonl",
+                                                        "kv store practice 1.score.json",
+                                                        "kv store practice 1.scorecards.ndjson", "owner.jsonl"]
+
+
+async def test_delete_asks_then_removes_the_session_and_its_files(folder):
+    (folder / "owner.audio").mkdir()
+    (folder / "owner.audio" / "turn-002.wav").write_bytes(b"RIFF")
+    (folder / "owner.draft.json").write_text('{"answer": "x"}')
+    app = InterviewerApp(build_services(transcripts_dir=folder, brain="offline"), start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await press_on(pilot, "owner", "d")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # kept
+        await settle(pilot)
+        assert (folder / "owner.jsonl").exists()
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        app.screen.query_one("#search").value = ""
+        await settle(pilot)
+        assert names(app) == ["chat", "kv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["chat.jsonl", "kv.jsonl"]
+
+
+async def test_sessions_in_an_old_transcripts_folder_are_offered_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "transcripts"
+    old.mkdir()
+    shutil.copy(SAMPLES / "coding-kv-store.jsonl", old / "kv.jsonl")
+    target = tmp_path / "sessions"
+    app = InterviewerApp(build_services(transcripts_dir=target, brain="offline"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm) and "1 session saved by an older version" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+    assert (target / "kv.jsonl").read_bytes() == (old / "kv.jsonl").read_bytes()
+    (target / "kv.jsonl").unlink()  # even with the copy gone, the offer is not made again
+    async with InterviewerApp(build_services(transcripts_dir=target, brain="offline")).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SetupScreen)
