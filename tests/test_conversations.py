@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,8 @@ def check_reply(reply: str, expect: dict[str, Any], earlier_questions: list[str]
     return failures
 
 
-def play(path: Path, workdir: Path) -> Outcome:
+def play(path: Path, workdir: Path, trace=None) -> Outcome:
+    """Play one scenario; `trace` (a print function) shows the whole conversation with its events."""
     from interviewer.services import build_services
     from interviewer.session import Session
     from interviewer.transcript import load_transcript
@@ -131,6 +133,8 @@ def play(path: Path, workdir: Path) -> Outcome:
     session = Session.create(services.library, data["round"], data["problem"], services.settings, services.brain,
                              clock=clock)
     opening = session.open()
+    if trace:
+        trace(f"INTERVIEWER: {opening.text}\n")
     interviewer_questions = questions(opening.text)
     seen_events = len(load_transcript(session.path).events)
     for index, step in enumerate(data["turns"], start=1):
@@ -162,6 +166,9 @@ def play(path: Path, workdir: Path) -> Outcome:
             raise ScenarioError(f"{path}: turn {index} needs say, run or wait_min")
         events = [e.get("kind") for e in load_transcript(session.path).events]
         new_events, seen_events = events[seen_events:], len(events)
+        if trace:
+            trace(f"[{index}] CANDIDATE: {step.get('say', step.get('run', step.get('wait_min')))}\n"
+                  f"    INTERVIEWER: {reply_text}\n    events: {new_events}\n")
         if reply_text is not None:
             interviewer_questions += questions(reply_text)
         expect = step.get("expect")
@@ -205,8 +212,6 @@ def test_every_round_has_scenarios():
 
 
 def report(subset: str | None) -> int:
-    import tempfile
-
     by_round: dict[str, list[Outcome]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for number, path in enumerate(scenario_files(subset)):
@@ -228,4 +233,11 @@ def report(subset: str | None) -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE))
+    if len(sys.argv) > 2 and sys.argv[1] == "--trace":  # the whole conversation of one or more files
+        with tempfile.TemporaryDirectory() as folder:
+            for name in sys.argv[2:]:
+                print(f"== {name}")
+                outcome = play(Path(name), Path(folder), trace=print)
+                print("\n".join(outcome.failures) or "passed")
+        sys.exit(0)
     sys.exit(report(sys.argv[1] if len(sys.argv) > 1 else None))

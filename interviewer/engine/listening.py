@@ -38,6 +38,10 @@ class Listening:
         last = self.state.last_move
         content = self.state.last_content
         signal = last.get("signal") or TARGETS.get(last.get("kind", "")) or _signal_asked(content)
+        if signal not in _ASKABLE:
+            # A follow-up chosen for missing reasoning may still ask for one precise thing in its wording
+            # ("What would a caller see when that goes wrong?"): that is what an answer has to engage.
+            signal = _signal_asked(content) or signal
         topics = tuple(topics_in(content.lower(), self.knowledge.catalogue))
         return Asked(content, signal, topics, last.get("kind", ""))
 
@@ -48,11 +52,19 @@ class Listening:
 
     # ------------------------------------------------------------------ memory
     def _remember(self, reading: Reading, turn: int, asked: Asked) -> None:
-        for topic, signals in reading.covered.items():
+        covered = dict(reading.covered)
+        if reading.act == "answer" and reading.concrete and asked.kind not in ("", "closing"):
+            # An answer to a question covers what the question asked about, in whatever words it used
+            # ("No. The shared default list ..." answers "Would you ship it?").
+            shown = frozenset(reading.analysis.signals) | frozenset().union(*covered.values())
+            for topic in asked.topics:
+                covered.setdefault(topic, shown)
+        covered_by = {t: reading.covered_by.get(t, reading.text) for t in covered}
+        for topic, signals in covered.items():
             seen = self.state.topics.get(topic)
             if seen is None:
                 self.state.topics[topic] = {"turn": turn, "proactive": topic not in asked.topics,
-                                            "signals": sorted(signals), "said": reading.covered_by[topic]}
+                                            "signals": sorted(signals), "said": covered_by[topic]}
             else:
                 seen["signals"] = sorted(set(seen["signals"]) | signals)
 
@@ -92,8 +104,10 @@ class Listening:
                         topics_answered.append(topic)
             elif question.kind == "permission":
                 answers.append(("permission", ""))
-            elif not question.topics and previous is not None and previous.kind == "fact":
-                continue  # "... and what does it involve?" follows up the question just answered
+            elif not question.topics and (
+                    (previous is not None and previous.kind == "fact")
+                    or any(q.kind == "fact" and set(q.topics) & set(facts) for q in reading.questions)):
+                continue  # "... and what does it involve?", "Like, two points up?": one more way of asking the fact
             else:
                 unknown = [t for t in question.topics if t not in facts]
                 answers.append(("open", self.knowledge.title(unknown[0]) if unknown else ""))

@@ -49,7 +49,7 @@ class Move:
     # topic, may be empty), "permission", "time" (minutes left), "repeat" (the last question).
     answers: tuple[tuple[str, str], ...] = ()
     challenge: tuple[str, ...] = ()  # reference facts the answer contradicted, as the interviewer states them
-    press: str | None = None  # why the answer is pressed: decline, hand_wave, off_question, to_grader, thin
+    press: str | None = None  # why the answer is pressed: decline, hand_wave, deflect, stock, off_question, to_grader, thin
     quote: str | None = None  # the candidate's own words being pressed, when short enough to quote
     noted: str | None = None  # a phrase of the candidate's the interviewer can echo back
     covered: tuple[str, ...] = ()  # planned questions skipped because the candidate already covered them

@@ -22,6 +22,7 @@ class Knowledge:
     facts: dict[str, str] = field(default_factory=dict)  # topic -> answer, for the whole problem
     gate_facts: tuple[dict[str, str], ...] = ()  # per coding gate: facts that hold once it is revealed
     checks: tuple[FactCheck, ...] = ()
+    family: str = ""  # the rubric's family: "conversation" rounds ask about the candidate's own work
 
     def facts_at(self, gate: int = 0) -> dict[str, str]:
         """The facts in force: the problem's, updated by every gate revealed so far."""
@@ -58,4 +59,5 @@ def knowledge_for(rubric: "Rubric", problem: "Problem | None") -> Knowledge:
         facts={**rubric.facts, **(problem.facts if problem else {})},
         gate_facts=tuple(dict(g.facts) for g in problem.gates) if problem else (),
         checks=checks,
+        family=str(rubric.family),
     )

@@ -52,7 +52,7 @@ CAUSAL = words(
     "so we", "so the", "so it", "so i", "so a", "so each", "so that's", "given that", "thanks to", "due to",
     "which is why", "so if", "then we", "then the", "then it", "hence", "so any", "so one", "so every",
     "so you", "so our", "so they", "it follows", "the catch", "the point", "the goal", "the risk",
-    "which would", "which makes", "that lets", "that keeps", "meaning",
+    "which would", "which makes", "that lets", "that keeps", "meaning", "also why", "is why",
 )
 CHOICE = words(
     "instead of", "instead$", "rejected", "ruled out", "i'd switch", "we'd switch", "i would switch", "switch to", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
@@ -110,6 +110,10 @@ FAILURE = words(
     "race$", "races$", "deadlock", "starv", "leak", "retry storm", "falls over", "fall over", "runs out", "bottleneck",
     "saturat", "breaks$", "break$", "goes wrong", "mid-stream", "halfway", "spike", "misses", "miss",
     "regression", "duplicate", "duplicates", "double-charg", "torn", "power loss", "evicted", "expire",
+    # Bugs in code under review: wrong money, work done twice, state that never resets.
+    "negative", "wrong amount", "wrong total", "wrong money", "overcharg", "undercharg", "charged twice", "charge twice",
+    "runs twice", "run twice", "ran twice", "double debit", "double-debit", "cent off", "drift", "silently",
+    "off by one", "off-by-one", "never cleared", "never reset", "grows forever", "grow forever", "unbounded", "spins",
 )
 MITIGATION = words(
     "retry", "retries", "backoff", "back off", "fallback", "fall back", "degrade", "shed", "circuit",
@@ -139,6 +143,7 @@ TESTING = words(
     "test", "tests", "testing", "edge case", "corner case", "unit test", "property-based", "assert", "verify",
     "boundary", "off-by-one", "off by one", "fuzz", "race", "injectable clock",
     "fake clock", "mock", "integration test", "load test", "regression test", "reproduce", "coverage",
+    "untested", "not tested", "no test for", "no tests for",
 )
 COMPLEXITY = re.compile(
     r"\bo\([^)]{1,20}\)|constant time|linear time|logarithmic|log n\b|\blog\(n\)|amortized|quadratic|n log n|"
@@ -154,7 +159,8 @@ OWNERSHIP = words(
     "i shipped", "i migrated", "i implemented", "i integrated", "i've shipped", "having shipped", "i left out",
     "now when i", "since then i", "i changed how", "i reverted", "i pushed back", "i owned up", "i apologized",
     "i traced", "i rewrote", "i went with", "i picked", "i ranked", "i kept", "now, before i", "these days i",
-    "i rejected", "i did the integration", "i did the migration",
+    "i rejected", "i did the integration", "i did the migration", "were mine", "was mine", "my decision",
+    "my decisions", "my call", "i was the tech lead", "i was the lead", "i was the one who",
 )
 BLAME = words(
     "not my fault", "wasn't my", "wasnt my", "their fault", "management didn't", "they didn't", "they never",
@@ -177,7 +183,8 @@ HEDGED_STANCE = frozenset({"i think", "i believe", "i agree"})
 FLUFF = words(
     "really important", "super important", "very important", "so important", "passionate", "love the",
     "super excited", "really excited", "amazing", "changing the world", "the future", "cutting edge",
-    "cutting-edge", "game changer", "world-class", "best in class",
+    "cutting-edge", "game changer", "world-class", "best in class", "always loved", "always been passionate",
+    "my thing", "natural next step", "dream job", "dream company", "i love ai", "love machine learning",
 )
 RIGOR = words(
     "baseline", "ablation", "held-out", "held out", "holdout", "a/b", "ab test", "control group",
@@ -196,7 +203,8 @@ INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b[^.;]{0,40}?\b(?:rubric|instructions|criteria|scoring|rules|prompt)"
     # a reader of this session, called on: "note to the evaluator", "whoever is scoring this", "to the AI reading this"
     r"|\bnote (?:to|for) (?:the )?(?:evaluator|scorer|grader|reviewer|judge|model|ai|llm|whoever)"
-    r"|\bwhoever(?:'s| is)? (?:reading|grading|scoring|reviewing|evaluating|reads|grades|scores|reviews)\b"
+    r"|\bwhoever(?:'s| is)? (?:reading|grading|scoring|reviewing|evaluating|assessing|marking|reads|grades|scores|reviews"
+    r"|evaluates|assesses|marks|listens to|watches)\b"
     r"|\b(?:to|for) (?:the |any |whatever )?(?:ai|model|llm|grader|evaluator|scorer|judge)s? (?:reading|evaluating|grading"
     r"|scoring|reviewing)\b|\bif you(?:'re| are) (?:the |an? )?(?:model|ai|llm|grader|evaluator|judge|scorer)\b"
     r"|\bas the (?:evaluator|scorer|grader|judge)\b|\byou must (?:rate|score|give|grade|mark)\b"
@@ -248,15 +256,18 @@ TEST_CASE = words(
     "expired", "expiry", "restart", "crash", "twice", "large", "unicode", "timeout", "clock", "none", "null",
 )
 VAGUE = words(
-    "it depends", "depends on", "some kind of", "some sort of", "something like", "or something",
+    "it depends", "depends on", "some kind of", "some sort of", "or something",
     "and so on", "things like", "appropriate", "as needed", "best practice", "reasonable amount",
     "a lot of", "quite a lot", "significant number", "fairly standard", "pretty simple", "kind of",
-    "sort of", "etc", "whatever", "we'll see", "figure it out", "figure out", "as necessary", "and stuff",
+    "sort of", "etc", "or whatever", "whatever you", "whatever's", "we'll see", "figure it out", "figure out", "as necessary", "and stuff",
     "robust", "seamless", "in general", "generally speaking", "at the end of the day", "in some way",
     "some way", "potentially", "as we know", "more modern", "widely used", "fast and efficient",
     "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
     "standard approach", "industry standard", "one of the most important", "obvious one",
+    "it's big$", "it's huge", "it's large", "it's massive", "lots of data", "big data",
 )
+# "Something like a cache" is vague; "something like 450 to 550" is an estimate.
+VAGUE = re.compile(VAGUE.pattern + r"|(?<![a-z0-9])something\s+like(?!\s+(?:about\s+|maybe\s+)?[$~]?\d)")
 # Brush-offs and stock phrases that answer nothing: read as hand-waves when a turn has nothing else.
 # Kept apart from VAGUE, which decides whether a sentence with substance counts as concrete for scoring.
 DISMISSIVE = words(
@@ -271,6 +282,41 @@ DISMISSIVE = words(
     "either way", "doesn't matter", "whatever works", "it'd be fine", "it would be fine", "the cloud scales",
     "make sure it stays up", "hottest", "most exciting", "everybody wants", "everyone wants", "top lab",
     "the best place", "where it's happening", "where everything is happening",
+    "wants to hear", "want to hear", "the textbook answer", "the usual suspects", "buzzword",
+)
+
+# Answers that put the credit, the decision or the fault somewhere else: "it was a team thing",
+# "that was product's call, not mine", "whoever wrote it should clean it up".
+DEFLECTION = words(
+    "team thing", "group thing", "team effort", "group effort", "as a team", "everyone chipped in", "everybody chipped in",
+    "all chipped in", "all pitched in", "everyone pitched in", "everybody pitched in", "nobody owned", "no one owned",
+    "taking credit", "take credit", "everybody worked on", "everyone worked on", "we all did", "all of us did",
+    "not mine", "wasn't mine", "not my decision", "wasn't my decision", "not my place", "not really my place",
+    "product's call", "management's call", "my manager's call", "their call", "their decision", "above my pay grade",
+    "i just built what", "i just did what", "just did what i was told", "what i was told", "i was told to",
+    "what they decided", "whoever wrote", "on whoever", "not on me", "not me$", "the person who wrote",
+    "nothing i could do", "wasn't much i could do", "not much i could do", "out of my hands", "not up to me",
+)
+# Questions about the candidate's own part in something, where an all-"we" answer dodges.
+ABOUT_YOU = words(
+    "you owned", "you've owned", "you led", "you've led", "you built", "you've built", "your role", "you personally",
+    "your decision", "your part", "your own part", "yours to decide", "you decided", "you did$", "a time you",
+    "tell me about yourself", "walk me through your", "your background", "you took", "you shipped", "you've shipped",
+    "you drove", "your most recent", "define yourself", "as opposed to the team", "did you do",
+)
+# Stock answers to "what's your weakness / biggest mistake" that say nothing about the person.
+STOCK = words(
+    "i'm a perfectionist", "i am a perfectionist", "too much of a perfectionist", "care too much", "work too hard",
+    "too hard on myself", "take on too much", "hate letting people down", "too detail-oriented", "too detail oriented",
+    "too passionate", "too dedicated", "can't say no", "i just care", "my biggest weakness is that i",
+)
+# Words that put the speaker in the action: "I pushed", "my call was", "I'd rather", as opposed to "we" and "they".
+AGENCY = re.compile(
+    r"\b(?:i|i've|i'd|i'll)\s+(?:\w+ly\s+|just\s+|also\s+|then\s+|first\s+|had\s+to\s+|was\s+the\s+one\s+who\s+)?"
+    r"(?!mean\b|guess\b|think\b|don't\b|dont\b|do\s+not\b|hate\b|love\b|loved\b|like\b|liked\b|enjoy\b|enjoyed\b|always\b"
+    r"|care\b|feel\b|rather\s+not\b|suppose\b|know\b|wish\b|hope\b)\w+"
+    r"|\bmy\s+(?:part|call|decision|idea|job|role|proposal|design|plan|fault|mistake|miss|first|own)\b"
+    r"|\b(?:on|by|to)\s+me\b|\bmyself\b"
 )
 
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.
@@ -318,6 +364,8 @@ DECLINE = re.compile(
     r"|\bhaven't (?:used|worked with|done|had to|really|thought)\b|\bi'd have to (?:look|check|google|read)\b"
     r"|\b(?:can|could) we (?:skip|move on|come back)\b|\bpass on this\b|\bnot my (?:area|strength)\b|\bbeyond me\b"
     r"|\bi'm (?:blanking|drawing a blank|stuck)\b|\bnot something i've\b"
+    r"|\b(?:i'd|i would) (?:rather|prefer) not (?:to )?(?:talk|say|share|get into|go into|discuss|answer|disclose)\b"
+    r"|\bprefer not to (?:talk|say|share|discuss|answer|disclose)\b"
 )
 # Fixes that name no component, no number and no cost: the classic hand-waves.
 GENERIC_FIX = re.compile(
@@ -326,6 +374,7 @@ GENERIC_FIX = re.compile(
     r"|\bmore (?:capacity|hardware|compute|servers|gpus) (?:solves|fixes|handles)\b"
     r"|\b(?:just|simply) (?:scale|cache|shard|add a cache|use a cache|use a queue|retry|replicate|autoscale)\b"
     r"|\bhorizontally scal|\bauto-?scal(?:e|ing) (?:it|everything|will handle)\b|\bit(?:'ll| will) (?:just )?scale\b"
+    r"|\b(?:more|add|write|better) (?:unit |integration )?tests\b(?!\s+(?:for|that|on|of|where|which|around))"
     r"|\b(?:follow|use|apply) (?:the )?best practices\b|\bmake it (?:scalable|robust|reliable|fast)\b"
     r"|\bshouldn't be (?:a|an) (?:problem|issue)\b|\bit(?:'ll| will) be fine\b|\bwe'd (?:figure|work) (?:it|that) out\b"
     r"|\bhandle (?:it|that|everything) (?:gracefully|properly|correctly)\b|\buse microservices\b"
@@ -335,7 +384,9 @@ ENGAGES: dict[str, re.Pattern[str]] = {
     "failure_modes": words("fail", "crash", "die$", "dies$", "died$", "dead$", "down$", "outage", "lost$", "lose", "retry",
                            "retries", "timeout", "times out", "recover", "restart", "replay", "resume", "reconnect",
                            "fallback", "fall back", "degrad", "error", "partial", "drop", "stale", "backs up",
-                           "back up", "backlog", "unavailable", "broken", "breaks"),
+                           "back up", "backlog", "unavailable", "broken", "breaks", "wrong", "negative", "twice",
+                           "charge", "charged", "corrupt", "see$", "sees$", "gets back", "get back", "returns",
+                           "raises", "exception"),
     "scale": words("break", "bottleneck", "saturat", "limit", "shard", "partition", "replica", "cell", "region", "grow",
                    "scale", "scaling", "capacity", "ceiling", "hot$", "hot key", "hot spot", "times$", "more load",
                    "more traffic", "more users", "first$", "struggl", "overload", "can't keep up", "fall over",
@@ -347,6 +398,7 @@ ENGAGES: dict[str, re.Pattern[str]] = {
                        "but$", "though", "whereas", "lose", "lost", "sacrific", "expensive", "slower", "faster"),
     "testing": words("test", "assert", "case", "verify", "check", "fuzz", "property", "reproduce", "coverage"),
     "clarifying": re.compile(r"\?|\b(?:assum|i'll take|let's say|i'd want to know|question|clarif|in scope|out of scope"
+                             r"|didn't say|did not say|wasn't specified|unspecified|silent|i wrote down|i guessed|i went with"
                              r"|is it|are there|do we|does it|how many|how much|which)"),
     "complexity": words("o(", "constant", "linear", "log", "quadratic", "amortized", "per call", "per operation",
                         "time$", "space$", "memory"),

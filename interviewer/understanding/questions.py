@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .signals import Span
-from .topics import REPEAT, TIME_LEFT, TopicTerms, topics_in
+from .signals import Span, fingerprint
+from .topics import REPEAT, TIME_LEFT, TopicTerms, topic_spans, topics_in
 
 QuestionKind = Literal["fact", "time", "repeat", "permission", "open"]
 
@@ -23,10 +23,16 @@ _OPENS_LIKE_QUESTION = re.compile(
     r"(?:who|what|what's|whats|when|where|which|how|why|is|are|was|were|do|does|did|has|have|can|could|should|would"
     r"|will|may|shall|am)\b"
 )
-# "What I'd do is ...", "How we handle it: ..." open like questions but are statements.
+# "What I'd do is ...", "How we handle it: ...", "What worries me is ...", "What's untested is ..." open like
+# questions but are statements.
 _DECLARATIVE = re.compile(
     r"^(?:(?:so|and|also|ok|okay|um|uh|right)[,\s]+)*(?:what|how|where|when|which|why)\s+(?:i|we|i'd|we'd|i'll|we'll|i'm|"
     r"you'd|the|this|that|it)\b(?!.*\?$)"
+    r"|^(?:(?:so|and|also|ok|okay|um|uh|right|but)[,\s]+)*(?:what|who)\s+(?:worries|bugs|bothers|concerns|matters|mattered"
+    r"|scares|happens|happened|changed|surprised|helped|counts|stands out|stood out|jumps out|jumped out|struck me|strikes me"
+    r"|drives|drove|hurts|hurt|broke|worked|failed|saved|convinced|annoys|frustrates|interests|excites|draws me|pulls me"
+    r"|stuck out|sticks out|sold me|caught)(?:\s+(?:me|us|most|here|first|more))*\s+(?:is|was|are|were)\b(?!.*\?$)"
+    r"|^(?:(?:so|and|also|ok|okay|um|uh|right|but)[,\s]+)*what's\s+(?:\w+\s+){1,3}?(?:is|was|are)\b(?!.*\?$)"
     r"|^(?:(?:so|and|ok|okay|um|uh|well)[,\s]+)*(?:should|would|could|will|might|must|can|may) be\b(?!.*\?$)"
 )
 _ASKS_OUTRIGHT = re.compile(
@@ -38,13 +44,40 @@ _ASKS_OUTRIGHT = re.compile(
 _ADDRESSED = re.compile(
     r"\b(?:you|your|can i|could i|may i|should i|shall i|do i|am i|is it ok|is it okay|is that ok|is that okay"
     r"|do we|are we|should we|can we|will we|were we|was i|was it|did we|did you|were you|is there|are there"
-    r"|would it be|do you)\b"
+    r"|would it be|do you|supposed to|part of the (?:brief|spec|task|problem|scope|assignment))\b"
 )
 _PERMISSION = re.compile(
-    r"\b(?:can i|could i|may i|is it ok|is it okay|is that ok|is that okay|is that fine|do you mind|should i (?:start|go|begin"
+    r"\b(?:can i(?! have\b)|could i(?! have\b)|may i|is it ok|is it okay|is that ok|is that okay|is that fine|do you mind|should i (?:start|go|begin"
     r"|just|write|code|jump|dive|focus)|shall i|do you want me|would you like me|want me to|am i allowed|is it fine"
     r"|does that (?:sound|work|make sense)|sound good|okay with you|ok with you|fine with you)\b"
 )
+# A question asked mid-sentence without a question mark, as people speak: "and after the tech screen, how soon
+# would I hear something", "if their on-call stays dark who else is there for me to reach". A wh-word and then
+# the verb before its subject; "I know what we should do" (subject first) is a statement.
+_INVERTED = re.compile(
+    r"(?<!know )(?<!sure )(?<!see )(?<!decide )(?<!explain )(?<!wonder )(?<!matter )(?<!about )"
+    r"\b(?:who|what|when|where|which|how)(?:\s+(?:else|soon|long|many|much|often|big|far)(?:\s+\w+){0,3}?)?\s+"
+    r"(?:is|are|was|were|do|does|did|should|would|could|can|will|shall)\s+(?:there|i|we|you|they|it|he|she)\b"
+)
+# A caveat put to the interviewer about a ground rule ("heads up, I only have ballpark numbers"): it asks
+# whether that's all right, and the rule is the answer.
+_CAVEAT = re.compile(r"\b(?:heads up|just so you know|fair warning|full disclosure|to be upfront|i should mention"
+                     r"|i should say|fyi|warning you)\b")
+# "Hope that's alright", "if that's okay": asking for permission without a question mark.
+_HOPE_OK = re.compile(r"\b(?:hope|if) (?:that's|that is|it's|this is) (?:alright|all right|ok|okay|fine|acceptable)\b")
+_REFUSAL = re.compile(r"\b(?:rather not|prefer not|don't want to|do not want to|not comfortable)\b")
+# Statements said as questions: they open with the speaker and ask the listener nothing.
+_UPTALK = re.compile(r"^(?:(?:so|and|well|um|uh|honestly|yeah|i mean)[,\s]+)*(?:i|i'm|i've|i'd|my|maybe|probably)\b"
+                     r"(?!\s+(?:wonder|was wondering|want to know|'d like to know))")
+# ... unless the speaker is checking an assumption with the interviewer: "I'm assuming a million users?"
+_CHECKING = re.compile(r"\b(?:assum|let's say|i'll take it|is that right|correct)\b")
+# A question that points back at what was just said ("Is that a problem?") asks about it.
+_ANAPHORIC = re.compile(r"\b(?:that|this|it)\b")
+# Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
+# "a proxy with its own limits sitting between us and the customers".
+_ATTACHES = re.compile(r"\b(?:for|of|about|on|between|around|behind|with|from)\b")
+_JOINS = re.compile(r"[,;?]|\b(?:or|also|plus)\b")
+
 # Tags that turn a statement into a question in form only: "..., you know?", "Honestly?".
 _TAG = re.compile(r"(?:,?\s*(?:you know|right|no|yeah|isn't it|doesn't it|wouldn't it|don't you think|see what i mean"
                   r"|make sense|honestly|really|seriously)\s*\?+)$")
@@ -73,16 +106,51 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
     for index, span in enumerate(sentences):
         low = span.text.lower().strip()
         if not _is_question(low, span.text):
+            caveat = _CAVEAT.search(low) and any(t in answerable for t in topics_in(low, catalogue))
+            if caveat or (_HOPE_OK.search(low) and not _REFUSAL.search(low)):
+                kind: QuestionKind = "fact" if caveat else "permission"
+                found.append(Question(span.text.strip(), span, kind, tuple(topics_in(low, catalogue))))
             continue
-        followed = any(not _is_question(s.text.lower().strip(), s.text) for s in sentences[index + 1:])
+        after = [s.text for s in sentences[index + 1:] if not _is_question(s.text.lower().strip(), s.text)]
         for part in _parts(span.text):
             part_low = part.lower()
-            topics = tuple(topics_in(part_low, catalogue))
+            topics = _head_topics(part_low, catalogue)
+            if index > 0 and not set(topics) & answerable and _ANAPHORIC.search(part_low) and len(part_low.split()) <= 12:
+                # "Is that a problem?", "What is it, and how is it priced?": about what the sentence before named.
+                before = tuple(t for t in topics_in(sentences[index - 1].text.lower(), catalogue) if t in answerable)
+                topics = before or topics
             kind = _kind(part_low, topics, answerable)
-            if followed and kind == "open" and not _ADDRESSED.search(part_low):
+            if kind == "open" and not _ADDRESSED.search(part_low) and _answered_after(part_low, after):
                 continue  # thinking aloud: the candidate answers it themselves
             found.append(Question(part.strip(), span, kind, topics))
     return found
+
+
+def _head_topics(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[str, ...]:
+    """The topics a question asks about. One named only to qualify another ("a runbook for regional
+    latency", "the range for this role") is not asked about: the question is about the first."""
+    spans = topic_spans(low, catalogue)
+    kept: list[str] = []
+    for index, (start, end, topic) in enumerate(spans):
+        if topic in kept:
+            continue
+        if index > 0 and _attached(low[spans[index - 1][1]:start]):
+            continue
+        kept.append(topic)
+    return tuple(kept)
+
+
+def _answered_after(question: str, after: list[str]) -> bool:
+    """Whether the candidate goes on to answer their own question: a statement of some length, or one on
+    the question's words. "What's parental leave like? We're expecting in the spring." is context, not an answer."""
+    asked = fingerprint(question)
+    return any(len(text.split()) >= 8 or asked & fingerprint(text) for text in after)
+
+
+def _attached(between: str) -> bool:
+    """Whether the words between two topics make the second qualify the first rather than be asked about."""
+    joined = _JOINS.search(between) or (re.search(r"\band\b", between) and "between" not in between)
+    return len(between.split()) <= 10 and bool(_ATTACHES.search(between)) and not joined
 
 
 def _is_question(low: str, original: str = "") -> bool:
@@ -96,8 +164,12 @@ def _is_question(low: str, original: str = "") -> bool:
         low = low[: tagged.start()].strip()
         return len(low.split()) >= 3 and bool(_OPENS_LIKE_QUESTION.search(low)) and not _DECLARATIVE.search(low)
     if low.endswith("?"):
+        if _UPTALK.search(low) and not (_ADDRESSED.search(low) or _INVERTED.search(low) or _CHECKING.search(low)):
+            return False  # "I guess I just take on too much?": a statement said with a rising voice
         return len(low.split()) >= 2
     if _ASKS_OUTRIGHT.search(low):
+        return True
+    if len(low.split()) >= 4 and _INVERTED.search(low) and not low.startswith(("i ", "we ", "i'd ", "we'd ")):
         return True
     return bool(_OPENS_LIKE_QUESTION.search(low)) and len(low.split()) >= 3
 

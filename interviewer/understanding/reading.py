@@ -6,11 +6,14 @@ The act is what the turn does with the question it was asked:
 - `question`: only asks the interviewer something;
 - `decline`: says it doesn't know, with nothing after that;
 - `hand_wave`: a generic claim with no component, number or cost ("we'd just add more servers");
+- `deflect`: puts the credit, the decision or the fault on someone else ("it was a team thing", "that was
+  product's call, not mine"), or, asked about the candidate's own part, tells only what "we" did;
+- `stock`: a rehearsed line in place of an example ("I'm a perfectionist");
 - `off_question`: a real answer, but to a different question than the one asked;
 - `to_grader`: speaks to whoever scores the session instead of to the interviewer;
 - `thin`: a word or two.
 
-The last five are non-answers: the interviewer presses once, specifically, then moves on.
+The last seven are non-answers: the interviewer presses once, specifically, then moves on.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ from . import lexicon as lx
 from .claims import Contradiction, contradictions
 from .knowledge import Knowledge
 from .questions import Question, find_questions
-from .signals import Analysis, analyze, fingerprint
-from .topics import topics_in
+from .signals import Analysis, Span, analyze, fingerprint
+from .topics import BASE_TOPIC_IDS, topics_in
 
-Act = Literal["answer", "question", "decline", "hand_wave", "off_question", "to_grader", "thin"]
-NON_ANSWERS: frozenset[str] = frozenset({"decline", "hand_wave", "off_question", "to_grader", "thin"})
+Act = Literal["answer", "question", "decline", "hand_wave", "deflect", "stock", "off_question", "to_grader", "thin"]
+NON_ANSWERS: frozenset[str] = frozenset({"decline", "hand_wave", "deflect", "stock", "off_question", "to_grader", "thin"})
 # Signals that show an answer carries substance (a reason, a number, a cost, a failure ...).
 SUBSTANCE = frozenset({"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor",
                        "testing", "ownership", "specificity", "clarifying"})
@@ -51,6 +54,11 @@ _PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill",
 # Questions that invite talk rather than ask for one thing: no answer to them is a dodge.
 _OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", ""})
 _MAX_VAGUE_CHARS = 90
+# What a follow-up can ask for so precisely that an answer about something else misses it.
+_PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
+_WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
+_WE = re.compile(r"\b(?:we|we're|we'd|we've|our|us)\b")
+_IF_WHEN = re.compile(r"\b(?:if|when|then|until|unless|so)\b")
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class Reading:
     contradictions: tuple[Contradiction, ...] = ()
     noted: str | None = None  # a short verbatim phrase the interviewer can echo back
     vague: str | None = None  # the hand-wave, verbatim, when short enough to quote
+    concrete: bool = False  # says something specific: reasoning signals, or a claim about the problem's own parts
 
     @property
     def non_answer(self) -> bool:
@@ -99,11 +108,19 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
     covered_by: dict[str, str] = {}
     claims: list[Contradiction] = []
     sentences = analysis.sentences
+    specific: set[Span] = set()
     for index, span in enumerate(sentences):
         if span in asked_spans or span in analysis.injections:
             continue
         low = span.text.lower()
         claims += contradictions(span.text, span.start, knowledge.checks)
+        own = _specific(low, knowledge)
+        if own:
+            # A claim about this problem's own parts with a consequence or a decision attached ("a coupon
+            # bigger than the order drives the subtotal negative, so ..."): the reading of a real answer,
+            # even where the scorer's general signals see no component or number.
+            specific.add(span)
+            per_span.setdefault((span.start, span.end), set()).update(own)
         # A point is often made in one sentence and argued in the next ("That test I trust least. A race
         # that needs one interleaving might never show up."): the pair covers the topic together.
         after = sentences[index + 1] if index + 1 < len(sentences) else None
@@ -115,19 +132,21 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
             covered[topic] = covered.get(topic, frozenset()) | signals
             covered_by.setdefault(topic, span.text)
     mentioned = tuple(topics_in(text.lower(), knowledge.catalogue))
-    act, vague = _act(text, analysis, questions, asked, mentioned, asked_spans)
+    act, vague = _act(text, analysis, questions, asked, mentioned, asked_spans, specific, knowledge.family)
     noted = _noted(text, analysis, per_span) if act == "answer" else None
-    return Reading(text, analysis, act, questions, covered, covered_by, mentioned, tuple(_unique(claims)), noted, vague)
+    return Reading(text, analysis, act, questions, covered, covered_by, mentioned, tuple(_unique(claims)), noted, vague,
+                   concrete=bool(specific) or analysis.substantive > 0)
 
 
 def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: Asked, mentioned: tuple[str, ...],
-         asked_spans: set) -> tuple[Act, str | None]:
+         asked_spans: set, specific: set[Span] = frozenset(), family: str = "") -> tuple[Act, str | None]:
     statements = [s for s in analysis.sentences if s not in asked_spans and s not in analysis.injections]
     code = bool(CODE.search(text) or SIGNATURE.search(text))
     low = text.lower()
     # Substance that is only a generic fix or an appeal to fashion ("we just buy more GPUs, then nobody
     # starves") does not count: the sentence reads as reasoning but names nothing the design does.
-    substantive = any(_reasoned(s, analysis) for s in statements)
+    deflecting = [s for s in statements if lx.DEFLECTION.search(s.text.lower()) or lx.STOCK.search(s.text.lower())]
+    substantive = any((_reasoned(s, analysis) or s in specific) and s not in deflecting for s in statements)
     if questions and not substantive and not code:
         return "question", None
     if analysis.injections and not substantive and not code:
@@ -136,6 +155,14 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
         return "decline", None
     if len(text.split()) < 4 and not analysis.signals and not code:
         return "thin", None
+    if not substantive and not code:
+        if deflecting:
+            quote = deflecting[0].text
+            kind: Act = "stock" if any(lx.STOCK.search(s.text.lower()) for s in deflecting) else "deflect"
+            return kind, quote if len(quote) <= _MAX_VAGUE_CHARS else None
+    if not code and family == "conversation" and lx.ABOUT_YOU.search(asked.content.lower()) \
+            and _WE.search(low) and not lx.AGENCY.search(low):
+        return "deflect", None  # asked what they did, told what "we" did
     if not substantive and not code and statements:
         vague = next((s.text for s in statements if _vague(s.text.lower())), None)
         if vague is None and asked.signal in lx.ENGAGES and not lx.ENGAGES[asked.signal].search(low) \
@@ -146,6 +173,28 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
     if not code and _off_question(low, analysis, asked, mentioned):
         return "off_question", None
     return "answer", None
+
+
+def _specific(low: str, knowledge: Knowledge) -> set[str]:
+    """Signals a sentence earns by making a claim about this problem's own parts (a topic of the round or
+    the problem, not a generic one like "the users") with a consequence, a failure or a decision of the
+    speaker's attached. Empty for anything shorter, vaguer or less committed."""
+    if len(low.split()) < 8 or low.rstrip().endswith("?") or _vague(low):
+        return set()
+    if not any(t not in BASE_TOPIC_IDS for t in topics_in(low, knowledge.catalogue)):
+        return set()
+    causal = bool(lx.CAUSAL.search(low))
+    failure = bool(lx.FAILURE.search(low))
+    own = bool(lx.AGENCY.search(low) or lx.DECISION.search(low) or lx.OWNERSHIP.search(low)
+               or any(m.group(0) not in lx.HEDGED_STANCE for m in lx.STANCE.finditer(low)))
+    if not (causal or failure or own):
+        return set()
+    found = {"specificity"}
+    if causal:
+        found.add("reasoning")
+    if failure and (causal or _IF_WHEN.search(low)):
+        found.add("failure_modes")
+    return found
 
 
 def _reasoned(span, analysis: Analysis) -> bool:
@@ -167,14 +216,19 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
     step) that never touches it: not the signal it asked for, nor the words that go with that signal,
     nor its topics, nor any of its words. Follow-ups about "that choice" refer back to the answer and
     invitations to talk ("walk me through ...") take anything, so neither counts."""
-    if asked.kind not in _PLANNED_KINDS and not (asked.kind == "opening" and asked.signal == "clarifying"):
-        return False
     signal = asked.signal
+    planned = asked.kind in _PLANNED_KINDS or (asked.kind == "opening" and signal == "clarifying")
+    # A follow-up that asks for one kind of thing ("what would a caller see when that goes wrong?") can be
+    # missed as plainly as a planned question, even though it points back at the last answer.
+    if not planned and not (asked.kind == "followup" and signal in _PRECISE):
+        return False
     if signal in lx.ENGAGES:
         if analysis.has(signal) or lx.ENGAGES[signal].search(low):
             return False
     elif not asked.topics or _INVITATION.search(asked.content.lower()):
         return False  # "walk me through ..." takes whatever the candidate chooses to walk through
+    if _WHY.search(asked.content.lower()) and (analysis.has("reasoning") or lx.CAUSAL.search(low)):
+        return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
     return not (fingerprint(asked.content) & fingerprint(low))

@@ -78,7 +78,7 @@ BASE_TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     )),
     ("language", "the language", (
         "which language", "what language", "programming language", "python", "java$", "golang", "c++",
-        "typescript", "rust$",
+        "typescript", "rust$", "in go$", "rewritten in", "rewrite it in", "rewrite the service in", "rewrite this in",
     )),
     ("libraries", "libraries", (
         "library", "libraries", "standard library", "stdlib", "third-party", "third party", "import$", "imports$", "numpy",
@@ -103,6 +103,13 @@ BASE_TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("testing", "testing", (
         "test", "tests", "testing", "unit test", "test suite", "ci$",
     )),
+    ("runbook", "the runbook", (
+        "runbook", "run book", "playbook", "procedure", "status page", "customer comms", "comms$", "communication plan",
+        "who communicates", "who tells the customers", "who talks to customers", "incident process", "escalation policy",
+    )),
+    ("network", "the network setup", (
+        "proxy", "proxies", "egress", "firewall", "load balancer", "vpn", "nat gateway", "network path", "network setup",
+    )),
 )
 
 # Questions the interviewer answers from the session itself rather than from the problem.
@@ -119,12 +126,26 @@ BASE_TOPIC_IDS: frozenset[str] = frozenset(t[0] for t in BASE_TOPICS)
 _FILLER = r"(?:(?:actually|really|exactly|just|even|also|then|still|ever|roughly|usually)\s+)?"
 
 
+# Determiners people swap freely: "how big is the deal" and "how big is this deal" ask the same thing.
+_DETERMINERS = ("the", "this", "that", "our", "your")
+
+
+def _with_determiners(term: str) -> set[str]:
+    tokens = term.split(" ")
+    variants = {term}
+    for index, token in enumerate(tokens):
+        if token in _DETERMINERS:
+            variants |= {" ".join([*tokens[:index], other, *tokens[index + 1:]]) for other in _DETERMINERS}
+    return variants
+
+
 def compile_topics(items: Iterable[tuple[str, str, Iterable[str]]]) -> tuple[TopicTerms, ...]:
     """Later items with the same id replace earlier ones, so a rubric can redefine a base topic. Inside a
-    term of several words, a filler word is allowed between words."""
+    term of several words, a filler word is allowed between words, and "the", "this", "that", "our" and
+    "your" stand for one another."""
     merged: dict[str, TopicTerms] = {}
     for topic_id, title, terms in items:
-        pattern = words(*(t.lower() for t in terms))
+        pattern = words(*{v for t in terms for v in _with_determiners(t.lower())})
         merged[topic_id] = TopicTerms(topic_id, title, re.compile(pattern.pattern.replace(r"\s+", r"\s+" + _FILLER)))
     return tuple(merged.values())
 
@@ -133,15 +154,22 @@ def topics_in(low: str, catalogue: tuple[TopicTerms, ...]) -> list[str]:
     """Ids of the topics `low` (lower-cased text) mentions, in the order they first appear. A topic
     whose every match lies inside a longer match of another topic ("users" in "daily users", which is
     about load) does not count."""
+    seen: list[str] = []
+    for _, _, topic_id in topic_spans(low, catalogue):
+        if topic_id not in seen:
+            seen.append(topic_id)
+    return seen
+
+
+def topic_spans(low: str, catalogue: tuple[TopicTerms, ...]) -> list[tuple[int, int, str]]:
+    """Every match of every topic in `low`, in order, without those inside a longer match of another topic."""
     found: list[tuple[list[tuple[int, int]], str]] = []
     for topic in catalogue:
         spans = [(m.start(), m.end()) for m in topic.pattern.finditer(low)]
         if spans:
             found.append((spans, topic.id))
-    kept: list[tuple[int, str]] = []
+    kept: list[tuple[int, int, str]] = []
     for spans, topic_id in found:
         others = [span for other, other_id in found if other_id != topic_id for span in other]
-        free = [(a, b) for a, b in spans if not any(c <= a and b <= d and d - c > b - a for c, d in others)]
-        if free:
-            kept.append((free[0][0], topic_id))
-    return [topic_id for _, topic_id in sorted(kept)]
+        kept += [(a, b, topic_id) for a, b in spans if not any(c <= a and b <= d and d - c > b - a for c, d in others)]
+    return sorted(kept)
