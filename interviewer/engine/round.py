@@ -95,7 +95,12 @@ class RoundEngine(GateFlow, Listening):
         self.state.awaiting = False
         self._track_coverage(reading.analysis, turn)
         self._remember(reading, turn, asked)
-        for signal in reading.analysis.signals:
+        shown = set(reading.analysis.signals)
+        if reading.act == "answer" and asked.signal in lx.ENGAGES and lx.ENGAGES[asked.signal].search(text.lower()):
+            # "It cost us two incidents and a month" answers "what did that cost?", even where the sentence
+            # alone would not read as a full tradeoff: asking for the cost again would be asking twice.
+            shown.add(asked.signal)
+        for signal in sorted(shown):
             if signal not in self.state.phase_signals:
                 self.state.phase_signals.append(signal)
         if self._wants_hint(reading):
@@ -215,6 +220,8 @@ class RoundEngine(GateFlow, Listening):
         for signal in phase.expects:
             if analysis.has(signal) or signal in self.state.phase_signals or self._planned_ahead(phase, signal):
                 continue
+            if self.state.last_move.get("kind") == "followup" and self.state.last_move.get("signal") == signal:
+                continue  # the same thing, asked again in other words, right after it was answered
             probe = self._probe(signal)
             if probe is None:
                 continue

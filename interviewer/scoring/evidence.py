@@ -10,6 +10,8 @@ interviewer asked for) and how the answers sit against the problem (relevance).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from ..rubric.schema import Problem, Rubric
@@ -26,6 +28,8 @@ _PHASE_MATCH = 0.3  # content-word overlap at which an interviewer line is taken
 # Kinds of support a sentence can give a point; a sentence showing two kinds argues its point rather than
 # asserting it. A stance with its reason, or a decision of one's own, is one kind however it is read
 # (specificity is defined as a stance with a reason, so it never counts twice with reasoning).
+_CONTINUES = re.compile(r"(?:that|this|it|so|because|which|otherwise|the reason|the cost|the catch|the downside"
+                        r"|the point|the price|that's|this is|it's|then)\b")
 _SUPPORT = {"numbers": "numbers", "reasoning": "position", "specificity": "position", "ownership": "position",
             "tradeoffs": "tradeoffs", "failure_modes": "failure_modes", "scale": "scale", "complexity": "complexity",
             "rigor": "rigor", "testing": "testing"}
@@ -120,6 +124,9 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         for signal, spans in analysis.hits.items():
             for span in spans:
                 shown.setdefault(span.start, set()).add(signal)
+        # A sentence that opens by pointing back ("That keeps ...", "So ...", "Because ...") argues the one before.
+        next_start = {a.start: b.start for a, b in zip(analysis.sentences, analysis.sentences[1:])
+                      if _CONTINUES.match(b.text.lower())}
         echoed = _echoed_numbers(analysis, previous)
         for start in echoed:
             shown[start].discard("numbers")
@@ -131,7 +138,12 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 if signal == "numbers" and span.start in echoed:
                     continue
                 seen[signal].append(key)
-                defended = len({_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}) >= 2
+                # Argued, not asserted: two kinds of support in the sentence, or in it and the next one
+                # ("I'd shard by tenant. That keeps one noisy customer from starving the rest.").
+                support = {_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}
+                following = next_start.get(span.start)
+                defended = len(support) >= 2 or (following is not None and len(
+                    support | {_SUPPORT[x] for x in shown.get(following, ()) if x in _SUPPORT}) >= 2)
                 evidence.units.setdefault(signal, []).append(
                     Unit(signal, turn.n, span, signal not in asked, where, defended))
         for area_id in sorted(analysis.areas):

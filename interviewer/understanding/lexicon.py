@@ -85,7 +85,8 @@ COUNTERFACTUAL = words(
     "would double", "would add", "would force", "would make", "would have meant",
 )
 # Naming the cost of a choice made in the sentence before.
-GIVE_UP = words("what i give up", "what we give up", "can't do is", "what it can't", "costs me", "cost me", "cost us",
+GIVE_UP = words("i cut", "the cut i'd", "i dropped", "i punted", "i'd cut", "can't express", "can't handle",
+                "what i give up", "what we give up", "can't do is", "what it can't", "costs me", "cost me", "cost us",
                 "costs an", "costs a", "pay for that", "pays for that", "what we lose", "what i lose", "what i gave up", "what we gave up", "the cost is", "the downside is",
                 "worth paying", "i'd accept", "which i accepted", "i accepted", "which i'd accept", "at the cost of",
                 "the catch is", "the cost was", "the price was", "the tradeoff was", "the trade-off was",
@@ -95,7 +96,8 @@ JUSTIFIED_CHOICE = re.compile(r"\b(?:instead of|rather than|over|versus|vs\.?)\s
 # A decision in the sentence (or the one before) that a named cost can price.
 DECISION = words("i kept", "i left", "on purpose", "deliberately", "i chose", "i went with", "i picked", "i'd use",
                  "i use", "i'd keep", "we kept", "we chose", "i'd go with", "i decided", "i'd pick", "i'd let", "i let",
-                 "i'd make", "i made", "i'd put", "i put", "i built", "i wrote", "we went with", "we picked")
+                 "i'd make", "i made", "i'd put", "i put", "i built", "i wrote", "we went with", "we picked", "i cut",
+                 "i'd cut", "i dropped")
 # Ranking issues or work by importance: a position with its order.
 RANKING = words("goes first", "comes first", "first is", "second is", "third is", "most serious", "top priority",
                 "i'd fix first", "i'd start with", "before anything else", "my minimum", "highest priority",
@@ -167,6 +169,7 @@ BLAME = words(
     "the process", "not my job", "not my call", "someone else's", "they should have", "blame",
 )
 STANCE = words(
+    "i care more about", "i cared more about", "what i'm best at", "i'm best at", "i found i", "that's where i",
     "i think", "i believe", "my view", "i'd argue", "i would argue", "i disagree", "i agree", "my position",
     "i worry", "i'm concerned", "i am concerned", "my take", "i'd push", "i would push", "in my opinion",
     "i'd want", "i would want", "i'd ask", "i would ask", "i'd hold", "i would hold", "i'd block",
