@@ -104,7 +104,7 @@ def agreement() -> dict[str, Agreement]:
 # Agreement reached so far (the first run, on the scorer before this set shaped anything, got ordering 55/65,
 # equal 3/3, within_one 6/6, overall 29/39, level_signal 22/39, dimensions 107/196). A change that scores
 # worse on a measure fails; one that scores better should raise its floor here.
-FLOORS = {"ordering": 58, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 119}
+FLOORS = {"ordering": 58, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 121}
 
 
 @pytest.mark.parametrize("measure", sorted(FLOORS))

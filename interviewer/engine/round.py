@@ -91,7 +91,8 @@ class RoundEngine(GateFlow, Listening):
         """Take the candidate's answer (already saved by the caller) and decide the next move."""
         self._require_running()
         asked = self._asked()
-        reading = read(text, self.knowledge, asked, gate=self.state.gate)
+        heard = " ".join([*self.state.told.values(), self.state.last_content])
+        reading = read(text, self.knowledge, asked, gate=self.state.gate, heard=heard)
         self.state.awaiting = False
         self._track_coverage(reading.analysis, turn)
         self._remember(reading, turn, asked)

@@ -183,8 +183,8 @@ def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[st
         notes.append("capped at good: a claim contradicts the problem's facts")
         value = GREAT_AT - 1
     if evidence.relevance.off_problem and value >= GOOD_AT:
-        notes.append(f"capped below the bar: the answers were about {evidence.relevance.elsewhere_title}, "
-                     "not this problem")
+        notes.append(f"capped below the bar: the answers were about {evidence.relevance.where}, "
+                     "not this one")
         value = GOOD_AT - 1
     return value
 
@@ -248,7 +248,7 @@ def _relevance(evidence: Evidence) -> dict:
     if not rel.judged:
         return {"judged": False}
     return {"judged": True, "off_problem": rel.off_problem, "ratio": round(min(rel.ratio, 99.0), 2),
-            **({"elsewhere": rel.elsewhere_title} if rel.off_problem else {})}
+            **({"elsewhere": rel.elsewhere_title} if rel.off_problem and rel.named else {})}
 
 
 def _too_short(answers: int, missing: list[str]) -> str:
@@ -290,7 +290,7 @@ def _notes(transcript: Transcript, evidence: Evidence) -> list[str]:
         notes.append(f"{len(evidence.injections)} sentence(s) addressed the scorer instead of the interviewer; "
                      "they were treated as data and earned nothing.")
     if evidence.relevance.off_problem:
-        notes.append(f"Most of what you said fits {evidence.relevance.elsewhere_title} better than this problem, "
+        notes.append(f"Most of what you said fits {evidence.relevance.where} better than this problem, "
                      "so it earned nothing here: every level is capped below the bar.")
     if evidence.corrections:
         notes.append(f"{len(evidence.corrections)} claim(s) contradict the problem's reference facts (listed under "

@@ -1,8 +1,8 @@
 """Evidence quotes: for each dimension, whole sentences from the turns that exercised it, best first.
 
-Best means the dimension's main signal before its supporting ones, raised unprompted before answered
-when asked, said in the phases where the round exercises that dimension (the drill for scale, the
-mission questions for mission), and showing more of what the dimension looks for. A sentence quoted for
+Best means the dimension's main signal before its supporting ones, said in the phases where the round
+exercises that dimension (the drill for scale, the failure probes for failure modes, the mission questions
+for mission), raised unprompted before answered when asked, and showing more of what the dimension looks for. A sentence quoted for
 one dimension is not quoted again for another, unless it is the only evidence of that dimension's main
 signal: two lines of a scorecard citing the same words tell the reader nothing new.
 """
@@ -16,8 +16,15 @@ from .scorecard import Quote
 PER_DIMENSION = 3
 
 
-def candidates(dimension: Dimension, evidence: Evidence) -> list[Unit]:
-    """Every unit that could back this dimension, best first."""
+def candidates(dimension: Dimension, evidence: Evidence, primaries: frozenset[str] = frozenset()) -> list[Unit]:
+    """Every unit that could back this dimension, best first. `primaries`: every dimension's main signal; a
+    sentence that is also another dimension's main evidence ("at 10x the store saturates first" for scale)
+    comes after one that is this dimension's alone."""
+    shown: dict[tuple[int, int], set[str]] = {}
+    for signal, units_of in evidence.units.items():
+        for unit in units_of:
+            shown.setdefault((unit.turn, unit.span.start), set()).add(signal)
+    others = primaries - {dimension.signals[0]}
     units: list[Unit] = []
     for signal in dimension.signals:
         if signal == "breadth":
@@ -30,9 +37,11 @@ def candidates(dimension: Dimension, evidence: Evidence) -> list[Unit]:
         shows[(unit.turn, unit.span.start)] = shows.get((unit.turn, unit.span.start), 0) + 1
 
     def rank(unit: Unit) -> tuple:
-        return (unit.signal != primary, not unit.proactive,
-                bool(dimension.phases) and unit.phase not in dimension.phases,
-                -shows[(unit.turn, unit.span.start)], unit.turn, unit.span.start)
+        key = (unit.turn, unit.span.start)
+        # Where raising it unasked is the point, a volunteered sentence is as good anywhere in the round.
+        out_of_phase = bool(dimension.phases) and unit.phase not in dimension.phases and not dimension.unprompted
+        return (unit.signal != primary, out_of_phase,
+                bool(shown.get(key, set()) & others), not unit.proactive, -shows[key], unit.turn, unit.span.start)
 
     best: dict[tuple[int, int], Unit] = {}
     for unit in sorted(units, key=rank):
@@ -43,7 +52,8 @@ def candidates(dimension: Dimension, evidence: Evidence) -> list[Unit]:
 def assign(dimensions: list[Dimension], evidence: Evidence) -> dict[str, list[Quote]]:
     """Quotes for every dimension, each sentence serving one dimension where possible. Dimensions with the
     least evidence choose first, so a scarce sentence goes where it is the only proof."""
-    pools = {d.id: candidates(d, evidence) for d in dimensions}
+    primaries = frozenset(d.signals[0] for d in dimensions)
+    pools = {d.id: candidates(d, evidence, primaries) for d in dimensions}
     used: set[tuple[int, int]] = set()
     chosen: dict[str, list[Unit]] = {d.id: [] for d in dimensions}
     for dimension in sorted(dimensions, key=lambda d: (len(pools[d.id]), d.id)):

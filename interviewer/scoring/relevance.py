@@ -38,6 +38,9 @@ _STOP = frozenset(
 )
 # Another problem must claim the answers this many times more strongly than this one ...
 OFF_RATIO = 1.4
+# The other problem is named only when it stands out from the rest by this much; otherwise the answers are
+# about something this library has no problem for (a URL shortener), and naming the nearest would mislead.
+NAME_MARGIN = 1.25
 # ... and the candidate must have said enough to tell (distinct content words across the session).
 MIN_WORDS = 40
 OPEN_SUBJECT_ROUNDS = frozenset({"presentation"})
@@ -52,6 +55,12 @@ class Relevance:
     elsewhere: str | None = None
     elsewhere_title: str | None = None
     judged: bool = True
+    named: bool = True  # the other problem clearly stands out, so the card may name it
+
+    @property
+    def where(self) -> str:
+        """How the card names what the answers were about."""
+        return self.elsewhere_title if self.named and self.elsewhere_title else "a different problem"
 
     @property
     def off_problem(self) -> bool:
@@ -94,9 +103,12 @@ def relevance(answers: Iterable[str], index: ProblemIndex, round_id: str, proble
     else:
         here = claims[key]
         others = {k: v for k, v in claims.items() if k != key}
-    best = max(others, key=others.get)  # type: ignore[arg-type]
+    ranked = sorted(others, key=others.get, reverse=True)  # type: ignore[arg-type]
+    best = ranked[0]
     ratio = others[best] / here if here > 0 else math.inf
-    return Relevance(ratio=ratio, elsewhere=best, elsewhere_title=index.titles[best])
+    runner_up = others[ranked[1]] if len(ranked) > 1 else 0.0
+    named = runner_up <= 0 or others[best] / runner_up >= NAME_MARGIN
+    return Relevance(ratio=ratio, elsewhere=best, elsewhere_title=index.titles[best], named=named)
 
 
 _CACHE_VERSION = "relevance-1"

@@ -139,7 +139,8 @@ class ScorecardScreen(Screen):
         if card.corrections:
             lines += ["### Corrections", ""] + [f"- turn {c['turn']}: “{c['claim']}” {c['fact']}" for c in card.corrections]
         if card.relevance.get("off_problem"):
-            lines += ["", f"Most answers fit *{card.relevance.get('elsewhere')}* better than this problem, so every "
+            where = f"*{card.relevance['elsewhere']}*" if card.relevance.get("elsewhere") else "another problem"
+            lines += ["", f"Most answers fit {where} better than this problem, so every "
                       "level is capped below the bar."]
         if card.missing:
             lines += ["", "Not assessed: " + ", ".join(card.missing) + "."]

@@ -97,6 +97,7 @@ JUSTIFIED_CHOICE = re.compile(r"\b(?:instead of|rather than|over|versus|vs\.?)\s
 DECISION = words("i kept", "i left", "on purpose", "deliberately", "i chose", "i went with", "i picked", "i'd use",
                  "i use", "i'd keep", "we kept", "we chose", "i'd go with", "i decided", "i'd pick", "i'd let", "i let",
                  "i'd make", "i made", "i'd put", "i put", "i built", "i wrote", "we went with", "we picked", "i cut",
+                 "i'd hold", "i'd ship", "i'd roll", "i'd delay", "i'd wait", "i'd block", "i'd stop", "i held",
                  "i'd cut", "i dropped")
 # Ranking issues or work by importance: a position with its order.
 RANKING = words("goes first", "comes first", "first is", "second is", "third is", "most serious", "top priority",
@@ -286,6 +287,7 @@ DISMISSIVE = words(
     "make sure it stays up", "hottest", "most exciting", "everybody wants", "everyone wants", "top lab",
     "the best place", "where it's happening", "where everything is happening",
     "wants to hear", "want to hear", "the textbook answer", "the usual suspects", "buzzword",
+    "deal with it", "just move on", "and move on", "all the time", "happens to everyone", "it happens",
 )
 
 # Answers that put the credit, the decision or the fault somewhere else: "it was a team thing",

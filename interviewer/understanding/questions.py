@@ -31,7 +31,7 @@ _DECLARATIVE = re.compile(
     r"|^(?:(?:so|and|also|ok|okay|um|uh|right|but)[,\s]+)*(?:what|who)\s+(?:worries|bugs|bothers|concerns|matters|mattered"
     r"|scares|happens|happened|changed|surprised|helped|counts|stands out|stood out|jumps out|jumped out|struck me|strikes me"
     r"|drives|drove|hurts|hurt|broke|worked|failed|saved|convinced|annoys|frustrates|interests|excites|draws me|pulls me"
-    r"|stuck out|sticks out|sold me|caught)(?:\s+(?:me|us|most|here|first|more))*\s+(?:is|was|are|were)\b(?!.*\?$)"
+    r"|stuck out|sticks out|sold me|caught)(?:\s+[\w']+){0,3}?\s+(?:is|was|are|were)\b(?!.*\?$)"
     r"|^(?:(?:so|and|also|ok|okay|um|uh|right|but)[,\s]+)*what's\s+(?:\w+\s+){1,3}?(?:is|was|are)\b(?!.*\?$)"
     r"|^(?:(?:so|and|ok|okay|um|uh|well)[,\s]+)*(?:should|would|could|will|might|must|can|may) be\b(?!.*\?$)"
 )

@@ -95,7 +95,9 @@ class Reading:
         return self.analysis.substantive > 0
 
 
-def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int = 0) -> Reading:
+def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int = 0, heard: str = "") -> Reading:
+    """`heard`: what the interviewer has said the candidate may repeat (facts given, the question), so an
+    echo never hands the interviewer's own numbers back to it."""
     asked = asked or Asked()
     analysis = analyze(text, knowledge.context)
     questions = tuple(find_questions(analysis.sentences, knowledge.catalogue, knowledge.answerable(gate)))
@@ -133,7 +135,7 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
             covered_by.setdefault(topic, span.text)
     mentioned = tuple(topics_in(text.lower(), knowledge.catalogue))
     act, vague = _act(text, analysis, questions, asked, mentioned, asked_spans, specific, knowledge.family)
-    noted = _noted(text, analysis, per_span) if act == "answer" else None
+    noted = _noted(text, analysis, per_span, heard) if act == "answer" else None
     return Reading(text, analysis, act, questions, covered, covered_by, mentioned, tuple(_unique(claims)), noted, vague,
                    concrete=bool(specific) or analysis.substantive > 0)
 
@@ -161,8 +163,12 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
             kind: Act = "stock" if any(lx.STOCK.search(s.text.lower()) for s in deflecting) else "deflect"
             return kind, quote if len(quote) <= _MAX_VAGUE_CHARS else None
     if not code and family == "conversation" and lx.ABOUT_YOU.search(asked.content.lower()) \
-            and _WE.search(low) and not lx.AGENCY.search(low):
-        return "deflect", None  # asked what they did, told what "we" did
+            and not lx.AGENCY.search(low):
+        if _WE.search(low):
+            return "deflect", None  # asked what they did, told what "we" did
+        if not substantive and statements:
+            quote = statements[0].text  # asked for a time they did something, told how things go in general
+            return "hand_wave", quote if len(quote) <= _MAX_VAGUE_CHARS else None
     if not substantive and not code and statements:
         vague = next((s.text for s in statements if _vague(s.text.lower())), None)
         if vague is None and asked.signal in lx.ENGAGES and not lx.ENGAGES[asked.signal].search(low) \
@@ -234,7 +240,7 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
     return not (fingerprint(asked.content) & fingerprint(low))
 
 
-def _noted(text: str, analysis: Analysis, per_span: dict) -> str | None:
+def _noted(text: str, analysis: Analysis, per_span: dict, heard: str = "") -> str | None:
     """What the interviewer can echo to show it heard: a choice ("SSE over WebSockets"), else the
     first quantity the turn commits to ("2,000 requests per second at peak"). Verbatim."""
     spans = [s for s in analysis.sentences if per_span.get((s.start, s.end), set()) & SUBSTANCE]
@@ -247,6 +253,9 @@ def _noted(text: str, analysis: Analysis, per_span: dict) -> str | None:
         for match in lx.QUANTITY.finditer(low):
             if _RATE_ONLY.match(low, match.start()):
                 continue  # "60 a month" says how often, not of what
+            number = re.match(r"[\d.,]+", match.group(0).lstrip("$~"))
+            if number and re.search(rf"(?<![\d.,]){re.escape(number.group(0).rstrip('.,'))}(?![\d])", heard):
+                continue  # the interviewer's own figure, handed back
             tail = _TAIL.match(low, match.end())
             end = tail.end() if tail else match.end()
             phrase = span.text[match.start():end].strip().rstrip(" .,;:")

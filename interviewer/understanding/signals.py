@@ -144,6 +144,11 @@ def addresses_grader(low: str) -> bool:
     return bool(lx.INJECTION.search(body) or (lx.INJECTION_SELF.search(body) and lx.INJECTION_ASK.search(body)))
 
 
+# A reason that names no property of the problem: "because it's fast", "since it's simpler".
+_THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|it was) (?:really |very |just |so )?"
+                          r"(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|popular|common|nicer)\b")
+
+
 def _committed(body: str) -> bool:
     """A stance that commits to something ("I'd block it", "my concern is"), not a hedge ("I think")."""
     return any(m.group(0) not in lx.HEDGED_STANCE for m in lx.STANCE.finditer(body))
@@ -175,8 +180,8 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         lx.OWNERSHIP.search(body) and n_words >= 6 and not vague) or bool(
         causal and n_words >= 12 and not vague and not lx.FLUFF.search(body)
         and (_committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body)))
-    if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body)) and not quantities:
-        # "It scales", "no contention", "that's what real databases use": claims, not reasons.
+    if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body) or lx.GENERIC_FIX.search(body)) and not quantities:
+        # "It scales", "no contention", "that's what real databases use", "we'd just retry": claims, not reasons.
         concrete = False
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
         found.add("clarifying")
@@ -190,7 +195,8 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         found.add("reasoning")
     if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
         lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
-    ) or prices_choice or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal):
+    ) or prices_choice or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
+                           and not _THIN_REASON.search(body)):
         # "I picked Decimal over integer cents because ...": a named alternative turned down for a reason.
         # "I'd use SSE rather than WebSockets ... What I give up is sending on the same channel."
         found.add("tradeoffs")
