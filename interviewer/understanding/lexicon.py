@@ -263,7 +263,7 @@ VAGUE = words(
     "it depends", "depends on", "some kind of", "some sort of", "or something",
     "and so on", "things like", "appropriate", "as needed", "best practice", "reasonable amount",
     "a lot of", "quite a lot", "significant number", "fairly standard", "pretty simple", "kind of",
-    "sort of", "etc", "or whatever", "whatever you", "whatever's", "we'll see", "figure it out", "figure out", "as necessary", "and stuff",
+    "sort of", "etc", "or whatever", "whatever you", "we'll see", "the usual stuff", "usual stuff", "figure it out", "figure out", "as necessary", "and stuff",
     "robust", "seamless", "in general", "generally speaking", "at the end of the day", "in some way",
     "some way", "potentially", "as we know", "more modern", "widely used", "fast and efficient",
     "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
@@ -301,6 +301,9 @@ DEFLECTION = words(
     "i just built what", "i just did what", "just did what i was told", "what i was told", "i was told to",
     "what they decided", "whoever wrote", "on whoever", "not on me", "not me$", "the person who wrote",
     "nothing i could do", "wasn't much i could do", "not much i could do", "out of my hands", "not up to me",
+    "manager's fault", "his fault", "her fault", "wasn't really on me", "wasn't on me", "team's problem", "their problem",
+    "hand it to them", "my friend did", "a friend did", "someone else did", "my friend wrote", "used what he wrote",
+    "used what she wrote", "used what they wrote",
 )
 # Questions about the candidate's own part in something, where an all-"we" answer dodges.
 ABOUT_YOU = words(
@@ -314,6 +317,7 @@ STOCK = words(
     "i'm a perfectionist", "i am a perfectionist", "too much of a perfectionist", "care too much", "work too hard",
     "too hard on myself", "take on too much", "hate letting people down", "too detail-oriented", "too detail oriented",
     "too passionate", "too dedicated", "can't say no", "i just care", "my biggest weakness is that i",
+    "moved even faster", "should have moved faster", "we were too careful", "i was too careful",
 )
 # Words that put the speaker in the action: "I pushed", "my call was", "I'd rather", as opposed to "we" and "they".
 AGENCY = re.compile(
@@ -371,6 +375,7 @@ DECLINE = re.compile(
     r"|\bi'm (?:blanking|drawing a blank|stuck)\b|\bnot something i've\b"
     r"|\b(?:i'd|i would) (?:rather|prefer) not (?:to )?(?:talk|say|share|get into|go into|discuss|answer|disclose)\b"
     r"|\bprefer not to (?:talk|say|share|discuss|answer|disclose)\b"
+    r"|\bcan't (?:really )?(?:think of|come up with)\b|\bnothing comes to mind\b"
 )
 # Fixes that name no component, no number and no cost: the classic hand-waves.
 GENERIC_FIX = re.compile(

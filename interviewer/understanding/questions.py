@@ -19,7 +19,7 @@ from .topics import REPEAT, TIME_LEFT, TopicTerms, topic_spans, topics_in
 QuestionKind = Literal["fact", "time", "repeat", "permission", "open"]
 
 _OPENS_LIKE_QUESTION = re.compile(
-    r"^(?:(?:so|and|also|ok|okay|um|uh|right|quick question|one more thing)[,\s]+)*"
+    r"^(?:(?:so|and|or|also|ok|okay|um|uh|right|quick question|one more thing|last one)[,\s]+)*"
     r"(?:who|what|what's|whats|when|where|which|how|why|is|are|was|were|do|does|did|has|have|can|could|should|would"
     r"|will|may|shall|am)\b"
 )
@@ -33,12 +33,14 @@ _DECLARATIVE = re.compile(
     r"|drives|drove|hurts|hurt|broke|worked|failed|saved|convinced|annoys|frustrates|interests|excites|draws me|pulls me"
     r"|stuck out|sticks out|sold me|caught)(?:\s+[\w']+){0,3}?\s+(?:is|was|are|were)\b(?!.*\?$)"
     r"|^(?:(?:so|and|also|ok|okay|um|uh|right|but)[,\s]+)*what's\s+(?:\w+\s+){1,3}?(?:is|was|are)\b(?!.*\?$)"
+    r"|^(?:(?:so|and|also|ok|okay|um|uh|right|but)[,\s]+)*what (?:would|will|could|might) \w+(?: [\w']+){0,3}? (?:is|was)\b(?!.*\?$)"
     r"|^(?:(?:so|and|ok|okay|um|uh|well)[,\s]+)*(?:should|would|could|will|might|must|can|may) be\b(?!.*\?$)"
 )
 _ASKS_OUTRIGHT = re.compile(
     r"\b(?:i'd (?:like|want|love) to (?:know|check|confirm|clarify)|can you tell me|could you tell me"
     r"|i'm wondering|i wonder|i was wondering|i'd (?:like|want) to ask|let me ask|my question is"
-    r"|can you (?:confirm|clarify)|could you (?:confirm|clarify))\b"
+    r"|can you (?:confirm|clarify)|could you (?:confirm|clarify)|i'd (?:love|like) (?:a sense|to hear)|i'm curious"
+    r"|curious (?:what|how|whether|if))\b"
 )
 # Addressed to the interviewer even when the candidate goes on talking afterwards.
 _ADDRESSED = re.compile(
@@ -64,7 +66,19 @@ _INVERTED = re.compile(
 _CAVEAT = re.compile(r"\b(?:heads up|just so you know|fair warning|full disclosure|to be upfront|i should mention"
                      r"|i should say|fyi|warning you)\b")
 # "Hope that's alright", "if that's okay": asking for permission without a question mark.
-_HOPE_OK = re.compile(r"\b(?:hope|if) (?:that's|that is|it's|this is) (?:alright|all right|ok|okay|fine|acceptable)\b")
+_HOPE_OK = re.compile(r"\b(?:hope|if) (?:that's|that is|it's|this is) (?:alright|all right|ok|okay|fine|acceptable|allowed)\b"
+                      r"|\bif (?:that|this) works\b")
+# A question asked after a comma inside a longer sentence: "two things I'm not sure about, what should come
+# out for an all-masked row, and does True mean allowed". Relative clauses (", which is fast") are not.
+_MID_QUESTION = re.compile(
+    r"[,:;]\s*(?:and |so |but |or )?(?:what (?:should|would|does|do|is|are|happens)|how (?:should|would|does|do|is|are|many|much)"
+    r"|(?:does|do|is|are) (?:the|a|an|it|this|that|there|true|false|anything|anyone)\b|(?:can|should|could) (?:i|we|it)\b)"
+)
+# A yes/no question mid-sentence, as spoken: "for the expiry index can I just use sortedcontainers".
+_ASKS_LEAVE = re.compile(r"(?<!\bi )(?<!\bwe )\b(?:can|could|may|should|do|am) i (?!think\b|guess\b|see\b|say\b|be\b)\w+")
+# A stated assumption or guess about the problem, put to the interviewer to confirm or correct.
+_ASSUMING = re.compile(r"\b(?:i'm assuming|i am assuming|i'm guessing|i am guessing|presumably|i never found out"
+                       r"|i just guessed|so i guessed)\b")
 _REFUSAL = re.compile(r"\b(?:rather not|prefer not|don't want to|do not want to|not comfortable)\b")
 # Statements said as questions: they open with the speaker and ask the listener nothing.
 _UPTALK = re.compile(r"^(?:(?:so|and|well|um|uh|honestly|yeah|i mean)[,\s]+)*(?:i|i'm|i've|i'd|my|maybe|probably)\b"
@@ -106,9 +120,10 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
     for index, span in enumerate(sentences):
         low = span.text.lower().strip()
         if not _is_question(low, span.text):
-            caveat = _CAVEAT.search(low) and any(t in answerable for t in topics_in(low, catalogue))
+            about = any(t in answerable for t in topics_in(low, catalogue))
+            caveat = (_CAVEAT.search(low) or _ASSUMING.search(low)) and about
             if caveat or (_HOPE_OK.search(low) and not _REFUSAL.search(low)):
-                kind: QuestionKind = "fact" if caveat else "permission"
+                kind: QuestionKind = "fact" if about else "permission"  # "scipy, if that's allowed": the rule answers it
                 found.append(Question(span.text.strip(), span, kind, tuple(topics_in(low, catalogue))))
             continue
         after = [s.text for s in sentences[index + 1:] if not _is_question(s.text.lower().strip(), s.text)]
@@ -162,6 +177,8 @@ def _is_question(low: str, original: str = "") -> bool:
     tagged = _TAG.search(low)
     if tagged:  # "Honestly?", "it's the best place to be, you know?": a question only if the rest is one
         low = low[: tagged.start()].strip()
+        if _CHECKING.search(low) and len(low.split()) >= 3:
+            return True  # "I'm assuming nothing tests this today, right?"
         return len(low.split()) >= 3 and bool(_OPENS_LIKE_QUESTION.search(low)) and not _DECLARATIVE.search(low)
     if low.endswith("?"):
         if _UPTALK.search(low) and not (_ADDRESSED.search(low) or _INVERTED.search(low) or _CHECKING.search(low)):
@@ -170,6 +187,8 @@ def _is_question(low: str, original: str = "") -> bool:
     if _ASKS_OUTRIGHT.search(low):
         return True
     if len(low.split()) >= 4 and _INVERTED.search(low) and not low.startswith(("i ", "we ", "i'd ", "we'd ")):
+        return True
+    if len(low.split()) >= 5 and (_MID_QUESTION.search(low) or _ASKS_LEAVE.search(low)):
         return True
     return bool(_OPENS_LIKE_QUESTION.search(low)) and len(low.split()) >= 3
 

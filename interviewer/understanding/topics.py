@@ -82,7 +82,8 @@ BASE_TOPICS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     )),
     ("libraries", "libraries", (
         "library", "libraries", "standard library", "stdlib", "third-party", "third party", "import$", "imports$", "numpy",
-        "pytorch", "torch$", "built-in", "builtin", "external package", "packages",
+        "pytorch", "torch$", "built-in", "builtin", "external package", "packages", "scipy", "sortedcontainers",
+        "pull in", "pip install",
     )),
     ("interface", "the interface", (
         "interface", "signature", "api look", "api shape", "method", "methods", "return type", "should it return",
