@@ -291,7 +291,7 @@ def _notes(transcript: Transcript, evidence: Evidence) -> list[str]:
                      "they were treated as data and earned nothing.")
     if evidence.relevance.off_problem:
         notes.append(f"Most of what you said fits {evidence.relevance.where} better than this problem, "
-                     "so it earned nothing here: every level is capped below the bar.")
+                     "so every level is capped below the bar.")
     if evidence.corrections:
         notes.append(f"{len(evidence.corrections)} claim(s) contradict the problem's reference facts (listed under "
                      "Corrections); they count as evidence for nothing and cap the dimensions they would have supported.")

@@ -133,7 +133,8 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
         for topic in topics_in(low, knowledge.catalogue):
             covered[topic] = covered.get(topic, frozenset()) | signals
             covered_by.setdefault(topic, span.text)
-    mentioned = tuple(topics_in(text.lower(), knowledge.catalogue))
+    # Sentence by sentence: each sentence's topics are already cached from the reading above.
+    mentioned = tuple(dict.fromkeys(t for span in sentences for t in topics_in(span.text.lower(), knowledge.catalogue)))
     act, vague = _act(text, analysis, questions, asked, mentioned, asked_spans, specific, knowledge.family)
     noted = _noted(text, analysis, per_span, heard) if act == "answer" else None
     return Reading(text, analysis, act, questions, covered, covered_by, mentioned, tuple(_unique(claims)), noted, vague,

@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from .lexicon import words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: catalogues key a cache, cheaply
 class TopicTerms:
     id: str
     title: str  # how the interviewer names it in a sentence: "the peak load"
     pattern: re.Pattern[str]
+    # The first word of every term: a text holding none of them cannot match, and a substring test is far
+    # cheaper than the pattern (which allows filler words and swapped determiners inside every term).
+    anchors: tuple[str, ...] = ()
 
 
 # (id, title, terms). Kept to topics every kind of round shares; anything specific to a round or a
@@ -146,8 +150,11 @@ def compile_topics(items: Iterable[tuple[str, str, Iterable[str]]]) -> tuple[Top
     "your" stand for one another."""
     merged: dict[str, TopicTerms] = {}
     for topic_id, title, terms in items:
-        pattern = words(*{v for t in terms for v in _with_determiners(t.lower())})
-        merged[topic_id] = TopicTerms(topic_id, title, re.compile(pattern.pattern.replace(r"\s+", r"\s+" + _FILLER)))
+        variants = {v for t in terms for v in _with_determiners(t.lower())}
+        pattern = words(*variants)
+        anchors = tuple(sorted({v.split(" ")[0].rstrip("$") for v in variants}))
+        merged[topic_id] = TopicTerms(topic_id, title, re.compile(pattern.pattern.replace(r"\s+", r"\s+" + _FILLER)),
+                                      anchors)
     return tuple(merged.values())
 
 
@@ -164,8 +171,15 @@ def topics_in(low: str, catalogue: tuple[TopicTerms, ...]) -> list[str]:
 
 def topic_spans(low: str, catalogue: tuple[TopicTerms, ...]) -> list[tuple[int, int, str]]:
     """Every match of every topic in `low`, in order, without those inside a longer match of another topic."""
+    return list(_topic_spans(low, catalogue))
+
+
+@lru_cache(maxsize=4096)  # one turn asks about the same sentences several times (questions, coverage, claims)
+def _topic_spans(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[tuple[int, int, str], ...]:
     found: list[tuple[list[tuple[int, int]], str]] = []
     for topic in catalogue:
+        if topic.anchors and not any(anchor in low for anchor in topic.anchors):
+            continue
         spans = [(m.start(), m.end()) for m in topic.pattern.finditer(low)]
         if spans:
             found.append((spans, topic.id))
@@ -173,4 +187,4 @@ def topic_spans(low: str, catalogue: tuple[TopicTerms, ...]) -> list[tuple[int, 
     for spans, topic_id in found:
         others = [span for other, other_id in found if other_id != topic_id for span in other]
         kept += [(a, b, topic_id) for a, b in spans if not any(c <= a and b <= d and d - c > b - a for c, d in others)]
-    return sorted(kept)
+    return tuple(sorted(kept))
