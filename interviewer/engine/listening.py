@@ -90,6 +90,8 @@ class Listening:
         topics_answered: list[str] = []
         open_topics: list[str] = []
         previous = None
+        # A question with no topic of its own, beside one the facts answer, is one more way of asking it.
+        fact_asked = any(q.kind == "fact" and set(q.topics) & set(facts) for q in reading.questions)
         for question in reading.questions:
             if question.kind == "time":
                 answers.append(("time", str(max(0, round(round_left_min)))))
@@ -104,9 +106,7 @@ class Listening:
                         topics_answered.append(topic)
             elif question.kind == "permission":
                 answers.append(("permission", ""))
-            elif not question.topics and (
-                    (previous is not None and previous.kind == "fact")
-                    or any(q.kind == "fact" and set(q.topics) & set(facts) for q in reading.questions)):
+            elif not question.topics and (fact_asked or (previous is not None and previous.kind == "fact")):
                 continue  # "... and what does it involve?", "Like, two points up?": one more way of asking the fact
             else:
                 unknown = [t for t in question.topics if t not in facts]

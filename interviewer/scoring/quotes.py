@@ -16,14 +16,12 @@ from .scorecard import Quote
 PER_DIMENSION = 3
 
 
-def candidates(dimension: Dimension, evidence: Evidence, primaries: frozenset[str] = frozenset()) -> list[Unit]:
+def candidates(dimension: Dimension, evidence: Evidence, primaries: frozenset[str] = frozenset(),
+               shown: dict[tuple[int, int], set[str]] | None = None) -> list[Unit]:
     """Every unit that could back this dimension, best first. `primaries`: every dimension's main signal; a
     sentence that is also another dimension's main evidence ("at 10x the store saturates first" for scale)
-    comes after one that is this dimension's alone."""
-    shown: dict[tuple[int, int], set[str]] = {}
-    for signal, units_of in evidence.units.items():
-        for unit in units_of:
-            shown.setdefault((unit.turn, unit.span.start), set()).add(signal)
+    comes after one that is this dimension's alone. `shown`: the signals of every sentence (see `signals_by_sentence`)."""
+    shown = signals_by_sentence(evidence) if shown is None else shown
     others = primaries - {dimension.signals[0]}
     units: list[Unit] = []
     for signal in dimension.signals:
@@ -49,11 +47,21 @@ def candidates(dimension: Dimension, evidence: Evidence, primaries: frozenset[st
     return list(best.values())
 
 
+def signals_by_sentence(evidence: Evidence) -> dict[tuple[int, int], set[str]]:
+    """(turn, sentence start) -> every signal that sentence showed."""
+    shown: dict[tuple[int, int], set[str]] = {}
+    for signal, units_of in evidence.units.items():
+        for unit in units_of:
+            shown.setdefault((unit.turn, unit.span.start), set()).add(signal)
+    return shown
+
+
 def assign(dimensions: list[Dimension], evidence: Evidence) -> dict[str, list[Quote]]:
     """Quotes for every dimension, each sentence serving one dimension where possible. Dimensions with the
     least evidence choose first, so a scarce sentence goes where it is the only proof."""
     primaries = frozenset(d.signals[0] for d in dimensions)
-    pools = {d.id: candidates(d, evidence, primaries) for d in dimensions}
+    shown = signals_by_sentence(evidence)
+    pools = {d.id: candidates(d, evidence, primaries, shown) for d in dimensions}
     used: set[tuple[int, int]] = set()
     chosen: dict[str, list[Unit]] = {d.id: [] for d in dimensions}
     for dimension in sorted(dimensions, key=lambda d: (len(pools[d.id]), d.id)):

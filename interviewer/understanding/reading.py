@@ -26,7 +26,7 @@ from . import lexicon as lx
 from .claims import Contradiction, contradictions
 from .knowledge import Knowledge
 from .questions import Question, find_questions
-from .signals import Analysis, Span, analyze, fingerprint
+from .signals import Analysis, Span, analyze, committed, fingerprint
 from .topics import BASE_TOPIC_IDS, topics_in
 
 Act = Literal["answer", "question", "decline", "hand_wave", "deflect", "stock", "off_question", "to_grader", "thin"]
@@ -193,7 +193,7 @@ def _specific(low: str, knowledge: Knowledge) -> set[str]:
     causal = bool(lx.CAUSAL.search(low))
     failure = bool(lx.FAILURE.search(low))
     own = bool(lx.AGENCY.search(low) or lx.DECISION.search(low) or lx.OWNERSHIP.search(low)
-               or any(m.group(0) not in lx.HEDGED_STANCE for m in lx.STANCE.finditer(low)))
+               or committed(low))
     if not (causal or failure or own):
         return set()
     found = {"specificity"}

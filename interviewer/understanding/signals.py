@@ -149,7 +149,7 @@ _THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|
                           r"(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|popular|common|nicer)\b")
 
 
-def _committed(body: str) -> bool:
+def committed(body: str) -> bool:
     """A stance that commits to something ("I'd block it", "my concern is"), not a hedge ("I think")."""
     return any(m.group(0) not in lx.HEDGED_STANCE for m in lx.STANCE.finditer(body))
 
@@ -179,7 +179,7 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
     concrete = bool(quantities) or (technical >= 1 and not vague) or prices_choice or bool(
         lx.OWNERSHIP.search(body) and n_words >= 6 and not vague) or bool(
         causal and n_words >= 12 and not vague and not lx.FLUFF.search(body)
-        and (_committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body)))
+        and (committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body)))
     if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body) or lx.GENERIC_FIX.search(body)) and not quantities:
         # "It scales", "no contention", "that's what real databases use", "we'd just retry": claims, not reasons.
         concrete = False
