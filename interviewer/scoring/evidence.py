@@ -19,7 +19,7 @@ from ..transcript import Transcript, Turn
 from ..understanding import lexicon as lx
 from ..understanding.claims import contradictions
 from ..understanding.knowledge import Knowledge
-from ..understanding.signals import Analysis, Span, analyze, fingerprint, overlap
+from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint, overlap
 from ..engine.state import TARGETS
 from .gates import gates_reached
 from .relevance import Relevance, index_for, relevance
@@ -141,6 +141,8 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 # Argued, not asserted: two kinds of support in the sentence, or in it and the next one
                 # ("I'd shard by tenant. That keeps one noisy customer from starving the rest.").
                 support = {_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}
+                if derived(span.text.lower()):
+                    support.add("arithmetic")  # an estimate worked out in the sentence shows its argument
                 following = next_start.get(span.start)
                 defended = len(support) >= 2 or (following is not None and len(
                     support | {_SUPPORT[x] for x in shown.get(following, ()) if x in _SUPPORT}) >= 2)

@@ -19,7 +19,7 @@ QUANTITY = re.compile(
     r"(?:(?:daily|monthly|weekly|active|concurrent|peak|total|new|unique|paying|output|input|open)\s+)?"
     r"(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?\b|hours?|days?|weeks?|months?|years?|"
     r"[kmgtp]i?b\b|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|"
-    r"qps|rps|tps|req|requests?|calls|queries|writes|reads|ops|messages|events|"
+    r"qps|rps|tps|req|requests?|calls|queries|writes|reads|ops|messages|events|times\b|attempts|retries|"
     r"users|dau|mau|customers|orgs?|tenants|accounts|people|engineers|teams?|"
     r"tokens?|gpus?|h100s?|a100s?|cpus?|cores?|nodes?|replicas?|servers?|machines?|shards?|partitions?|"
     r"regions?|pods?|workers?|instances|connections|streams|sessions|jobs|items|keys|entries|rows|records|"
@@ -31,7 +31,10 @@ MULTIPLIERS = {
     "100x": re.compile(r"(?<![\d.])100\s?x\b|(?<![\d.])100\s+times|hundred\s?(?:x|times|fold)|100-fold|two orders of magnitude"),
     "1000x": re.compile(r"(?<![\d.])1,?000\s?x\b|(?<![\d.])1,?000\s+times|thousand\s?(?:x|times|fold)|1,?000-fold|three orders of magnitude"),
 }
+# A number worked out from others: "50M a day is about 580 a second", "300 x 20k = 6M", "that's roughly $125".
 ARITHMETIC = re.compile(r"\d\s*(?:[x×*/]|times|divided by|over)\s*\$?\d|=\s*\$?\d|(?:that's|thats|which is|so)\s+(?:about|roughly|around|~)?\s*\$?\d")
+DERIVES = re.compile(r"\b(?:is|are|comes to|come to|works out to|work out to|adds up to|gives|gives us|i get|we get|that's|which is"
+                     r"|means|puts it at)\s+(?:about|roughly|around|~|nearly|close to|under|over|at least|at most)?\s*\$?\d")
 
 CAUSAL = words(
     "which is what", "that's what stops", "is what keeps", "is what stops", "is what lets",
@@ -42,6 +45,7 @@ CAUSAL = words(
     "which is why", "so if", "then we", "then the", "then it", "hence", "so any", "so one", "so every",
     "so you", "so our", "so they", "it follows", "the catch", "the point", "the goal", "the risk",
     "which would", "which makes", "that lets", "that keeps", "meaning", "also why", "is why",
+    "which is how", "which leaves", "which keeps",
 )
 CHOICE = words(
     "instead of", "instead$", "rejected", "ruled out", "i'd switch", "we'd switch", "i would switch", "switch to", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
@@ -67,11 +71,13 @@ MECHANISM = words(
     "lands in", "passes", "opens", "renders", "emits", "records", "enqueues", "fetches", "loads", "serves",
     "retrieves", "indexes", "ranks", "filters", "checks", "rejects", "retries", "replays", "sits on", "sits in",
     "lives in", "flows", "hands", "picks up", "drains", "batches", "splits", "merges", "signs", "verifies",
+    "stream into", "streams into", "logged", "stored", "updates", "goes through", "go through", "register",
+    "feed into", "flow into", "sends", "marks",
 )
 # A choice justified by what the alternative would have meant: "X over Y, which would mean 50k reads a second".
 COUNTERFACTUAL = words(
     "which would mean", "that would mean", "would mean", "would cost", "would need", "would require",
-    "would double", "would add", "would force", "would make", "would have meant",
+    "would double", "would add", "would force", "would make", "would have meant", "would have", "would've",
 )
 # Naming the cost of a choice made in the sentence before.
 GIVE_UP = words("i cut", "the cut i'd", "i dropped", "i punted", "i'd cut", "can't express", "can't handle",
@@ -93,6 +99,10 @@ RANKING = words("goes first", "comes first", "first is", "second is", "third is"
                 "i'd fix first", "i'd start with", "before anything else", "my minimum", "highest priority",
                 "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is")
 STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
+# "I'd rather say that today than ask you to rush later": a preference with its alternative, split around the verb.
+STRONG_CHOICE = re.compile(STRONG_CHOICE.pattern + r"|\b(?:i'd|i would|we'd|we would) rather\b[^.;]{1,80}?\bthan\b")
+# Code named in a sentence (snake_case names, calls, attribute calls) is as concrete as a technical term.
+IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z_][a-z0-9_.]*\([^()]{0,40}\)")
 FAILURE = words(
     "fail", "fails", "failure", "failing", "crash", "crashes", "dies$", "die$", "dead$", "goes down", "went down", "is down", "outage",
     "timeout", "times out", "time out", "backs up", "backlog", "overload", "overloaded", "partition",
@@ -130,12 +140,18 @@ GROWTH = words(
 CLARIFY = words(
     "assume", "assuming", "assumption", "my assumptions", "i'll assume", "let's say", "let me clarify", "to confirm", "out of scope",
     "in scope", "i'd want to know", "before i start", "can i assume", "i'll take", "i'm assuming",
+    "ask whether", "asked whether", "i'd ask if", "i'll ask if", "asked if", "tell me if", "repeated it back",
+    "check with you whether", "confirm whether",
 )
+# The speaker's own plan of action: at 10x "I'd cache outputs" is a response to growth, like "X breaks first".
+PLAN = words("i'd", "we'd", "i would", "we would", "i'll", "we'll", "i will", "we will", "i plan", "we plan")
 TESTING = words(
     "test", "tests", "testing", "edge case", "corner case", "unit test", "property-based", "assert", "verify",
     "boundary", "off-by-one", "off by one", "fuzz", "race", "injectable clock",
     "fake clock", "mock", "integration test", "load test", "regression test", "reproduce", "coverage",
-    "untested", "not tested", "no test for", "no tests for",
+    "untested", "not tested", "no test for", "no tests for", "pin the", "pin down", "pins down", "pin today's",
+    "fake upstream", "fake clock", "fake mailer", "a fake", "local fake", "caught a bug", "catches the bug",
+    "characterization", "check that", "checks that", "property test", "crash-injection", "fault injection",
 )
 COMPLEXITY = re.compile(
     r"\bo\([^)]{1,20}\)|constant time|linear time|logarithmic|log n\b|\blog\(n\)|amortized|quadratic|n log n|"
@@ -170,6 +186,7 @@ TECH_TERMS = words(
     "timestamp", "gateway", "proxy", "router", "balancer", "reservation", "log$", "logs$", "stream$", "streams$",
     "request id", "pub/sub", "kafka", "consumer", "producer", "replay", "rollup", "aggregator", "cursor",
     "partition", "transaction", "commit", "invalidation", "encoding", "serializ", "protocol", "payload",
+    "object storage", "sqlite", "in-memory", "temp file", "rename", "shard$", "shards$", "epoch",
 )
 # Concrete cases a candidate names when they talk about testing.
 TEST_CASE = words(

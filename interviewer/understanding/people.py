@@ -22,6 +22,8 @@ OWNERSHIP = words(
     "i traced", "i rewrote", "i went with", "i picked", "i ranked", "i kept", "now, before i", "these days i",
     "i rejected", "i did the integration", "i did the migration", "were mine", "was mine", "my decision",
     "my decisions", "my call", "i was the tech lead", "i was the lead", "i was the one who",
+    "i once", "i closed", "i counted", "i found out", "i turn the", "now i", "what i underestimated",
+    "i lost", "i gave", "i cut", "i spent", "i moved", "i added", "i removed", "i fixed",
 )
 BLAME = words(
     "not my fault", "wasn't my", "wasnt my", "their fault", "management didn't", "they didn't", "they never",
@@ -38,7 +40,8 @@ STANCE = words(
     "i'm applying", "i'd need", "i'm happy to", "i can start", "i'd expect", "i expect", "i'd block", "i'd rather",
     "i'd argue", "the part i've thought", "i'd rank", "i rank", "i'd have", "i'd make sure", "i'd answer", "i'd require",
     "i'd publish", "i'd insist", "i'd switch", "the fair objection", "the strongest objection", "the best argument against",
-    "the counterargument", "the objection", "critics would say", "the other side",
+    "the counterargument", "the objection", "critics would say", "the other side", "i'd still argue",
+    "i would still argue", "i'd still push", "i'd still want",
 )
 # Stances that hedge rather than commit.
 HEDGED_STANCE = frozenset({"i think", "i believe", "i agree"})

@@ -42,7 +42,9 @@ class Context:
     @lru_cache(maxsize=32)
     def build(vocabulary: tuple[str, ...], areas: tuple[tuple[str, tuple[str, ...]], ...]) -> "Context":
         vocab = lx.words(*(v.lower() for v in vocabulary)) if vocabulary else None
-        compiled = tuple((area_id, lx.words(*(t.lower() for t in terms))) for area_id, terms in areas if terms)
+        # An area term is said with a hyphen as often as with a space ("test set", "test-set").
+        compiled = tuple((area_id, lx.words(*{v for t in terms for v in (t.lower(), t.lower().replace(" ", "-"))}))
+                         for area_id, terms in areas if terms)
         return Context(vocabulary=vocab, areas=compiled)
 
 
@@ -100,19 +102,20 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
     context = context or Context()
     result = Analysis(text=text, sentences=split_sentences(text))
     hits: dict[str, list[Span]] = {}
-    previous: tuple[Span, str] | None = None
+    earlier: list[str] = []
     for span in result.sentences:
         low = span.text.lower()
         if addresses_grader(low):
             # Text that addresses the scorer is data about the candidate, never evidence.
             result.injections.append(span)
-            previous = None
+            earlier.clear()
             continue
         # Measured once per sentence, after discourse openers ("So, ...") that carry no meaning.
         body = lx.OPENER.sub("", low)
         technical = _technical(body, context)
         multipliers = {m for m, pattern in lx.MULTIPLIERS.items() if pattern.search(body)}
-        found = _sentence_signals(body, technical, multipliers, previous[1] if previous else "")
+        # A cost can price a choice made a sentence or two earlier ("I chose X. ... The cost is ...").
+        found = _sentence_signals(body, technical, multipliers, " ".join(earlier[-2:]))
         if "scale" in found:
             result.multipliers |= multipliers
         substantive = found & {"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor"}
@@ -133,7 +136,7 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
             result.blame.append(span)
         for signal in found:
             hits.setdefault(signal, []).append(span)
-        previous = (span, low)
+        earlier.append(low)
     result.hits = hits
     return result
 
@@ -149,13 +152,22 @@ _THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|
                           r"(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|popular|common|nicer)\b")
 
 
+def derived(body: str) -> bool:
+    """A number worked out from others in the same sentence ("50M a day is about 580 a second"): an
+    estimate shown with its arithmetic argues itself."""
+    if lx.ARITHMETIC.search(body):
+        return True
+    first = lx.QUANTITY.search(body)
+    return bool(first and lx.DERIVES.search(body, first.end()))
+
+
 def committed(body: str) -> bool:
     """A stance that commits to something ("I'd block it", "my concern is"), not a hedge ("I think")."""
     return any(m.group(0) not in lx.HEDGED_STANCE for m in lx.STANCE.finditer(body))
 
 
 def _technical(low: str, context: Context) -> int:
-    count = len(lx.TECH_TERMS.findall(low))
+    count = len(lx.TECH_TERMS.findall(low)) + len(lx.IDENTIFIER.findall(low))
     if context.vocabulary is not None:
         count += len(context.vocabulary.findall(low))
     count += sum(1 for _, pattern in context.areas if pattern.search(low))
@@ -176,7 +188,9 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
     causal = bool(lx.CAUSAL.search(body) or lx.JUSTIFIED_CHOICE.search(body))
     # A decision of one's own ("I led it", "those were my calls"), or a long argued sentence with no hedging,
     # is concrete too: conversation rounds argue positions and stories, not only components.
-    concrete = bool(quantities) or (technical >= 1 and not vague) or prices_choice or bool(
+    # "I deliberately left X alone: rewriting it would have tripled the diff": a decision argued by its alternative.
+    weighed = bool(lx.DECISION.search(body) and lx.COUNTERFACTUAL.search(body))
+    concrete = bool(quantities) or (technical >= 1 and not vague) or prices_choice or (weighed and n_words >= 10) or bool(
         lx.OWNERSHIP.search(body) and n_words >= 6 and not vague) or bool(
         causal and n_words >= 12 and not vague and not lx.FLUFF.search(body)
         and (committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body)))
@@ -195,7 +209,7 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         found.add("reasoning")
     if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
         lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
-    ) or prices_choice or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
+    ) or prices_choice or weighed or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
                            and not _THIN_REASON.search(body)):
         # "I picked Decimal over integer cents because ...": a named alternative turned down for a reason.
         # "I'd use SSE rather than WebSockets ... What I give up is sending on the same channel."
@@ -207,7 +221,9 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         # "If the worker dies mid-stream ..." followed by "The client resumes from its offset."
         found.add("failure_modes")
     multiplier = bool(multipliers)
-    if (multiplier or lx.GROWTH.search(body)) and lx.CONSEQUENCE.search(body) and (multiplier or quantities or technical >= 1):
+    # Growth met by a consequence ("the index no longer fits") or, at a named multiple, by the speaker's own plan.
+    responds = lx.CONSEQUENCE.search(body) or (multiplier and lx.PLAN.search(body))
+    if (multiplier or lx.GROWTH.search(body)) and responds and (multiplier or quantities or technical >= 1):
         found.add("scale")
     if lx.TESTING.search(body) and (technical or causal or lx.TEST_CASE.search(body)):
         found.add("testing")
