@@ -12,6 +12,7 @@ from interviewer.rubric import RubricLibrary
 from interviewer.understanding.claims import FactCheck, contradictions, quantities
 from interviewer.understanding.knowledge import knowledge_for
 from interviewer.understanding.reading import Asked, read
+from interviewer.understanding.signals import analyze
 
 LIBRARY = RubricLibrary()
 
@@ -139,9 +140,18 @@ WEIGHTS = FactCheck.build("w", "70B FP16 is ~140 GB.", ["70b", "fp16|16-bit"], "
     ("A 70B model in FP16 fits on a single GPU only at 4-bit.", []),
     ("Would a 70B FP16 model fit on one GPU? No.", []),
     ("Each H100 gives us 80GB, and the 70B model at fp16 needs 140GB, so two cards.", []),
+    # Both subjects already have their figures: the last number is about the node, named in between.
+    ("70B at FP16 is about 140 GB, which doesn't fit on one 80 GB H100, so I deploy on an 8-GPU node: 640 GB of HBM.", []),
+    ("The H100 we rent, so the vendor says: 16 GB.", ["h100"]),
 ])
 def test_claims_that_contradict_reference_facts(sentence, contradicted):
     assert sorted(c.fact_id for c in contradictions(sentence, 0, (H100, WEIGHTS))) == sorted(contradicted)
+
+
+def test_a_word_that_starts_like_a_vague_phrase_is_not_vague():
+    # "so one bad job" is not "and so on"; "etcd" is not "etc".
+    assert "reasoning" in analyze("Third, no retry limit, so one bad job at the lowest id stops everything behind it.").signals
+    assert "reasoning" in analyze("Leases live in etcd because a lost worker must give its shard back within 10 seconds.").signals
 
 
 def test_the_rubric_reference_facts_catch_the_classic_wrong_claim():

@@ -176,10 +176,22 @@ def _attributed(amounts: list[Quantity], clause: str, clause_start: int, sentenc
                 pairs.append((min(here, key=lambda f: abs(f.subject_at(clause) - q.start)), q))
             continue
         named_here = any(f.unit == unit and f.about and f.about[0].search(clause) for f in checks)
-        earlier = [f for f in facts if f.about_in(sentence) and f.subject_at(sentence) < clause_start]
+        # A subject named earlier carries over to this clause only while it still lacks its number and nothing
+        # in between points elsewhere: in "70B at FP16 is about 140 GB, which doesn't fit on one 80 GB H100, so
+        # my unit is an 8-GPU node: 640 GB of HBM" both subjects had their figures, and 640 GB is the node's.
+        earlier = [f for f in facts if f.about_in(sentence) and f.subject_at(sentence) < clause_start
+                   and not (f.not_with and f.not_with.search(sentence, f.subject_at(sentence), clause_start))
+                   and not _has_figure(sentence, f.subject_at(sentence), clause_start, unit)]
         if earlier and not named_here:
             pairs.append((max(earlier, key=lambda f: f.subject_at(sentence)), of_unit[0]))
     return pairs
+
+
+def _has_figure(sentence: str, subject_at: int, clause_start: int, unit: str) -> bool:
+    """Whether the subject's own clause, or anything after it up to `clause_start`, already gave a
+    quantity of `unit` ("one 80 GB H100")."""
+    own = max((at for at, _ in _clauses(sentence) if at <= subject_at), default=0)
+    return any(q.unit == unit for q in quantities(sentence[own:clause_start]))
 
 
 def _clauses(low: str) -> list[tuple[int, str]]:

@@ -15,7 +15,7 @@ from .patterns import words
 QUANTITY = re.compile(
     r"(?:\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
     r"|(?<![a-z0-9.])(?:\d[\d,.]*|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
-    r"|forty|fifty|sixty|ninety|a hundred|a thousand|a million|a dozen)(?![a-z]))\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
+    r"|forty|fifty|sixty|ninety|a hundred|a thousand|a million|a dozen|(?:a few|several) (?:hundred|thousand|million))(?![a-z]))\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
     r"(?:(?:daily|monthly|weekly|active|concurrent|peak|total|new|unique|paying|output|input|open)\s+)?"
     r"(?:%|percent|ms|milliseconds?|s\b|sec|seconds?|minutes?|mins?\b|hours?|days?|weeks?|months?|years?|"
     r"[kmgtp]i?b\b|bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|"
@@ -45,7 +45,7 @@ CAUSAL = words(
     "which is why", "so if", "then we", "then the", "then it", "hence", "so any", "so one", "so every",
     "so you", "so our", "so they", "it follows", "the catch", "the point", "the goal", "the risk",
     "which would", "which makes", "that lets", "that keeps", "meaning", "also why", "is why",
-    "which is how", "which leaves", "which keeps",
+    "which is how", "which leaves", "which keeps", "would change my mind", "would make me change",
 )
 CHOICE = words(
     "instead of", "instead$", "rejected", "ruled out", "i'd switch", "we'd switch", "i would switch", "switch to", "rather than", "over", "versus", "vs", "compared to", "compared with", "alternative",
@@ -197,10 +197,10 @@ VAGUE = words(
     "it depends", "depends on", "some kind of", "some sort of", "or something",
     "and so on", "things like", "appropriate", "as needed", "best practice", "reasonable amount",
     "a lot of", "quite a lot", "significant number", "fairly standard", "pretty simple", "kind of",
-    "sort of", "etc", "or whatever", "whatever you", "we'll see", "the usual stuff", "usual stuff", "figure it out", "figure out", "as necessary", "and stuff",
+    "sort of", "etc$", "or whatever", "whatever you", "we'll see", "the usual stuff", "usual stuff", "figure it out", "figure out", "as necessary", "and stuff",
     "robust", "seamless", "in general", "generally speaking", "at the end of the day", "in some way",
     "some way", "potentially", "as we know", "more modern", "widely used", "fast and efficient",
-    "bad experience", "key components", "the right people", "so on", "this kind of thing", "good question",
+    "bad experience", "key components", "the right people", "so on$", "this kind of thing", "good question",
     "standard approach", "industry standard", "one of the most important", "obvious one",
     "it's big$", "it's huge", "it's large", "it's massive", "lots of data", "big data",
 )
