@@ -30,6 +30,7 @@ _PHASE_MATCH = 0.3  # content-word overlap at which an interviewer line is taken
 # (specificity is defined as a stance with a reason, so it never counts twice with reasoning).
 _CONTINUES = re.compile(r"(?:that|this|it|so|because|which|otherwise|the reason|the cost|the catch|the downside"
                         r"|the point|the price|that's|this is|it's|then)\b")
+_BACK_REFERENCE = re.compile(r"\b(?:that|this|the same) (?:choice|decision|call|tradeoff|trade-off|approach|design)\b")
 _SUPPORT = {"numbers": "numbers", "reasoning": "position", "specificity": "position", "ownership": "position",
             "tradeoffs": "tradeoffs", "failure_modes": "failure_modes", "scale": "scale", "complexity": "complexity",
             "rigor": "rigor", "testing": "testing"}
@@ -127,6 +128,10 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         # A sentence that opens by pointing back ("That keeps ...", "So ...", "Because ...") argues the one before.
         next_start = {a.start: b.start for a, b in zip(analysis.sentences, analysis.sentences[1:])
                       if _CONTINUES.match(b.text.lower())}
+        # "Customers who need order pay for that choice": a cost that names the choice before it is argued by
+        # that sentence's reason.
+        previous_start = {b.start: a.start for a, b in zip(analysis.sentences, analysis.sentences[1:])
+                          if _BACK_REFERENCE.search(b.text.lower())}
         echoed = _echoed_numbers(analysis, previous)
         for start in echoed:
             shown[start].discard("numbers")
@@ -143,9 +148,9 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 support = {_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}
                 if derived(span.text.lower()):
                     support.add("arithmetic")  # an estimate worked out in the sentence shows its argument
-                following = next_start.get(span.start)
-                defended = len(support) >= 2 or (following is not None and len(
-                    support | {_SUPPORT[x] for x in shown.get(following, ()) if x in _SUPPORT}) >= 2)
+                defended = len(support) >= 2 or any(
+                    len(support | {_SUPPORT[x] for x in shown.get(other, ()) if x in _SUPPORT}) >= 2
+                    for other in (next_start.get(span.start), previous_start.get(span.start)) if other is not None)
                 evidence.units.setdefault(signal, []).append(
                     Unit(signal, turn.n, span, signal not in asked, where, defended))
         for area_id in sorted(analysis.areas):

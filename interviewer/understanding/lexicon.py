@@ -116,6 +116,8 @@ FAILURE = words(
     "negative", "wrong amount", "wrong total", "wrong money", "overcharg", "undercharg", "charged twice", "charge twice",
     "runs twice", "run twice", "ran twice", "double debit", "double-debit", "cent off", "drift", "silently",
     "off by one", "off-by-one", "never cleared", "never reset", "grows forever", "grow forever", "unbounded", "spins",
+    # Numerical failures in model code.
+    "nan$", "nans$", "overflows", "overflow to", "underflow", "creeps in", "blows up", "explodes",
 )
 MITIGATION = words(
     "retry", "retries", "backoff", "back off", "fallback", "fall back", "degrade", "shed", "circuit",
@@ -164,6 +166,7 @@ RIGOR = words(
     "sample size", "leak", "contaminat", "golden set", "human review", "inter-rater", "counterfactual",
     "shadow", "canary", "bootstrap", "noise", "nan$", "overflow", "underflow", "-inf", "float16", "float32", "float64",
     "bfloat16", "bf16", "tolerance", "atol", "rtol", "epsilon", "1e-", "numerically", "stable",
+    "error bar", "margin of error", "statistical power", "test set", "reference answers", "labeled set",
 )
 # Specific engineering terms: a claim is concrete when it names one of these (or a term
 # from the round's vocabulary) or a quantity. Deliberately leaves out words any answer
@@ -251,7 +254,8 @@ PROMPT_CUES: dict[str, re.Pattern[str]] = {
                           r"|throughput|budget|how long|how fast"),
     "tradeoffs": re.compile(r"trade|why not|alternative|instead|versus|\bvs\b|compare|give up|pros and cons|why (?:did you |would you )?(?:choose|pick|go with)|downside|why this"),
     "testing": re.compile(r"test|edge case|corner case|verify|how do you know it works"),
-    "complexity": re.compile(r"complexity|big-o|big o|o\(|how fast|runtime|time and space"),
+    # A gate that states "must run in O(1)" sets a requirement; it doesn't ask for an analysis. "Is that O(1)?" does.
+    "complexity": re.compile(r"complexity|big-o|big o|o\([^)]{0,12}\)\s*\?|how fast|runtime|time and space"),
     "breadth": re.compile(r"front ?end|client|end to end|end-to-end|user experience|\bux\b|\bcost|api contract"),
     "ownership": re.compile(r"differently|your role|what did you (?:do|decide|own)|mistake|hindsight|you personally|your decision"),
     "specificity": re.compile(r"why (?:openai|this company|us|here)|what do you think|your (?:view|opinion|position|take)|do you agree"),
