@@ -341,15 +341,16 @@ class Session(GateChecks):
             if self.brain is self.fallback:
                 raise
             if isinstance(exc, ModelUnavailable):
-                reason, partial = exc.message, exc.partial
+                reason, partials = exc.message, exc.partials
             else:
-                reason, partial = f"{self.brain.name} failed unexpectedly ({type(exc).__name__})", "".join(parts)
+                reason = f"{self.brain.name} failed unexpectedly ({type(exc).__name__})"
+                partials = ["".join(parts)] if parts else []
             self.degraded = reason
             self._event({"kind": "brain_degraded", "brain": self.brain.name, "reason": reason,
-                         "partial_chars": len(partial)})
+                         "partial_chars": sum(len(p) for p in partials)})
             self._notice(f"{reason}; continuing with the offline interviewer")
             self.brain = self.fallback
-            stats = {"degraded": reason, **({"partials": [partial]} if partial else {})}
+            stats = {"degraded": reason, **({"partials": partials} if partials else {})}
             if self.on_chunk is not None and parts:
                 self.on_chunk(Restart("".join(parts)))
             parts = list(self.fallback.respond(move, conversation))

@@ -164,7 +164,7 @@ def test_a_request_the_server_refuses_degrades_at_once_with_a_clean_reason(tmp_p
         session, transcript, notices = _drive(services_for(server, tmp_path))
         assert len(server.requests) == 1  # not retried: a retry cannot fix a refused request
     assert transcript.turns[0].llm["degraded"] == "LLM interviewer test-model at " + server.base_url + \
-        ": the server rejected the request"
+        ": the server rejected the request (invalid_request_error)"
     assert [t.text for t in transcript.candidate_turns()] == PASSIVE[:3]
 
 
@@ -190,7 +190,7 @@ def test_a_stream_cut_every_time_keeps_what_streamed_and_falls_back(tmp_path):
             server.queue(Reply(text="Thanks for coming in today.", fault="disconnect", disconnect_after_chars=10))
         session, transcript, notices = _drive(services_for(server, tmp_path), answers=1)
     first = transcript.turns[0]
-    assert first.llm["degraded"] and first.llm["partials"] == ["Thanks for"]
+    assert first.llm["degraded"] and first.llm["partials"] == ["Thanks for"] * FAST["max_attempts"]  # every cut kept
     assert "Today's problem" in first.text  # the offline interviewer phrased the opening
     assert [t.text for t in transcript.candidate_turns()] == PASSIVE[:1]
 
@@ -247,11 +247,12 @@ def test_judge_uses_structured_output_at_temperature_zero_and_checks_quotes(tmp_
             assert q["quote"] in transcript.turn(q["turn"]).text
 
 
-def test_judge_falls_back_to_plain_json_without_structured_outputs(tmp_path):
+def test_judge_falls_back_to_json_mode_without_structured_outputs(tmp_path):
     with FakeOpenAI([Reply(text="Here you go:\n```json\n" + judge_reply() + "\n```")], structured_outputs=False) as server:
         card = _judge(server, tmp_path, MIDDLING)
-    assert card.scorer == "llm:test-model" and "plain JSON" in card.notes[0]
-    assert "response_format" not in server.requests[-1]
+    assert card.scorer == "llm:test-model" and "JSON mode, schema in the prompt" in card.notes[0]
+    assert server.requests[-1]["response_format"]["type"] == "json_object"
+    assert '"dimensions"' in server.requests[-1]["messages"][-1]["content"]  # the schema, spelled out
 
 
 @pytest.mark.parametrize("reply", [Reply(fault="invalid_json"), Reply(text='{"dimensions": "nope"}')],

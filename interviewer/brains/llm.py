@@ -77,6 +77,8 @@ class LLMBrain:
             "usage_reported": last.usage.reported,
             "attempts": last.attempts,
             **({"retried_for": last.retried_for} if last.retried_for else {}),
+            # The reply stopped at llm.reply_max_tokens: kept as it is, and marked so a reader knows why it ends there.
+            **({"finish_reason": "length"} if last.finish_reason == "length" else {}),
             **({"partials": partials} if partials else {}),
             **({"notes": notes} if notes else {}),
         }
