@@ -38,15 +38,18 @@ def with_schema(messages: list[Message], schema: dict, mode: str) -> tuple[list[
 def fold_system(messages: list[Message]) -> list[Message]:
     """For chat templates that drop system messages (Gemma's, for one): each becomes part of a user
     turn, labelled as instructions, and turns of the same role are merged so roles still alternate."""
+    return merge_roles([{"role": "user", "content": f"[Instructions]\n{m['content']}\n[End of instructions]"}
+                        if m["role"] == "system" else m for m in messages])
+
+
+def merge_roles(messages: list[Message]) -> list[Message]:
+    """Turns of the same role in a row joined into one, for templates that want roles to alternate."""
     out: list[Message] = []
     for message in messages:
-        role, content = message["role"], message["content"]
-        if role == "system":
-            role, content = "user", f"[Instructions]\n{content}\n[End of instructions]"
-        if out and out[-1]["role"] == role:
-            out[-1] = {"role": role, "content": out[-1]["content"] + "\n\n" + content}
+        if out and out[-1]["role"] == message["role"]:
+            out[-1] = {"role": message["role"], "content": out[-1]["content"] + "\n\n" + message["content"]}
         else:
-            out.append({"role": role, "content": content})
+            out.append({"role": message["role"], "content": message["content"]})
     return out
 
 
