@@ -170,3 +170,52 @@ def test_system_messages_fold_into_user_turns_for_templates_that_drop_them(tmp_p
         assert "ENGINE INSTRUCTION" in body[-1]["content"] and body[-1]["role"] == "user"
         roles = [m["role"] for m in body]
         assert all(a != b for a, b in zip(roles, roles[1:]))  # roles still alternate
+
+
+def test_after_a_fall_back_the_llm_is_tried_again_after_a_back_off_and_says_it_is_back(tmp_path):
+    from conftest import PASSIVE, FakeClock
+
+    from interviewer.session import Session
+
+    clock = FakeClock()
+    with FakeOpenAI(responder=lambda body: Reply(text="(phrased) next question?")) as server:
+        server.queue(Reply(text="Welcome."), *[Reply(fault="500")] * FAST["max_attempts"])
+        services = _services(server, tmp_path)
+        session = Session.create(services.library, "system-design", "streaming-chat", services.settings,
+                                 services.brain, clock=clock)
+        notices: list[str] = []
+        session.on_notice = notices.append
+        session.open()
+        session.submit(PASSIVE[0])  # the endpoint fails: offline from here
+        clock.advance(30)
+        session.submit(PASSIVE[1])  # still within the back-off: offline, the endpoint is not asked
+        asked = len(server.requests)
+        clock.advance(31)
+        back = session.submit(PASSIVE[2])  # the back-off has passed: asked again, and it answers
+        card, transcript = session.scorecard()
+    assert asked == 1 + FAST["max_attempts"]
+    assert back.text == "(phrased) next question?"
+    brains = [json.loads(line).get("brain") for line in session.path.read_text().splitlines()
+              if '"role":"interviewer"' in line]
+    assert brains == ["llm:test-model", "offline", "offline", "llm:test-model"]
+    assert "trying the LLM again in 60 s" in notices[0]
+    assert notices[-1] == "llm:test-model answers again; the LLM interviewer is back"
+    assert [e["kind"] for e in transcript.events if e["kind"].startswith("brain_")] == ["brain_degraded",
+                                                                                      "brain_restored"]
+
+
+def test_the_scorecard_says_when_and_why_the_llm_judge_was_skipped(tmp_path):
+    from conftest import PASSIVE
+
+    with FakeOpenAI(responder=lambda body: Reply(fault="500")) as server:
+        server.queue(Reply(text="Welcome."))
+        session, _ = _session(_services(server, tmp_path))
+        session.open()
+        session.submit(PASSIVE[0])
+        session.close("quit")
+        asked = len(server.requests)
+        card, _ = session.scorecard()
+        assert len(server.requests) == asked  # the endpoint that just failed is not waited on again
+    assert card.scorer == "offline-heuristic"
+    assert "server error 500" in card.judge_skipped["reason"] and card.judge_skipped["at"]
+    assert card.notes[0].startswith("Showing the offline scorecard: the LLM was not used, it failed during the session")
