@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from ..understanding.signals import analyze
+from ..understanding.signals import addresses_grader, split_sentences
 from ..errors import InterviewerError
 from ..llm.base import ChatModel, ModelUnavailable
 from ..rubric.schema import Rubric
@@ -90,20 +90,42 @@ def _strict(schema: dict) -> dict:
     return fix(schema)
 
 
-def fenced_transcript(transcript: Transcript) -> tuple[str, int]:
-    """The conversation as data. Returns the text and how many sentences were removed."""
-    removed = 0
+def fenced_transcript(transcript: Transcript, turns: list | None = None) -> tuple[str, int]:
+    """The conversation (or the chosen `turns` of it) as data. Returns the text and how many sentences were
+    removed: every sentence, in any turn, addressed to the grader, and every interviewer sentence that
+    echoes a removed one (a model interviewer may repeat the candidate's words back)."""
+    removed, echoes = 0, []
     lines = [f"<{FENCE}>"]
-    for turn in transcript.turns:
-        text = turn.text
+    for turn in transcript.turns if turns is None else turns:
+        text, cut = _scrub(turn.text, echoes if turn.role == "interviewer" else [])
         if turn.role == "candidate":
-            for span in reversed(analyze(text).injections):
-                text = text[: span.start] + REMOVED + text[span.end:]
-                removed += 1
+            echoes += cut
+        removed += len(cut)
         text = text.replace(f"<{FENCE}", "<_" + FENCE).replace(f"</{FENCE}", "</_" + FENCE)
         lines.append(f"[turn {turn.n}] {turn.role.upper()}: {text}")
     lines.append(f"</{FENCE}>")
     return "\n".join(lines), removed
+
+
+def _scrub(text: str, echoes: list[str]) -> tuple[str, list[str]]:
+    """`text` with each sentence addressed to the grader, or repeating one of `echoes`, replaced by a marker."""
+    cut = []
+    for span in reversed(split_sentences(text)):
+        low = span.text.lower()
+        if addresses_grader(low) or any(_echoes(_core(echo), _core(low)) for echo in echoes):
+            text = text[: span.start] + REMOVED + text[span.end:]
+            cut.append(low)
+    return text, cut
+
+
+def _echoes(removed: str, sentence: str) -> bool:
+    """Whether `sentence` repeats `removed`, whole or a run of five words or more of it."""
+    return bool(removed) and (removed in sentence or (len(sentence.split()) >= 5 and sentence in removed))
+
+
+def _core(sentence: str) -> str:
+    """A sentence's words only, so an echo matches whatever quoting or punctuation surrounds it."""
+    return " ".join(re.findall(r"[a-z0-9']+", sentence.lower()))
 
 
 def judge(transcript: Transcript, rubric: Rubric, model: ChatModel) -> Scorecard:
