@@ -219,3 +219,57 @@ def test_the_scorecard_says_when_and_why_the_llm_judge_was_skipped(tmp_path):
     assert card.scorer == "offline-heuristic"
     assert "server error 500" in card.judge_skipped["reason"] and card.judge_skipped["at"]
     assert card.notes[0].startswith("Showing the offline scorecard: the LLM was not used, it failed during the session")
+
+
+def test_a_long_session_is_judged_within_the_context_window_by_evidence_per_dimension(tmp_path):
+    from interviewer.transcript import parse_text
+
+    answer = ("At 20k concurrent streams and 50 tokens per second we emit 1M tokens a second, so I'd batch "
+              "continuously on the GPU fleet and shard history by user id; if a shard fails we read from a replica. ")
+    turns = "".join(f"Interviewer: What about part {n}?\n\nCandidate: {answer * 6}\n\n" for n in range(40))
+    transcript = parse_text(f"Round: system-design\nProblem: streaming-chat\n\n{turns}")
+    (tmp_path / "long.txt").write_text(f"Round: system-design\nProblem: streaming-chat\n\n{turns}")
+    with FakeOpenAI([Reply(text=judge_reply())], **{**PROFILES["llama-cpp-python"], "context_window": 8192}) as server:
+        services = _services(server, tmp_path)  # llm.context_window_tokens defaults to 8192
+        card = _judge(services.chat_model(), services, tmp_path / "long.txt")
+        [refused, body] = server.requests  # json_schema refused with a 500, then JSON mode
+    assert sum(len(t.text) for t in transcript.turns) // 4 > 8192  # it could never have gone whole
+    sent = sum(len(m["content"]) for m in body["messages"]) // 4
+    assert sent + body["max_tokens"] <= 8192 and body["stream"] is True
+    assert card.scorer == "llm:test-model"
+    assert "left out to fit the model's context" in body["messages"][-1]["content"]
+
+
+def test_a_judge_past_its_deadline_is_given_up_and_its_stream_closed(tmp_path):
+    slow = Reply(text=judge_reply(), chunk_chars=2, chunk_delay=0.05)  # about 20 s to send it all
+    with FakeOpenAI([slow]) as server:
+        services = _services(server, tmp_path, judge_timeout_s=1.0, max_attempts=1)
+        card = _judge(services.chat_model(), services)
+        assert server.abandoned.wait(5)  # the server saw the client go: a local one stops generating
+    assert card.scorer == "offline-heuristic"
+    assert "did not finish within llm.judge_timeout_s = 1 s" in card.judge_skipped["reason"]
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_a_session_and_its_judge_stay_on_the_llm_on_every_server_profile(tmp_path, profile):
+    from conftest import PASSIVE
+
+    def model(body: dict) -> Reply:
+        said = json.dumps(body["messages"])
+        if "Score this interview" in said:
+            return Reply(text=judge_reply())
+        assert "ENGINE INSTRUCTION" in said  # the model sees the engine's move, whatever the template drops
+        return Reply(text="(phrased) Go on?")
+
+    settings = PROFILES[profile]
+    with FakeOpenAI(responder=model, **{**settings, "context_window": 8192 if "context_window" in settings else None}) \
+            as server:
+        services = _services(server, tmp_path, fold_system="drops_system" in settings.get("quirks", ()))
+        session, notices = _session(services)
+        session.open()
+        for answer in PASSIVE[:3]:
+            session.submit(answer)
+        session.close("quit")
+        card, transcript = session.scorecard()
+    assert not [e for e in transcript.events if e["kind"] == "brain_degraded"]
+    assert notices == [] and card.scorer == "llm:test-model", card.notes[:1]
