@@ -7,9 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import InterviewerError
-
-EXIT_USAGE = 2
+from .errors import EXIT_USAGE, InterviewerError
 COMMAND_FUNCTIONS = {"import": "import_sessions"}  # `import` is a Python keyword
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import InterviewerError, UnknownRoundError
+from .errors import EXIT_JUDGE_SKIPPED, InterviewerError, UnknownRoundError
 from .services import build_services
 from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
 
@@ -187,8 +187,12 @@ def _score_llm(args: argparse.Namespace) -> int:
     transcript = load_transcript(args.file)
     loaded = _rubric_for(args.file, transcript, services)
     card = judge(transcript, loaded.rubric, services.chat_model())
-    _keep(args, card, "re-scored with the LLM judge")
+    _keep(args, card, "re-scored with the LLM judge" if not card.judge_skipped else "re-scored (LLM judge skipped)")
     sys.stdout.write(to_json_text(card) + "\n" if args.json else to_markdown(card))
+    if card.judge_skipped:
+        print(f"interviewer: the LLM judge did not run ({card.judge_skipped['reason']}); the offline scorecard is "
+              f"shown (exit {EXIT_JUDGE_SKIPPED})", file=sys.stderr)
+        return EXIT_JUDGE_SKIPPED
     return 0
 
 

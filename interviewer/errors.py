@@ -3,6 +3,9 @@ names the file or field and says how to fix it; front ends print it and exit wit
 
 from __future__ import annotations
 
+EXIT_USAGE = 2  # an error the user can fix: a bad setting, file, round or answer
+EXIT_JUDGE_SKIPPED = 3  # `score --llm` printed the offline scorecard: the LLM judge did not run
+
 
 class InterviewerError(Exception):
     """An error the user can act on. `title` is a short heading for dialogs."""

@@ -41,6 +41,7 @@ from .transcript import (
 )
 
 COMMANDS = ("hint", "next", "done", "quit")
+LLM_RETRY_AFTER_S, LLM_RETRY_MAX_S = 60.0, 600.0
 MAX_CODE_BYTES = 256 * 1024
 OnChunk = Callable[[str], None]
 OnNotice = Callable[[str], None]
@@ -96,6 +97,11 @@ class Session(GateChecks):
         self.history: list[tuple[str, str]] = []
         self.fallback: Brain = OfflineBrain()
         self.degraded: str | None = None  # why the session fell back to the offline interviewer
+        # After a fall back, the LLM is tried again at a turn boundary once `llm_retry_at` (session
+        # seconds) has passed, waiting twice as long after each failed try.
+        self.llm_brain: Brain | None = brain if getattr(brain, "model", None) is not None else None
+        self.llm_retry_at: float | None = None
+        self._llm_backoff_s = LLM_RETRY_AFTER_S
         self.usage = {"prompt_tokens": 0, "completion_tokens": 0}
         self.on_chunk: OnChunk | None = None
         self._code_digest = ""
@@ -327,6 +333,9 @@ class Session(GateChecks):
         it, and let the offline interviewer carry on so the session never stalls."""
         conversation = self._conversation()
         parts: list[str] = []
+        retrying = self._llm_due()
+        if retrying:
+            self.brain = self.llm_brain
         try:
             for chunk in self.brain.respond(move, conversation):
                 if isinstance(chunk, Restart):
@@ -337,19 +346,28 @@ class Session(GateChecks):
                 if self.on_chunk is not None:
                     self.on_chunk(chunk)
             stats = dict(getattr(self.brain, "stats", {}) or {})
+            if retrying:
+                self.llm_retry_at, self._llm_backoff_s = None, LLM_RETRY_AFTER_S
+                self._event({"kind": "brain_restored", "brain": self.brain.name})
+                self._notice(f"{self.brain.name} answers again; the LLM interviewer is back")
         except Exception as exc:  # noqa: BLE001 - whatever the brain hit, the interview goes on
             if self.brain is self.fallback:
                 raise
             if isinstance(exc, ModelUnavailable):
-                reason, partial = exc.message, exc.partial
+                reason, partials = exc.message, exc.partials
             else:
-                reason, partial = f"{self.brain.name} failed unexpectedly ({type(exc).__name__})", "".join(parts)
+                reason = f"{self.brain.name} failed unexpectedly ({type(exc).__name__})"
+                partials = ["".join(parts)] if parts else []
             self.degraded = reason
             self._event({"kind": "brain_degraded", "brain": self.brain.name, "reason": reason,
-                         "partial_chars": len(partial)})
-            self._notice(f"{reason}; continuing with the offline interviewer")
+                         "partial_chars": sum(len(p) for p in partials)})
+            if retrying:
+                self._llm_backoff_s = min(self._llm_backoff_s * 2, LLM_RETRY_MAX_S)
+            self.llm_retry_at = self.elapsed() + self._llm_backoff_s
+            self._notice(f"{reason}; continuing with the offline interviewer (trying the LLM again in "
+                         f"{self._llm_backoff_s:.0f} s)")
             self.brain = self.fallback
-            stats = {"degraded": reason, **({"partials": [partial]} if partial else {})}
+            stats = {"degraded": reason, **({"partials": partials} if partials else {})}
             if self.on_chunk is not None and parts:
                 self.on_chunk(Restart("".join(parts)))
             parts = list(self.fallback.respond(move, conversation))
@@ -373,9 +391,14 @@ class Session(GateChecks):
             round_left_min=(self.rubric.duration_min * 60 - now) / 60,
         )
 
+    def _llm_due(self) -> bool:
+        """The session fell back to the offline interviewer and its wait before trying the LLM again is over."""
+        return (self.brain is self.fallback and self.llm_brain is not None and self.llm_retry_at is not None
+                and self.elapsed() >= self.llm_retry_at)
+
     @property
     def judged_by_llm(self) -> bool:
-        return getattr(self.brain, "model", None) is not None
+        return self.llm_brain is not None
 
     def scorecard(self):
         """Score what was saved and keep the scorecard with the session: the LLM judge for an LLM
@@ -386,9 +409,14 @@ class Session(GateChecks):
 
         transcript = load_transcript(self.path)
         if self.judged_by_llm:
-            from .scoring.llm_judge import judge
+            from .scoring.llm_judge import judge, skipped
 
-            card = judge(transcript, self.rubric, self.brain.model)
+            if self.brain is self.fallback and not self._llm_due():
+                # The endpoint failed moments ago: say so rather than make the candidate wait it out again.
+                card = skipped(score(transcript, self.rubric), f"the LLM was not used, it failed during the session "
+                               f"({self.degraded})")
+            else:
+                card = judge(transcript, self.rubric, self.llm_brain.model)
         else:
             card = score(transcript, self.rubric)
         save_scorecard(self.path, card, reason="end of session" if self.engine.finished else "session stopped")

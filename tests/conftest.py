@@ -13,7 +13,9 @@ from interviewer.services import Services, build_services
 REPO = Path(__file__).resolve().parent.parent
 # Never let a developer's own key or endpoint reach a test: no test touches the internet.
 LLM_AND_SETTINGS_ENV = ("INTERVIEWER_LEVEL", "INTERVIEWER_MAX_ANSWER_CHARS", "INTERVIEWER_BRAIN", "INTERVIEWER_MODEL",
-                        "INTERVIEWER_GATE_CHECKS",
+                        "INTERVIEWER_GATE_CHECKS", "INTERVIEWER_LLM_REPLY_MAX_TOKENS", "INTERVIEWER_LLM_JUDGE_MAX_TOKENS",
+                        "INTERVIEWER_LLM_JUDGE_TIMEOUT_S", "INTERVIEWER_LLM_CONTEXT_WINDOW", "INTERVIEWER_LLM_CONTEXT_BUDGET",
+                        "INTERVIEWER_LLM_FOLD_SYSTEM",
                         "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

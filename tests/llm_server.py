@@ -27,12 +27,30 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-__all__ = ["FakeOpenAI", "Reply", "FAULTS", "estimate_tokens"]
+__all__ = ["FakeOpenAI", "Reply", "FAULTS", "PROFILES", "QUIRKS", "estimate_tokens"]
 
-FAULTS = (None, "429", "500", "hang", "disconnect", "invalid_json", "bad_request")
+FAULTS = (None, "429", "500", "hang", "disconnect", "invalid_json", "bad_request", "end_early")
 NOT_JSON = "this is not json {"
 MODELS = ("test-model",)
 STRUCTURED_OUTPUTS_UNSUPPORTED = "response_format json_schema is not supported by this server"
+# What a real server does differently from the OpenAI API, one quirk at a time:
+#   schema_500         json_schema refused with a 500 quoting the field (llama-cpp-python 0.3 validates the
+#                      request inside its handler, so a type it does not know is a server error)
+#   no_response_format any response_format refused with a 400 naming it
+#   no_usage           no usage chunk, even when stream_options asks for one
+#   no_done            the stream ends after its finish chunk, with no `data: [DONE]`
+#   drops_system       the chat template drops system messages: the responder never sees them
+QUIRKS = ("schema_500", "no_response_format", "no_usage", "no_done", "drops_system")
+# Servers as the tests play them: quirks, and the context window whose overflow is refused with that
+# server's error body (`context_error`). llama-cpp-python's are as measured on 0.3.36 with Gemma 3.
+PROFILES: dict[str, dict[str, Any]] = {
+    "openai": {},
+    "llama-cpp-python": {"quirks": ("schema_500", "no_usage", "drops_system"), "context_window": 4096,
+                         "context_error": "llama-cpp-python"},
+    "llama-server": {"context_window": 4096, "context_error": "llama-server"},
+    "no-done-no-usage": {"quirks": ("no_done", "no_usage")},
+    "no-response-format": {"quirks": ("no_response_format",)},
+}
 
 
 @dataclass
@@ -43,7 +61,7 @@ class Reply:
     chunk_delay: float = 0.0            # seconds between stream chunks (waited on the server thread)
     retry_after: float | None = None    # Retry-After header for 429
     usage: tuple[int, int] | None = None  # (prompt_tokens, completion_tokens); default: estimated
-    disconnect_after_chars: int = 0     # for "disconnect": chars streamed before the connection drops
+    disconnect_after_chars: int = 0     # for "disconnect" and "end_early": chars streamed before the end
 
     def __post_init__(self) -> None:
         if self.fault not in FAULTS:
@@ -187,9 +205,17 @@ class FakeOpenAI:
     handler stuck in 'hang'."""
 
     def __init__(self, replies: list[Reply] | None = None, responder: Callable[[dict], Reply] | None = None,
-                 structured_outputs: bool = True, hang_seconds: float = 30.0) -> None:
+                 structured_outputs: bool = True, hang_seconds: float = 30.0, quirks: tuple[str, ...] = (),
+                 context_window: int | None = None, context_error: str = "llama-cpp-python") -> None:
+        unknown = set(quirks) - set(QUIRKS)
+        if unknown:
+            raise ValueError(f"unknown quirks {sorted(unknown)}; expected some of {QUIRKS}")
         self.responder = responder
         self.structured_outputs = structured_outputs
+        self.quirks = frozenset(quirks)
+        self.context_window = context_window
+        self.context_error = context_error
+        self.abandoned = threading.Event()  # set when a client closed a stream before its end
         self.hang_seconds = hang_seconds
         self.requests: list[dict] = []          # every chat request body, in arrival order
         self.errors: list[BaseException] = []   # unexpected exceptions inside handlers (should stay empty)
@@ -278,17 +304,17 @@ class FakeOpenAI:
                                      "invalid_request_error"))
             return
 
-        response_format = body.get("response_format")
-        rejects_schema = (not self.structured_outputs and isinstance(response_format, dict)
-                          and response_format.get("type") == "json_schema")
+        refusal = self._refusal(body)
         reply: Reply | None = None
         with self._lock:  # record and pick under one lock so order matches across threads
             self.requests.append(body)
-            if not rejects_schema and self._replies:
+            if refusal is None and self._replies:
                 reply = self._replies.popleft()
-        if rejects_schema:
-            h._send_json(400, _error(STRUCTURED_OUTPUTS_UNSUPPORTED, "invalid_request_error", param="response_format"))
+        if refusal is not None:
+            h._send_json(*refusal)
             return
+        if "drops_system" in self.quirks:
+            body = {**body, "messages": [m for m in body.get("messages") or [] if m.get("role") != "system"]}
         if reply is None:
             if self.responder is not None:
                 try:
@@ -304,12 +330,42 @@ class FakeOpenAI:
 
         try:
             self._answer(h, body, reply)
-        except (_Stop, ConnectionError):
+        except ConnectionError:
+            self.abandoned.set()
+            h.close_connection = True
+        except _Stop:
             h.close_connection = True
         except OSError:
             if not self._stopping.is_set():
                 raise
             h.close_connection = True
+
+    def _refusal(self, body: dict) -> tuple[int, dict] | None:
+        """(status, body) for a request this server refuses before generating, or None."""
+        response_format = body.get("response_format")
+        kind = response_format.get("type") if isinstance(response_format, dict) else None
+        if kind is not None and "no_response_format" in self.quirks:
+            return 400, _error(f"response_format {kind} is not supported", "invalid_request_error",
+                               param="response_format")
+        if kind == "json_schema" and "schema_500" in self.quirks:
+            return 500, _error("1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input "
+                               "should be 'text' or 'json_object'", "internal_server_error")
+        if kind == "json_schema" and not self.structured_outputs:
+            return 400, _error(STRUCTURED_OUTPUTS_UNSUPPORTED, "invalid_request_error", param="response_format")
+        if self.context_window is None:
+            return None
+        prompt = estimate_tokens(_prompt_text(body))
+        wanted = prompt + int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
+        if wanted <= self.context_window:
+            return None
+        if self.context_error == "llama-server":
+            return 400, {"error": {"code": 400, "message": f"request ({wanted} tokens) exceeds the available context "
+                                   f"size ({self.context_window} tokens)", "type": "exceed_context_size_error",
+                                   "n_prompt_tokens": prompt, "n_ctx": self.context_window}}
+        return 400, _error(f"This model's maximum context length is {self.context_window} tokens. However, you "
+                           f"requested {wanted} tokens ({prompt} in the messages, {wanted - prompt} in the "
+                           "completion). Please reduce the length of the messages or completion.",
+                           "invalid_request_error", param="messages", code="context_length_exceeded")
 
     def _answer(self, h: _Handler, body: dict, reply: Reply) -> None:
         stream = bool(body.get("stream"))
@@ -337,6 +393,9 @@ class FakeOpenAI:
         text = reply.text
         if fault == "invalid_json" and not text:
             text = NOT_JSON
+        cap = body.get("max_tokens") or body.get("max_completion_tokens")
+        finish = "length" if cap and estimate_tokens(text) > cap else "stop"
+        text = text[: int(cap) * 4] if finish == "length" else text
         model = str(body.get("model") or MODELS[0])
         if reply.usage is not None:
             prompt_tokens, completion_tokens = reply.usage
@@ -351,12 +410,12 @@ class FakeOpenAI:
             h._send_json(200, {
                 "id": completion_id, "object": "chat.completion", "created": created, "model": model,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "refusal": None},
-                             "logprobs": None, "finish_reason": "stop"}],
-                "usage": usage, "system_fingerprint": None,
+                             "logprobs": None, "finish_reason": finish}],
+                **({} if "no_usage" in self.quirks else {"usage": usage}), "system_fingerprint": None,
             })
             return
 
-        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage")) and "no_usage" not in self.quirks
 
         def chunk(choices: list[dict], **extra: Any) -> dict:
             out = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
@@ -383,7 +442,7 @@ class FakeOpenAI:
         h.end_headers()
         h.wfile.flush()
 
-        limit = reply.disconnect_after_chars if fault == "disconnect" else len(text)
+        limit = reply.disconnect_after_chars if fault in ("disconnect", "end_early") else len(text)
         send(delta({"role": "assistant", "content": "", "refusal": None}))
         sent = 0
         while sent < min(limit, len(text)):
@@ -394,10 +453,12 @@ class FakeOpenAI:
         if fault == "disconnect":
             h._drop_connection()  # no finish chunk, no [DONE], no terminating zero-length chunk
             return
-        self._wait(reply.chunk_delay if text else 0.0)
-        send(delta({}, "stop"))
-        if include_usage:
-            send(chunk([], usage=usage))
-        send("[DONE]")
+        if fault != "end_early":  # end_early: the body ends properly, but with no finish chunk and no [DONE]
+            self._wait(reply.chunk_delay if text else 0.0)
+            send(delta({}, finish))
+            if include_usage:
+                send(chunk([], usage=usage))
+            if "no_done" not in self.quirks:
+                send("[DONE]")
         h.wfile.write(b"0\r\n\r\n")
         h.wfile.flush()

@@ -45,7 +45,10 @@ class LLMBrain:
             round_left_min=max(0, round(conversation.round_left_min)),
             gate_total=len(conversation.problem.gates),
         ).strip()
-        return self.window.messages(self.system_prompt(conversation), list(conversation.history), instruction)
+        # The candidate's own words the move refers to travel as data in a user turn, never in the instruction.
+        quotes = {name: text for name, text in (("noted", move.noted), ("pressed", move.quote)) if text}
+        return self.window.messages(self.system_prompt(conversation), list(conversation.history), instruction,
+                                    quotes)
 
     def respond(self, move: Move, conversation: Conversation) -> Iterator[str]:
         messages = self.messages(move, conversation)
@@ -77,6 +80,8 @@ class LLMBrain:
             "usage_reported": last.usage.reported,
             "attempts": last.attempts,
             **({"retried_for": last.retried_for} if last.retried_for else {}),
+            # The reply stopped at llm.reply_max_tokens: kept as it is, and marked so a reader knows why it ends there.
+            **({"finish_reason": "length"} if last.finish_reason == "length" else {}),
             **({"partials": partials} if partials else {}),
             **({"notes": notes} if notes else {}),
         }

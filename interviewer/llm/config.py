@@ -29,9 +29,16 @@ _NUMBERS: dict[str, tuple[bool, float, float]] = {
     "timeout_s": (False, 0.1, 3600), "connect_timeout_s": (False, 0.1, 600), "read_timeout_s": (False, 0.1, 3600),
     "backoff_base_s": (False, 0.0, 600), "backoff_max_s": (False, 0.0, 3600),
     "max_attempts": (True, 1, 20), "context_budget_tokens": (True, 100, 2_000_000),
+    "reply_max_tokens": (True, 16, 32_000), "judge_max_tokens": (True, 256, 64_000),
+    "judge_timeout_s": (False, 1, 7200), "context_window_tokens": (True, 1024, 2_000_000),
 }
+_FLAGS = ("fold_system",)
 _TEXTS = ("model", "base_url", "api_key")
-LLM_FIELDS = (*_TEXTS, *_NUMBERS, "prices")
+LLM_FIELDS = (*_TEXTS, *_NUMBERS, *_FLAGS, "prices")
+# Fields a variable can set, for one run or one machine, over the settings file.
+ENV = {"reply_max_tokens": "INTERVIEWER_LLM_REPLY_MAX_TOKENS", "judge_max_tokens": "INTERVIEWER_LLM_JUDGE_MAX_TOKENS",
+       "judge_timeout_s": "INTERVIEWER_LLM_JUDGE_TIMEOUT_S", "context_window_tokens": "INTERVIEWER_LLM_CONTEXT_WINDOW",
+       "context_budget_tokens": "INTERVIEWER_LLM_CONTEXT_BUDGET", "fold_system": "INTERVIEWER_LLM_FOLD_SYSTEM"}
 
 
 @dataclass
@@ -46,6 +53,13 @@ class LLMConfig:
     backoff_base_s: float = 0.5
     backoff_max_s: float = 8.0
     context_budget_tokens: int = 1800  # summary plus recent turns; the system prompt comes on top
+    # A spoken interviewer reply is a few sentences (and the private notes after it); a model that
+    # runs on past this is stopped by the server, not left to fill its context.
+    reply_max_tokens: int = 400
+    judge_max_tokens: int = 2000  # the scorecard's JSON: a rationale and a few quotes per dimension
+    judge_timeout_s: float = 300.0  # the whole scorecard, every attempt included; streamed, so read_timeout_s bounds silence
+    context_window_tokens: int = 8192  # what the judge's request (prompt and reply) must fit in
+    fold_system: bool = False  # for chat templates that drop system messages: send them inside user turns
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -75,7 +89,10 @@ class LLMConfig:
 
     def public(self) -> dict[str, Any]:
         return {"model": self.model, "base_url": self.shown_url or "default", "timeout_s": self.timeout_s,
-                "max_attempts": self.max_attempts, "context_budget_tokens": self.context_budget_tokens}
+                "max_attempts": self.max_attempts, "context_budget_tokens": self.context_budget_tokens,
+                "reply_max_tokens": self.reply_max_tokens, "judge_max_tokens": self.judge_max_tokens,
+                "context_window_tokens": self.context_window_tokens,
+                **({"fold_system": True} if self.fold_system else {})}
 
     def describe(self) -> str:
         where = self.shown_url or "the OpenAI API"
@@ -94,6 +111,8 @@ def check_llm_table(table: Any, source: str) -> dict[str, Any]:
         where = f"{source}: field llm.{name}"
         if name in _NUMBERS:
             clean[name] = _number(value, where, *_NUMBERS[name])
+        elif name in _FLAGS:
+            clean[name] = _flag(value, where)
         elif name == "prices":
             clean[name] = _prices(value, where)
         elif not isinstance(value, str) or not value.strip():
@@ -111,6 +130,15 @@ def _number(value: Any, where: str, whole: bool, low: float, high: float) -> flo
             or (whole and value != int(value)) or not low <= value <= high:
         raise LLMSettingsError(f"{where} is {value!r}; use {kind} from {low:g} to {high:g}")
     return int(value) if whole else float(value)
+
+
+def _flag(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return text in ("1", "true", "yes", "on")
+    raise LLMSettingsError(f"{where} is {value!r}; use true or false")
 
 
 def _prices(value: Any, where: str) -> dict[str, tuple[float, float]]:
@@ -152,8 +180,12 @@ def llm_config(model: str | None = None, base_url: str | None = None, file_value
     """Flags beat the environment, which beats the settings file (already checked by
     `check_llm_table`). Errors name the flag or variable the bad value came from."""
     values = dict(file_values or {})
+    for name, env in ENV.items():
+        if os.environ.get(env, "").strip():
+            raw = os.environ[env].strip()
+            values[name] = _flag(raw, env) if name in _FLAGS else _number(_parse_number(raw), env, *_NUMBERS[name])
     config = LLMConfig()
-    for name in _NUMBERS:
+    for name in (*_NUMBERS, *_FLAGS):
         if name in values:
             setattr(config, name, values[name])
     config.prices = dict(values.get("prices") or {})
@@ -167,6 +199,13 @@ def llm_config(model: str | None = None, base_url: str | None = None, file_value
     config.api_key = os.environ.get("OPENAI_API_KEY") or values.get("api_key") or None
     register(config.api_key, *url_secrets(config.base_url))
     return config
+
+
+def _parse_number(raw: str) -> float | str:
+    try:
+        return float(raw)
+    except ValueError:
+        return raw  # refused by _number with the variable's name
 
 
 def _text(value: str | None, where: str) -> str | None:

@@ -49,8 +49,9 @@ OnWait = Callable[[Waiting], None]
 
 class Deadline:
     def __init__(self, model: str, budget_s: float, on_wait: OnWait | None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, setting: str = "llm.timeout_s") -> None:
         self.model = model
+        self.setting = setting  # the setting that sets budget_s, for messages
         self.budget_s = budget_s
         self.on_wait = on_wait
         self._clock = clock

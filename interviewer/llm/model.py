@@ -1,6 +1,5 @@
-"""A tiny chat-model interface: `stream(messages)` yields text, `complete(messages)`
-returns it whole. One implementation talks to any OpenAI-compatible endpoint through the
-official `openai` client; a scripted fake stands in for tests."""
+"""The one implementation of `ChatModel` that talks to a server: any OpenAI-compatible endpoint,
+through the official `openai` client."""
 
 from __future__ import annotations
 
@@ -8,90 +7,58 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Callable, Iterator
 
-from ..errors import InterviewerError
+from . import refusals
+from .base import (CallStats, ChatModel, Message, ModelUnavailable, Restart, ScriptedModel,
+                   StructuredOutputUnsupported, Usage, estimate_prompt_tokens, estimate_tokens, stop_waiting,
+                   watch_waits)
 from .config import LLMConfig
 from .deadline import Deadline, DeadlinePassed, OnWait, Waiting
+from .messages import STRUCTURED_MODES, fold_system, with_schema
 
 __all__ = ["CallStats", "ChatModel", "ModelUnavailable", "OpenAIChatModel", "Restart", "ScriptedModel",
-           "StructuredOutputUnsupported", "Usage", "Waiting", "stop_waiting", "watch_waits"]
+           "StructuredOutputUnsupported", "Usage", "Waiting", "estimate_tokens", "stop_waiting", "watch_waits"]
 
 log = logging.getLogger("interviewer.llm")
-Message = dict[str, str]
 # One interviewer turn: a model that runs on past this is cut (and the transcript stays bounded).
 MAX_REPLY_CHARS = 16_000
 
 
-class ModelUnavailable(InterviewerError):
-    """The endpoint failed after every retry. `partial` holds text that had streamed."""
-
-    title = "LLM unavailable"
-
-    def __init__(self, message: str, partial: str = "") -> None:
-        super().__init__(message)
-        self.partial = partial
+class StreamCut(Exception):
+    """The stream ended with neither a finish_reason nor `[DONE]`: the server stopped mid-reply
+    (killed, restarted, a proxy timed out) and closed the connection cleanly, so the HTTP layer
+    saw nothing wrong."""
 
 
-class Restart(str):
-    """Yielded by `stream` when a reply was cut and is being regenerated: what the consumer
-    showed so far is replaced by what follows. As text it is empty; `.partial` holds what
-    had streamed before the cut."""
+class _EndWatch:
+    """Wraps the client's SSE decoder to notice the `[DONE]` event, which the client consumes
+    without handing it on."""
 
-    def __new__(cls, partial: str) -> "Restart":
-        obj = super().__new__(cls, "")
-        obj.partial = partial
-        return obj
+    def __init__(self, decoder: Any) -> None:
+        self.decoder = decoder
+        self.done = False
 
-
-class StructuredOutputUnsupported(InterviewerError):
-    title = "Structured output unsupported"
-
-
-@dataclass
-class Usage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    reported: bool = False  # False when the server sent no usage and we estimated
-
-
-@dataclass
-class CallStats:
-    """What one call cost and how it went, for the transcript."""
-
-    usage: Usage = field(default_factory=Usage)
-    first_token_s: float | None = None
-    attempts: int = 0
-    retried_for: list[str] = field(default_factory=list)
-
-
-class ChatModel(Protocol):
-    name: str
-    last: CallStats
-
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]: ...
-
-    def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str: ...
-
-
-def estimate_tokens(text: str) -> int:
-    """About four characters a token for English; used only when a server reports no usage."""
-    return max(1, (len(text) + 3) // 4)
-
-
-def estimate_prompt_tokens(messages: list[Message]) -> int:
-    return estimate_tokens("".join(m["content"] for m in messages))
+    def iter_bytes(self, chunks: Any) -> Iterator[Any]:
+        for event in self.decoder.iter_bytes(chunks):
+            if event.data.startswith("[DONE]"):
+                self.done = True
+            yield event
 
 
 class OpenAIChatModel:
     """The one place that builds the `openai` client: explicit timeouts, and retries done
     here (the client's own are off) so text that already streamed is never lost.
 
-    `config.timeout_s` bounds a whole call: every attempt, the waits between them and a server
-    that trickles or hangs (see `deadline.py`). A Retry-After that fits in what is left is
-    honoured as given; one that does not ends the call at once, saying so. `on_wait` hears how
-    long the model has been waited on and when a retry is coming, for a front end to show."""
+    Every call streams, so the read timeout bounds a silence, not a whole answer, and a call that is
+    given up closes its connection (a local server then stops generating). `config.timeout_s` bounds
+    a whole interviewer reply, `config.judge_timeout_s` a whole scorecard: every attempt, the waits
+    between them and a server that trickles or hangs (see `deadline.py`). A Retry-After that fits
+    in what is left is honoured as given; one that does not ends the call at once, saying so.
+    `on_wait` hears how long the model has been waited on and when a retry is coming.
+
+    What the endpoint turned out not to support (a kind of structured output, `max_tokens`) is
+    remembered for as long as this object lives: a session asks the simpler way from then on."""
 
     def __init__(self, config: LLMConfig, sleep: Callable[[float], Any] | None = None,
                  rng: random.Random | None = None) -> None:
@@ -111,6 +78,8 @@ class OpenAIChatModel:
         )
         self.last = CallStats()
         self.on_wait: OnWait | None = None
+        self.structured = STRUCTURED_MODES[0]
+        self._cap_field = "max_tokens"  # "max_completion_tokens" once a server asks for it
         self._current: Deadline | None = None
         self._cancelled = False
 
@@ -123,73 +92,102 @@ class OpenAIChatModel:
             self._current.cancel()
 
     # ------------------------------------------------------------------ calls
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        self.last = stats = CallStats()
-        deadline = self._deadline()
+    def stream(self, messages: list[Message], max_tokens: int | None = None, **options: Any) -> Iterator[str]:
+        """An interviewer reply, capped at `llm.reply_max_tokens` unless told otherwise."""
+        self.last = CallStats()
+        yield from self._attempts(messages, max_tokens or self.config.reply_max_tokens, "llm.timeout_s", options)
+
+    def complete(self, messages: list[Message], schema: dict | None = None, max_tokens: int | None = None,
+                 **options: Any) -> str:
+        """A whole answer (the judge's scorecard), capped at `llm.judge_max_tokens` and bounded by
+        `llm.judge_timeout_s`. With `schema` ({name, strict, schema}), asked for as structured output
+        the best way this endpoint has not refused."""
+        while True:
+            mode = self.structured if schema is not None else None
+            request, response_format = with_schema(messages, schema, mode) if schema is not None else (messages, None)
+            if response_format is not None:
+                options["response_format"] = response_format
+            else:
+                options.pop("response_format", None)
+            self.last = CallStats(structured=mode)
+            text = ""
+            try:
+                for chunk in self._attempts(request, max_tokens or self.config.judge_max_tokens,
+                                            "llm.judge_timeout_s", options):
+                    text = "" if isinstance(chunk, Restart) else text + chunk
+                return text
+            except StructuredOutputUnsupported:
+                self.structured = STRUCTURED_MODES[STRUCTURED_MODES.index(mode) + 1]
+                log.info("%s refused response_format %s; asking with %s from now on", self.config.describe(), mode,
+                         self.structured)
+
+    def _attempts(self, messages: list[Message], max_tokens: int, setting: str,
+                  options: dict[str, Any]) -> Iterator[str]:
+        """One call: attempts until a reply ends properly, each bounded by the deadline that `setting`
+        (llm.timeout_s or llm.judge_timeout_s) names."""
+        stats = self.last
+        deadline = self._deadline(setting)
+        if self.config.fold_system:
+            messages = fold_system(messages)
+        cuts: list[str] = []
+        limit = MAX_REPLY_CHARS * 4 if "response_format" in options or max_tokens > 4096 else MAX_REPLY_CHARS
         for attempt in range(1, self.config.max_attempts + 1):
             stats.attempts = attempt
             started = time.perf_counter()
             parts: list[str] = []
             size = 0
+            ends: list[_EndWatch] = []
+            stats.finish_reason = None
             try:
-                chunks = deadline.stream(lambda: self.client.chat.completions.create(
-                    model=self.config.model, messages=messages, stream=True,
-                    stream_options={"include_usage": True}, timeout=self._timeout(deadline), **options,
-                ))
+                chunks = deadline.stream(lambda: self._open(messages, max_tokens, deadline, options, ends))
                 for chunk in chunks:
                     if chunk.usage is not None:
                         stats.usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens, True)
                     for choice in chunk.choices:
-                        text = (choice.delta.content or "")[:MAX_REPLY_CHARS - size]
+                        stats.finish_reason = choice.finish_reason or stats.finish_reason
+                        text = (choice.delta.content or "")[:limit - size]
                         if text:
                             if stats.first_token_s is None:
                                 stats.first_token_s = time.perf_counter() - started
                             parts.append(text)
                             size += len(text)
                             yield text
-                    if size >= MAX_REPLY_CHARS:
+                    if size >= limit:
                         chunks.close()  # a runaway reply: keep what fits in one turn
-                        log.warning("LLM reply cut at %d characters", MAX_REPLY_CHARS)
+                        log.warning("LLM reply cut at %d characters", limit)
+                        stats.finish_reason = "length"
                         break
+                if stats.finish_reason is None and not (ends and ends[0].done):
+                    raise StreamCut()
+                if stats.finish_reason == "length":
+                    log.info("LLM reply reached its cap of %d tokens", max_tokens)
                 if not stats.usage.reported:
                     stats.usage = Usage(estimate_prompt_tokens(messages), estimate_tokens("".join(parts)))
                 return
             except Exception as exc:  # noqa: BLE001 - classified in _after_failure; unknown errors re-raise
                 partial = "".join(parts)
-                self._after_failure(exc, attempt, stats, deadline, partial)
+                if partial:
+                    cuts.append(partial)
+                self._after_failure(exc, attempt, stats, deadline, cuts, partial, "response_format" in options)
                 if partial:
                     # The next attempt regenerates the reply from the start.
                     yield Restart(partial)
 
-    def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str:
-        self.last = stats = CallStats()
-        if schema is not None:
-            options["response_format"] = {"type": "json_schema", "json_schema": schema}
-        deadline = self._deadline()
-        for attempt in range(1, self.config.max_attempts + 1):
-            stats.attempts = attempt
-            try:
-                response = deadline.call(lambda: self.client.chat.completions.create(
-                    model=self.config.model, messages=messages, timeout=self._timeout(deadline), **options))
-            except self._openai.BadRequestError as exc:
-                if schema is not None and "response_format" in str(exc):
-                    raise StructuredOutputUnsupported(f"{self.config.shown_url or 'endpoint'} has no structured "
-                                                      "outputs") from None
-                raise self._refused(exc) from None
-            except Exception as exc:  # noqa: BLE001 - classified in _after_failure; unknown errors re-raise
-                self._after_failure(exc, attempt, stats, deadline)
-                continue
-            text = (response.choices[0].message.content or "")[:MAX_REPLY_CHARS * 4]
-            if response.usage is not None:
-                stats.usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens, True)
-            else:
-                stats.usage = Usage(estimate_prompt_tokens(messages), estimate_tokens(text))
-            return text
-        raise AssertionError("unreachable")
+    def _open(self, messages: list[Message], max_tokens: int, deadline: Deadline, options: dict[str, Any],
+              ends: list[_EndWatch]) -> Any:
+        response = self.client.chat.completions.create(
+            model=self.config.model, messages=messages, stream=True, stream_options={"include_usage": True},
+            timeout=self._timeout(deadline), **{self._cap_field: max_tokens}, **options)
+        decoder = getattr(response, "_decoder", None)
+        if decoder is not None and hasattr(decoder, "iter_bytes"):
+            response._decoder = watch = _EndWatch(decoder)
+            ends.append(watch)
+        return response
 
     # -------------------------------------------------------------- policy
-    def _deadline(self) -> Deadline:
-        self._current = Deadline(self.config.model, self.config.timeout_s, self.on_wait)
+    def _deadline(self, setting: str) -> Deadline:
+        self._current = Deadline(self.config.model, getattr(self.config, setting.removeprefix("llm.")), self.on_wait,
+                                 setting=setting)
         if self._cancelled:
             self._current.cancel()
         return self._current
@@ -201,39 +199,49 @@ class OpenAIChatModel:
                                     read=min(self.config.read_timeout_s, left))
 
     def _after_failure(self, exc: Exception, attempt: int, stats: CallStats, deadline: Deadline,
-                       partial: str = "") -> None:
+                       cuts: list[str], partial: str = "", asked_format: bool = False) -> None:
         """Record a failed attempt and wait before the next one; raise when a retry cannot
         help, the attempts are used up, or the wait would not fit in the call's time."""
+        if asked_format and refusals.declines_response_format(exc):
+            raise StructuredOutputUnsupported(f"{self.config.describe()} refused this response_format") from None
+        if self._cap_field == "max_tokens" and refusals.declines_max_tokens(exc) and attempt < self.config.max_attempts:
+            self._cap_field = "max_completion_tokens"
+            stats.retried_for.append("asks for max_completion_tokens")
+            return
         reason = self._retryable(exc)
         if reason is None:
-            raise self._refused(exc) from None
-        if partial and reason in ("connection failed", "stream cut"):
+            raise self._refused(exc, cuts, "judge" if deadline.setting == "llm.judge_timeout_s" else "reply") from None
+        if partial and reason in ("connection failed", "stream cut", "stream ended mid-reply"):
             reason = f"stream cut after {len(partial)} characters"
         stats.retried_for.append(reason)
         log.warning("LLM call failed (%s), attempt %d of %d", reason, attempt, self.config.max_attempts)
-        budget = f"llm.timeout_s = {self.config.timeout_s:g} s"
         if deadline.cancelled:
-            raise ModelUnavailable(f"{self.config.describe()}: stopped, the session is closing", partial=partial) \
-                from None
+            raise ModelUnavailable(f"{self.config.describe()}: stopped, the session is closing", cuts) from None
         if isinstance(exc, DeadlinePassed):
-            raise ModelUnavailable(f"{self.config.describe()} did not finish within {budget} ({reason})",
-                                   partial=partial) from None
+            raise ModelUnavailable(f"{self.config.describe()} did not finish within {self._limit(deadline)} "
+                                   f"({reason})", cuts) from None
         if attempt == self.config.max_attempts:
-            raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})", partial=partial) from None
+            raise ModelUnavailable(f"{self.config.describe()} failed {attempt} times ({reason})", cuts) from None
         delay, asked = self._backoff(attempt, exc)
         left = deadline.left()
         if asked is not None and asked > left:
             raise ModelUnavailable(f"{self.config.describe()} is rate limited: it asked to wait {asked:g} s, more "
-                                   f"than the {max(left, 0):.0f} s left of {budget}", partial=partial) from None
+                                   f"than the {max(left, 0):.0f} s left of {self._limit(deadline)}", cuts) from None
         delay = min(delay, max(left, 0.0))
         if left - delay <= 0.05:
-            raise ModelUnavailable(f"{self.config.describe()} did not finish within {budget} ({reason})",
-                                   partial=partial) from None
+            raise ModelUnavailable(f"{self.config.describe()} did not finish within {self._limit(deadline)} "
+                                   f"({reason})", cuts) from None
         deadline.notify_retry(delay, reason)
         self._sleep(delay)
 
+    @staticmethod
+    def _limit(deadline: Deadline) -> str:
+        return f"{deadline.setting} = {deadline.budget_s:g} s"
+
     def _retryable(self, exc: Exception) -> str | None:
         o = self._openai
+        if isinstance(exc, StreamCut):
+            return "stream ended mid-reply"
         if isinstance(exc, DeadlinePassed):
             return "timed out"
         if isinstance(exc, o.RateLimitError):
@@ -248,16 +256,12 @@ class OpenAIChatModel:
             return "stream cut"  # the connection dropped mid-reply
         return None
 
-    def _refused(self, exc: Exception) -> Exception:
-        """Errors a retry cannot fix, as a message that says what to change. The server's
-        own text is left out: a 401 body can echo part of the key."""
-        status = getattr(exc, "status_code", None)
-        if status is None:
+    def _refused(self, exc: Exception, cuts: list[str], call: str) -> Exception:
+        """Errors a retry cannot fix, as one line that says what to change (see `refusals`)."""
+        fix = refusals.refusal_fix(exc, call)
+        if fix is None:
             return exc
-        fix = {401: "authentication failed; check OPENAI_API_KEY", 403: "permission denied for this key or model",
-               404: "model or endpoint not found; check --model and --base-url",
-               400: "the server rejected the request"}.get(status, f"the server refused the request ({status})")
-        return ModelUnavailable(f"{self.config.describe()}: {fix}")
+        return ModelUnavailable(f"{self.config.describe()}: {fix}", cuts)
 
     def _backoff(self, attempt: int, exc: Exception) -> tuple[float, float | None]:
         """(seconds to wait, what the server asked for in Retry-After, if anything). The server's
@@ -274,44 +278,3 @@ class OpenAIChatModel:
         ceiling = min(self.config.backoff_max_s, self.config.backoff_base_s * 2 ** (attempt - 1))
         delay = self._rng.uniform(0, ceiling)  # full jitter, so clients retrying together spread out
         return (max(delay, retry_after), retry_after) if retry_after is not None else (delay, None)
-
-
-class ScriptedModel:
-    """A fake for tests: replies come from a list (or a function of the messages)."""
-
-    def __init__(self, replies: list[str] | Callable[[list[Message]], str], name: str = "scripted") -> None:
-        self.replies = replies
-        self.name = name
-        self.calls: list[list[Message]] = []
-        self.last = CallStats()
-
-    def _next(self, messages: list[Message]) -> str:
-        self.calls.append(messages)
-        if callable(self.replies):
-            return self.replies(messages)
-        return self.replies.pop(0) if self.replies else "OK."
-
-    def stream(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        text = self._next(messages)
-        self.last = CallStats(Usage(estimate_prompt_tokens(messages), estimate_tokens(text)), 0.0, 1)
-        for i in range(0, len(text), 8):
-            yield text[i:i + 8]
-
-    def complete(self, messages: list[Message], schema: dict | None = None, **options: Any) -> str:
-        text = self._next(messages)
-        self.last = CallStats(Usage(estimate_prompt_tokens(messages), estimate_tokens(text)), 0.0, 1)
-        return text
-
-
-def watch_waits(brain: Any, on_wait: OnWait | None) -> None:
-    """Have the model behind an LLM brain report its waits (see `Waiting`); other brains have none."""
-    model = getattr(brain, "model", None)
-    if model is not None and hasattr(model, "on_wait"):
-        model.on_wait = on_wait
-
-
-def stop_waiting(brain: Any) -> None:
-    """End at once any call the model behind an LLM brain is waiting on (the session is closing)."""
-    cancel = getattr(getattr(brain, "model", None), "cancel", None)
-    if cancel is not None:
-        cancel()

@@ -75,6 +75,8 @@ class Scorecard:
     # How the answers sit against the problem: {judged, off_problem, ratio, elsewhere}.
     relevance: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # dimensions never exercised, by title
+    # An LLM judge was asked for and did not run, so this is the offline scorecard: {reason, at (UTC)}.
+    judge_skipped: dict[str, Any] = field(default_factory=dict)
 
     def delivery_lines(self) -> list[str]:
         """The delivery section as plain sentences, the same in every format."""
@@ -137,6 +139,7 @@ class Scorecard:
             ignored_instructions=int(data.get("ignored_instructions", 0)), dropped_quotes=int(data.get("dropped_quotes", 0)),
             delivery=dict(data.get("delivery", {})), corrections=list(data.get("corrections", [])),
             relevance=dict(data.get("relevance", {})), missing=list(data.get("missing", [])),
+            judge_skipped=dict(data.get("llm_judge_skipped", {})),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -168,4 +171,5 @@ class Scorecard:
             "relevance": self.relevance,
             "missing": self.missing,
             **({"delivery": self.delivery} if self.delivery else {}),
+            **({"llm_judge_skipped": self.judge_skipped} if self.judge_skipped else {}),
         }

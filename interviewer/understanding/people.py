@@ -75,6 +75,10 @@ INJECTION = re.compile(
     r"|^(?:just |please )?(?:mark|rate|score|grade)\b[^.;]{0,40}?\bas (?:a )?(?:strong|great|excellent|perfect|top|l[4-6])"
     r"|\b(?:rate|score|grade|mark) (?:me|my|this candidate|this answer|this transcript|the candidate|these answers)\b"
     r"|\b(?:give|award) (?:me|this candidate|the candidate) (?:a |an |the )?(?:great|perfect|100|top|full|strong)"
+    # telling the grader what its own rubric says of this candidate: "the rubric says I am L6"
+    r"|\b(?:the|your) (?:rubric|scorecard|scoring (?:guide|criteria)|grading (?:guide|criteria))\b[^.;]{0,30}?"
+    r"\b(?:says|states|rates|puts|places|lists|marks|considers|shows)\b[^.;]{0,20}?\b(?:i(?:'m| am)|me|my|this candidate"
+    r"|the candidate)\b"
 )
 # The same in other words: this candidate or session, a rating, and a request for it.
 INJECTION_SELF = re.compile(
