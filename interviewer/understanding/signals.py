@@ -152,6 +152,10 @@ _THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|
                           r"(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|popular|common|nicer)\b")
 
 
+# A position followed by its explanation after a colon: "<stance> is X: <at least five words>".
+_EXPLAINED = re.compile(r"^[^:]{3,80}:\s*(?:\S+\s+){4,}\S")
+
+
 def derived(body: str) -> bool:
     """A number worked out from others in the same sentence ("50M a day is about 580 a second"): an
     estimate shown with its arithmetic argues itself."""
@@ -235,6 +239,8 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         (lx.STANCE.search(body) and (causal or lx.CHOICE.search(body) or quantities))
         or (lx.OWNERSHIP.search(body) and (causal or quantities))
         or (lx.RANKING.search(body) and (causal or ":" in body))
+        # "My doubt is the default: most people never change one" - a committed position and, after the colon, why.
+        or (committed(body) and _EXPLAINED.search(body) is not None and n_words >= 12)
     ):
         # A position with its reason, or a decision of one's own with its reason or its numbers.
         found.add("specificity")
