@@ -192,7 +192,13 @@ class _Unreadable(Exception):
 def list_sessions(folder: str | os.PathLike[str], round: str | None = None) -> list[SessionSummary]:
     """Every `*.jsonl` session directly in `folder` (not recursive), newest first, optionally
     only those of one round. A missing folder lists nothing."""
-    return [summary for _, summary in sorted(_index(Path(folder), round), key=lambda item: item[0], reverse=True)]
+    return [summary for _, summary in indexed(folder, round)]
+
+
+def indexed(folder: str | os.PathLike[str], round: str | None = None
+            ) -> list[tuple[tuple[datetime, str], SessionSummary]]:
+    """(sort key, summary) of every session, newest first; the key is (time, file name)."""
+    return sorted(_index(Path(folder), round), key=lambda item: item[0], reverse=True)
 
 
 def interrupted(folder: str | os.PathLike[str], round: str | None = None) -> list[SessionSummary]:
@@ -205,8 +211,13 @@ def dimension_history(folder: str | os.PathLike[str], round: str) -> dict[str, l
     """Per dimension id, the scores of the scored sessions of `round`, oldest first. A session
     counts when a scorecard is saved beside it; its time is the header's `created` (the file's
     modification time when the header has none)."""
+    return trends(sorted(_index(Path(folder), round), key=lambda item: item[0]))
+
+
+def trends(oldest_first) -> dict[str, list[tuple[datetime, float]]]:
+    """Per dimension id, (time, score) of each (sort key, summary) given, in the order given."""
     history: dict[str, list[tuple[datetime, float]]] = {}
-    for (when, _), summary in sorted(_index(Path(folder), round), key=lambda item: item[0]):
+    for (when, _), summary in oldest_first:
         for dim, value in summary.dimension_scores.items():
             history.setdefault(dim, []).append((when, value))
     return history
