@@ -93,8 +93,9 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Date", "Round", "Problem", "Overall", "Status", "Name")
-        self.reload()
         table.focus()
+        # After the first frame: reading the index of thousands of sessions would contend with drawing it.
+        self.call_after_refresh(self.reload)
 
     # ------------------------------------------------------------------ listing
     @property
@@ -125,11 +126,13 @@ class ReviewScreen(Screen):
         round_id, query = self.round_filter, self.query_one("#search", Input).value.strip()
         chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
         searching = bool(query) and self.said[0] != query
-        if searching:  # every round's sessions, so changing the round needs no new search
-            self._search_said(query, [s for _, s in self.listed if not matches(query, _fields(s))])
         said = set() if searching else self.said[1]
         shown = [s for _, s in chosen if matches(query, _fields(s)) or str(s.path) in said]
         self._fill(shown)
+        if searching:  # every round's sessions, so changing the round needs no new search; after the
+            # frame with the field matches, which a thread reading transcripts would hold back
+            unmatched = [s for _, s in self.listed if not matches(query, _fields(s))]
+            self.call_after_refresh(self._search_said, query, unmatched)
         found = f"{len(shown)} matching {query!r}" if query else str(len(shown))
         found += " (searching what was said…)" if searching else ""
         self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
