@@ -178,7 +178,8 @@ def rubrics(args: argparse.Namespace) -> int:
             rubric = loaded.rubric
             print(f"ok  {loaded.path}  ({rubric.id}: {len(rubric.problems)} problems, {len(rubric.dimensions)} dimensions)")
         return 0
-    rows = [(r.id, r.title, f"{r.duration_min} min", f"{r.problems} problems") for r in RubricLibrary().index()]
+    library = build_services(brain="offline").library  # a broken settings file is reported even here
+    rows = [(r.id, r.title, f"{r.duration_min} min", f"{r.problems} problems") for r in library.index()]
     width = max(len(row[0]) for row in rows)
     for rid, title, minutes, problems in rows:
         print(f"{rid:<{width}}  {minutes:>7}  {problems:>11}  {title}")
