@@ -106,9 +106,10 @@ def bench_context() -> None:
     budget = LLMConfig().context_budget_tokens
     fixed = 45 * system
     print(f"prompt tokens over a simulated 60-minute session (45 exchanges): with the {budget:,}-token history budget "
-          f"{budgeted:,}, full history {full:,}: {budgeted / full:.2f} of full; leaving out the system prompt "
+          f"{budgeted:,}, full history {full:,}: {budgeted / full:.4f} of full (target: at most 0.5000); "
+          "leaving out the system prompt "
           f"({system:,} tokens a turn, the same every turn so providers can cache it): "
-          f"{budgeted - fixed:,} vs {full - fixed:,} = {(budgeted - fixed) / (full - fixed):.2f}")
+          f"{budgeted - fixed:,} vs {full - fixed:,} = {(budgeted - fixed) / (full - fixed):.4f}")
 
 
 def main() -> int:

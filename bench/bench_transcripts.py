@@ -6,6 +6,10 @@
    appends with flush only, measured in the same run so the ratio is meaningful.
 2. Load time of a 10,000-turn transcript (engine state on every interviewer turn).
 3. Scoring time of a 60-minute transcript.
+4. Scoring growth: `interviewer score` (the command a user waits on, run as its own process) on a
+   transcript of 2,000 distinct turns beside the same on 500 turns in the same run (target: within 4.5x,
+   that is linear), and the 500-turn score in process (target: well under a second). Turns are made of
+   words drawn at random from the scoring fixtures, so no sentence repeats an earlier one.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import re
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -122,6 +130,68 @@ def bench_score() -> None:
           f"median {statistics.median(timings) * 1e3:.0f} ms over 5 runs; overall {card.overall_score:.0f}")
 
 
+_TEMPLATES = (
+    "I'd {a} the {b} {c} because the {d} {e} would otherwise cost about {n} ms at peak.",
+    "The tradeoff is {a} {b} versus {c} {d}; I'd pick {e} since it fails safer.",
+    "If the {a} {b} goes down, we {c} the {d} and retry {n} times with backoff.",
+    "We test the {a} {b} with a load test at {n} requests a second against the {c} {d}.",
+)
+
+
+def distinct_transcript(turns: int, path: Path) -> Path:
+    """A plain-text system-design session of `turns` turns (half of them answers) in which no sentence
+    repeats an earlier one: each slot of a template takes a word drawn from the scoring fixtures."""
+    words = sorted({w for p in (REPO / "tests" / "fixtures" / "scoring").rglob("*.txt")
+                    for w in re.findall(r"[a-z]{4,}", p.read_text().lower())})
+    rng = random.Random(turns)
+    pick = lambda: rng.choice(words)  # noqa: E731
+    lines = ["Round: system-design", "Problem: streaming-chat", ""]
+    for i in range(turns // 2):
+        lines.append(f"Interviewer: What about part {i} of the design, the {pick()}?\n")
+        answer = " ".join(rng.choice(_TEMPLATES).format(a=pick(), b=pick(), c=pick(), d=pick(), e=pick(),
+                                                        n=rng.randint(2, 9000)) for _ in range(3))
+        lines.append(f"Candidate: {answer}\n")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def command_seconds(path: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of `interviewer score --no-save PATH` as its own process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "interviewer.cli", "score", "--no-save", str(path)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_growth(folder: Path, small: int = 500, large: int = 2000) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO), INTERVIEWER_CACHE_DIR=str(folder / "cache"))
+    paths = {n: distinct_transcript(n, folder / f"distinct-{n}.txt") for n in (small, large)}
+    command_seconds(paths[small], env)  # untimed: fills the relevance cache and the bytecode
+    runs: dict[int, list[tuple[float, float]]] = {small: [], large: []}
+    for _ in range(3):  # interleaved, so background load hits both alike
+        for n, path in paths.items():
+            runs[n].append(command_seconds(path, env))
+    cpu = {n: min(c for _, c in values) for n, values in runs.items()}
+    wall = {n: min(w for w, _ in values) for n, values in runs.items()}
+    print(f"`interviewer score`, distinct turns, best of 3 interleaved: {large} turns {cpu[large]:.2f} s CPU "
+          f"({wall[large]:.2f} s wall) vs {small} turns {cpu[small]:.2f} s CPU ({wall[small]:.2f} s wall): "
+          f"{cpu[large] / cpu[small]:.2f}x for {large / small:.0f}x the turns (target: within 4.5x)")
+    transcript = load_transcript(paths[small])
+    rubric = RubricLibrary().load("system-design").rubric
+    score(transcript, rubric)  # untimed: compiles the pattern caches, as a long-running app would have
+    walls, cpus = [], []
+    for _ in range(3):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        score(transcript, rubric)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu_start)
+    print(f"score() in process, {small} distinct turns: best {min(cpus) * 1e3:.0f} ms CPU "
+          f"({min(walls) * 1e3:.0f} ms wall) of 3 (target: well under 1,000 ms)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appends", type=int, default=1000)
@@ -134,6 +204,7 @@ def main() -> int:
         bench_appends(args.appends, folder)
         bench_load(args.turns, folder)
         bench_score()
+        bench_growth(folder)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""A small on-disk cache for work derived from the rubrics (the relevance index): computed once, reused by
+"""A small on-disk cache for work derived from the rubrics (the relevance index, the rubric index): computed once, reused by
 every later command until a rubric file changes. Purely an optimisation: anything unreadable or unwritable is
 recomputed, never an error.
 

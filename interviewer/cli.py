@@ -79,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--json", action="store_true", help="print one JSON object with word timings")
 
     rubrics = sub.add_parser("rubrics", parents=[common], help="list rounds, or validate rubric files")
-    rubrics.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
+    checks = rubrics.add_mutually_exclusive_group()
+    checks.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
+    checks.add_argument("--check", action="store_true", help="validate every rubric this copy runs from")
     return parser
 
 

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from .errors import EXIT_JUDGE_SKIPPED, InterviewerError, UnknownRoundError
-from .services import build_services
 from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
 
 __all__ = ["app", "import_sessions", "on_terminal", "paths", "practice", "resume", "review", "rubrics", "score",
@@ -14,6 +13,14 @@ __all__ = ["app", "import_sessions", "on_terminal", "paths", "practice", "resume
 
 # Each command imports what it needs when it runs: `interviewer` with no arguments opens the
 # app, and its first paint should not wait for the scorer, the session or the templates.
+
+
+def build_services(**options):
+    """The services module (settings, brains, the LLM configuration) loads only for a command that
+    uses them: listing rounds does not."""
+    from .services import build_services as build
+
+    return build(**options)
 
 
 def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
@@ -160,16 +167,19 @@ def _print_history(out, path) -> None:
 
 
 def rubrics(args: argparse.Namespace) -> int:
-    if args.validate is not None:
+    """List rounds from the rubric index; validate only when asked (--validate PATH, or --check for the
+    rubrics this copy runs from)."""
+    from .rubric import RubricLibrary
+
+    if args.validate is not None or args.check:
         from .rubric import validate_path
 
-        for loaded in validate_path(args.validate):
+        for loaded in validate_path(args.validate if args.validate is not None else RubricLibrary().folder):
             rubric = loaded.rubric
             print(f"ok  {loaded.path}  ({rubric.id}: {len(rubric.problems)} problems, {len(rubric.dimensions)} dimensions)")
         return 0
-    services = build_services(brain="offline")
-    rows = [(r.rubric.id, r.rubric.title, f"{r.rubric.duration_min} min", f"{len(r.rubric.problems)} problems")
-            for r in services.library.all()]
+    library = build_services(brain="offline").library  # a broken settings file is reported even here
+    rows = [(r.id, r.title, f"{r.duration_min} min", f"{r.problems} problems") for r in library.index()]
     width = max(len(row[0]) for row in rows)
     for rid, title, minutes, problems in rows:
         print(f"{rid:<{width}}  {minutes:>7}  {problems:>11}  {title}")

@@ -5,7 +5,8 @@ records are counted from their first bytes without parsing the turn; only the fe
 `resumed` records are parsed in full. A scorecard saved beside a transcript
 (`<stem>.score.json`, written by `save_scorecard`) supplies the scores, so listing never
 re-scores. A file that cannot be read is skipped with a warning on the
-`interviewer.sessions` logger; listing never raises for a bad transcript.
+`interviewer.sessions` logger; listing never raises for a bad transcript. Summaries are kept in
+the session index (session_index.py) and read again only for files written since.
 """
 
 from __future__ import annotations
@@ -191,7 +192,13 @@ class _Unreadable(Exception):
 def list_sessions(folder: str | os.PathLike[str], round: str | None = None) -> list[SessionSummary]:
     """Every `*.jsonl` session directly in `folder` (not recursive), newest first, optionally
     only those of one round. A missing folder lists nothing."""
-    return [summary for _, summary in sorted(_index(Path(folder), round), key=lambda item: item[0], reverse=True)]
+    return [summary for _, summary in indexed(folder, round)]
+
+
+def indexed(folder: str | os.PathLike[str], round: str | None = None
+            ) -> list[tuple[tuple[datetime, str], SessionSummary]]:
+    """(sort key, summary) of every session, newest first; the key is (time, file name)."""
+    return sorted(_index(Path(folder), round), key=lambda item: item[0], reverse=True)
 
 
 def interrupted(folder: str | os.PathLike[str], round: str | None = None) -> list[SessionSummary]:
@@ -204,15 +211,23 @@ def dimension_history(folder: str | os.PathLike[str], round: str) -> dict[str, l
     """Per dimension id, the scores of the scored sessions of `round`, oldest first. A session
     counts when a scorecard is saved beside it; its time is the header's `created` (the file's
     modification time when the header has none)."""
+    return trends(sorted(_index(Path(folder), round), key=lambda item: item[0]))
+
+
+def trends(oldest_first) -> dict[str, list[tuple[datetime, float]]]:
+    """Per dimension id, (time, score) of each (sort key, summary) given, in the order given."""
     history: dict[str, list[tuple[datetime, float]]] = {}
-    for (when, _), summary in sorted(_index(Path(folder), round), key=lambda item: item[0]):
+    for (when, _), summary in oldest_first:
         for dim, value in summary.dimension_scores.items():
             history.setdefault(dim, []).append((when, value))
     return history
 
 
 def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], SessionSummary]]:
-    """(sort key, summary) for each readable session; the key is (time, file name)."""
+    """(sort key, summary) for each readable session; the key is (time, file name). Summaries come from
+    the session index where the transcript and its scorecard are unchanged since they were read."""
+    from . import session_index
+
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:
@@ -221,6 +236,8 @@ def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], 
         log.warning("%s: cannot list sessions (%s)", folder, exc.strerror or exc)
         return []
     names = {entry.name for entry in entries}
+    known = session_index.load(folder)
+    current: dict[str, Any] = {}
     found = []
     for entry in entries:
         if not entry.name.endswith(".jsonl"):
@@ -229,20 +246,30 @@ def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], 
         try:
             if not entry.is_file():
                 continue
-            item = _summarize(path, entry.stat(), names, round)
+            stat = entry.stat()
+            score_file = path.stem + SCORE_SUFFIX
+            score_time = os.stat(folder / score_file).st_mtime_ns if score_file in names else 0
+            stamp = session_index.stamp(stat.st_size, stat.st_mtime_ns, score_time)
+            item = session_index.from_entry(path, known.get(entry.name), stamp)
+            if item is not None:
+                current[entry.name] = known[entry.name]
+            else:
+                item = _summarize(path, stat, names)
+                current[entry.name] = session_index.to_entry(stamp, *item)
         except _Unreadable as exc:
             log.warning("%s: skipped: %s", path, exc)
             continue
         except Exception as exc:  # noqa: BLE001 - one bad file must never break the listing
             log.warning("%s: skipped: cannot read (%s: %s)", path, type(exc).__name__, exc)
             continue
-        if item is not None:
+        if round is None or item[1].round == round:
             found.append(item)
+    if current.keys() != known.keys() or any(current[k] is not known[k] for k in current):
+        session_index.save(folder, current)
     return found
 
 
-def _summarize(path: Path, stat: os.stat_result, names: set[str], round: str | None
-               ) -> tuple[tuple[datetime, str], SessionSummary] | None:
+def _summarize(path: Path, stat: os.stat_result, names: set[str]) -> tuple[tuple[datetime, str], SessionSummary]:
     try:
         data = read_bounded(path, MAX_BYTES)
     except InterviewerError as exc:
@@ -259,8 +286,6 @@ def _summarize(path: Path, stat: os.stat_result, names: set[str], round: str | N
     session_round = header.get("round")
     if not isinstance(session_round, str) or not session_round:
         raise _Unreadable("session header has no `round` field")
-    if round is not None and session_round != round:
-        return None
 
     turns = answers = 0
     ended: dict[str, Any] | None = None

@@ -125,3 +125,27 @@ async def test_sessions_in_an_old_transcripts_folder_are_offered_once(tmp_path, 
     async with InterviewerApp(build_services(transcripts_dir=target, brain="offline")).run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(pilot.app.screen, SetupScreen)
+
+
+async def test_many_sessions_fill_the_table_in_batches_and_filter_in_memory(tmp_path):
+    from interviewer.tui.review_screen import BATCH_ROWS, FIRST_ROWS
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    count = FIRST_ROWS + BATCH_ROWS + 7  # three batches
+    for i in range(count):
+        sample = "coding-kv-store.jsonl" if i % 2 else "behavioral-ownership.jsonl"
+        shutil.copy(SAMPLES / sample, folder / f"s{i:05d}.jsonl")
+    app = InterviewerApp(build_services(transcripts_dir=folder, brain="offline"), start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#sessions")
+        assert table.row_count == count
+        app.screen.query_one("#search").value = "s0001"  # s00010 .. s00019 and s0001 itself: by name
+        await settle(pilot)
+        assert names(app) == [f"s{i:05d}" for i in range(10, 20)]
+        app.screen.query_one("#search").value = ""
+        await settle(pilot)
+        app.screen.query_one("#filter").value = "coding"
+        await settle(pilot)
+        assert table.row_count == count // 2

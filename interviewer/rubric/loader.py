@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from typing import TYPE_CHECKING
-
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import RubricError, UnknownRoundError
 from ..resources import rubrics_dir
+from .index import RoundInfo, cached_data, digest, keep_data, rounds, yaml_load
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from .schema import Rubric
 
+__all__ = ["LoadedRubric", "RoundInfo", "RubricLibrary", "load_rubric_file", "validate_path"]
 RUBRIC_SUFFIXES = (".yaml", ".yml")
-# libyaml's loader parses the library about ten times faster; the pure-Python one is the fallback.
-_TOP_SCALAR = re.compile(r"^(title|duration_min):[ \t]*(\S[^\n#]*?)[ \t]*$", re.M)
 
 
-@dataclass(frozen=True)
-class RoundInfo:
-    id: str
-    title: str
-    duration_min: int
-
-
-@dataclass(frozen=True)
-class LoadedRubric:
+class LoadedRubric(NamedTuple):  # a tuple: listing rounds need not import dataclasses
     """A validated rubric with where it came from and a hash of its exact bytes, so a
     transcript can tell later whether the rubric it was run against has changed."""
 
@@ -40,25 +28,20 @@ class LoadedRubric:
     sha256: str
 
 
-def load_rubric_file(path: str | Path) -> LoadedRubric:
+def load_rubric_file(path: str | Path, cached: bool = False) -> LoadedRubric:
+    """Parse and validate one rubric file. `cached`: take the parsed YAML from the rubric index when these
+    exact bytes were parsed before (validation still runs, against today's schema)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise RubricError(f"{path}: cannot read rubric ({exc.strerror}); check the path") from None
-    import hashlib
-
-    import yaml
-
-    try:
-        data = _yaml_load(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RubricError(f"{path}: not UTF-8 text; save the rubric as UTF-8 YAML") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RubricError(f"{path}:{where}: {problem}; fix the YAML syntax there") from None
+    sha = digest(raw)
+    data = cached_data(sha) if cached else None
+    if data is None:
+        data = _parse(path, raw)
+        if cached:
+            keep_data(sha, data)
     if not isinstance(data, dict):
         raise RubricError(f"{path}: expected a mapping of rubric fields at the top level (id, title, phases, ...)")
     from pydantic import ValidationError
@@ -71,7 +54,21 @@ def load_rubric_file(path: str | Path) -> LoadedRubric:
         raise RubricError(f"{path}: {_describe(exc, data)}") from None
     if path.stem != rubric.id:
         raise RubricError(f"{path}: field id is {rubric.id!r} but the file is named {path.name}; make them match")
-    return LoadedRubric(rubric=rubric, path=path, sha256=hashlib.sha256(raw).hexdigest())
+    return LoadedRubric(rubric=rubric, path=path, sha256=sha)
+
+
+def _parse(path: Path, raw: bytes):
+    import yaml
+
+    try:
+        return yaml_load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RubricError(f"{path}: not UTF-8 text; save the rubric as UTF-8 YAML") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise RubricError(f"{path}:{where}: {problem}; fix the YAML syntax there") from None
 
 
 def _describe(exc: "ValidationError", data: dict) -> str:
@@ -124,34 +121,14 @@ class RubricLibrary:
         return [_cached_load(p, p.stat().st_mtime_ns) for p in self.paths()]
 
     def index(self) -> list[RoundInfo]:
-        """Id, title and length of every round, read without validating the rubrics: enough
-        to list them, at a fraction of the cost. Anything unreadable is validated (and
-        reported) when the round is actually loaded."""
-        rounds = []
-        for path in self.paths():
-            try:
-                text = path.read_text(encoding="utf-8")
-                top = dict(_TOP_SCALAR.findall(text))
-                if "title" not in top or "duration_min" not in top:  # unusual layout: parse it properly
-                    top = _yaml_load(text)
-                rounds.append(RoundInfo(path.stem, str(top["title"]).strip("'\""), int(top["duration_min"])))
-            except Exception:  # noqa: BLE001 - unreadable here is reported when the round is loaded
-                rounds.append(RoundInfo(path.stem, path.stem, 0))
-        return rounds
-
-
-def _yaml_load(text: str):
-    """Parse YAML with libyaml's safe loader where it is built in (10x faster), else PyYAML's.
-    Imported here: listing rounds at start-up needs no YAML parser."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        """Id, title, length and problem count of every round, from the rubric index: enough to list
+        them, without parsing or validating a rubric whose bytes were seen before."""
+        return rounds(self.paths())
 
 
 @lru_cache(maxsize=64)
 def _cached_load(path: Path, _mtime: int) -> LoadedRubric:
-    return load_rubric_file(path)
+    return load_rubric_file(path, cached=True)
 
 
 def validate_path(path: str | Path) -> list[LoadedRubric]:

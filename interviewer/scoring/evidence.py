@@ -19,10 +19,11 @@ from ..transcript import Transcript, Turn
 from ..understanding import lexicon as lx
 from ..understanding.claims import contradictions
 from ..understanding.knowledge import Knowledge
-from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint, overlap
+from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint
 from ..engine.state import TARGETS
 from .gates import gates_reached
 from .relevance import Relevance, index_for, relevance
+from .repeats import Said
 
 _PHASE_MATCH = 0.3  # content-word overlap at which an interviewer line is taken as a phase's planned question
 # Kinds of support a sentence can give a point; a sentence showing two kinds argues its point rather than
@@ -97,7 +98,7 @@ def prompted_signals(turn: Turn | None) -> set[str]:
 
 def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, knowledge: Knowledge) -> Evidence:
     evidence = Evidence()
-    seen: dict[str, list[frozenset[str]]] = {}
+    seen: dict[str, Said] = {}  # per signal, what was already said: saying it again earns nothing
     previous: Turn | None = None
     phase_of = _PhaseReader(rubric, problem)
     phase: str | None = rubric.phases[0].id if rubric.phases else None
@@ -138,11 +139,11 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         for signal, spans in analysis.hits.items():
             for span in spans:
                 key = fingerprint(span.text)
-                if span.start in wrong or _repeat(key, seen.setdefault(signal, [])):
+                if span.start in wrong or seen.setdefault(signal, Said()).repeats(key):
                     continue
                 if signal == "numbers" and span.start in echoed:
                     continue
-                seen[signal].append(key)
+                seen[signal].add(key)
                 # Argued, not asserted: two kinds of support in the sentence, or in it and the next one
                 # ("I'd shard by tenant. That keeps one noisy customer from starving the rest.").
                 support = {_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}
@@ -189,11 +190,6 @@ def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence:
                 shown = frozenset(signal for signal, spans in analysis.hits.items() if span in spans)
                 evidence.corrections.append(Correction(turn.n, span.text, claim.says, claim.fact_id, shown))
     return wrong
-
-
-def _repeat(key: frozenset[str], earlier: list[frozenset[str]]) -> bool:
-    """Saying the same thing again earns nothing."""
-    return not key or any(overlap(key, other) >= 0.7 for other in earlier)
 
 
 def _rubric_folder():

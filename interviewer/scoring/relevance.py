@@ -136,13 +136,13 @@ def _build(files: tuple[tuple[Path, int], ...]) -> ProblemIndex:
 
 
 def _read(files: tuple[tuple[Path, int], ...]) -> tuple[dict[str, frozenset[str]], dict[str, str], dict[str, str]]:
-    from ..rubric.loader import _yaml_load
+    from ..rubric.index import yaml_load
 
     docs: dict[str, frozenset[str]] = {}
     titles: dict[str, str] = {}
     families: dict[str, str] = {}
     for path, _ in files:
-        data = _yaml_load(path.read_text(encoding="utf-8"))
+        data = yaml_load(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             continue
         round_id = str(data.get("id", path.stem))

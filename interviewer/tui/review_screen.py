@@ -1,8 +1,15 @@
 """Saved sessions: browse, search, filter by round, open beside the scorecard, re-score, rename,
-delete, and see whether practice is moving each dimension."""
+delete, and see whether practice is moving each dimension.
+
+Built to stay quick with 10,000 sessions: the screen draws before anything is listed; a worker lists
+from the session index and reports back; filtering and searching the listed fields happen in memory;
+the words said are searched by a worker whose matches join the list when it reports; and the table is
+filled a screenful first, then in batches between frames, so no frame waits for every row.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from textual import on, work
@@ -13,9 +20,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Sparkline, Static
 
-from ..sessions import SessionSummary, dimension_history, list_sessions
+from ..sessions import SessionSummary, indexed, trends
 
 ALL = "__all__"
+FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
+BATCH_ROWS = 1000  # rows added per frame after that
+FRAME_S = 1 / 60
 
 
 class ReviewScreen(Screen):
@@ -30,10 +40,19 @@ class ReviewScreen(Screen):
     ]
 
     class Listed(Message):
-        def __init__(self, summaries: list[SessionSummary], history: dict | None) -> None:
+        """Every session, newest first, each with its sort key (time, file name)."""
+
+        def __init__(self, listed: list[tuple[tuple, SessionSummary]]) -> None:
             super().__init__()
-            self.summaries = summaries
-            self.history = history
+            self.listed = listed
+
+    class Searched(Message):
+        """The sessions (of those the fields did not match) whose words said match `query`."""
+
+        def __init__(self, query: str, found: set[str]) -> None:
+            super().__init__()
+            self.query = query
+            self.found = found
 
     class Rescored(Message):
         def __init__(self, card, transcript) -> None:
@@ -55,7 +74,9 @@ class ReviewScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, SessionSummary] = {}
+        self.rows: dict[str, SessionSummary] = {}  # what the table holds, by row key
+        self.listed: list[tuple[tuple, SessionSummary]] = []
+        self.said: tuple[str, set[str]] = ("", set())  # a query and the sessions its words were said in
 
     def compose(self) -> ComposeResult:
         rounds = [(r.title, r.id) for r in self.app.services.library.index()]
@@ -72,8 +93,9 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Date", "Round", "Problem", "Overall", "Status", "Name")
-        self.reload()
         table.focus()
+        # After the first frame: reading the index of thousands of sessions would contend with drawing it.
+        self.call_after_refresh(self.reload)
 
     # ------------------------------------------------------------------ listing
     @property
@@ -81,38 +103,75 @@ class ReviewScreen(Screen):
         return str(self.query_one("#filter", Select).value)
 
     def reload(self) -> None:
-        self._list(self.round_filter, self.query_one("#search", Input).value)
+        """List the folder again (after a rename, a delete or a re-score)."""
+        self._list()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="list", name="list-sessions")
-    def _list(self, round_id: str, query: str) -> None:
-        """Listing reads every header, and a search reads what was said: off the UI thread."""
-        from ..session_files import matches
-
-        folder = self.app.services.settings.transcripts_dir
+    def _list(self) -> None:
+        """Stats every session and reads those written since the index was saved: off the UI thread."""
         try:
-            found = list_sessions(folder, None if round_id == ALL else round_id)
-            if query.strip():
-                found = [s for s in found if matches(query, _fields(s), s.path)]
-            history = None if round_id == ALL else dimension_history(folder, round_id)
-            self.post_message(self.Listed(found, history))
+            self.post_message(self.Listed(indexed(self.app.services.settings.transcripts_dir)))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
 
     def on_review_screen_listed(self, message: Listed) -> None:
+        self.listed = message.listed
+        self.said = ("", set())
+        self._show()
+
+    def _show(self) -> None:
+        """The listed sessions of the chosen round whose fields (or words said) match the search."""
+        from ..session_files import matches
+
+        round_id, query = self.round_filter, self.query_one("#search", Input).value.strip()
+        chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
+        searching = bool(query) and self.said[0] != query
+        said = set() if searching else self.said[1]
+        shown = [s for _, s in chosen if matches(query, _fields(s)) or str(s.path) in said]
+        self._fill(shown)
+        if searching:  # every round's sessions, so changing the round needs no new search; after the
+            # frame with the field matches, which a thread reading transcripts would hold back
+            unmatched = [s for _, s in self.listed if not matches(query, _fields(s))]
+            self.call_after_refresh(self._search_said, query, unmatched)
+        found = f"{len(shown)} matching {query!r}" if query else str(len(shown))
+        found += " (searching what was said…)" if searching else ""
+        self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
+                                                 f"{found}")
+        self._history(None if round_id == ALL else trends(reversed(chosen)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="search-said")
+    def _search_said(self, query: str, candidates: list[SessionSummary]) -> None:
+        """Reads the transcripts the fields did not match, for the words said: off the UI thread."""
+        from ..session_files import matches
+
+        try:
+            found = {str(s.path) for s in candidates if matches(query, _fields(s), s.path)}
+            self.post_message(self.Searched(query, found))
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.Failed(error))
+
+    def on_review_screen_searched(self, message: Searched) -> None:
+        if message.query == self.query_one("#search", Input).value.strip():
+            self.said = (message.query, message.found)
+            self._show()
+
+    @work(exclusive=True, group="fill", name="fill-table")
+    async def _fill(self, summaries: list[SessionSummary]) -> None:
+        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one)."""
         table = self.query_one("#sessions", DataTable)
         table.clear()
         self.rows = {}
-        for s in message.summaries:
-            key = str(s.path)
-            self.rows[key] = s
-            when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
-            overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
-            table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
-        query = self.query_one("#search", Input).value.strip()
-        found = f"{len(self.rows)} matching {query!r}" if query else str(len(self.rows))
-        self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
-                                                 f"{found}")
-        self._history(message.history)
+        start, size = 0, FIRST_ROWS
+        while start < len(summaries):
+            for s in summaries[start:start + size]:
+                key = str(s.path)
+                self.rows[key] = s
+                when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
+                overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
+                table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
+            start, size = start + size, BATCH_ROWS
+            if start < len(summaries):
+                await asyncio.sleep(FRAME_S)  # let a frame be drawn before the next batch
 
     def _history(self, series: dict | None) -> None:
         pane = self.query_one("#history", VerticalScroll)
@@ -130,11 +189,11 @@ class ReviewScreen(Screen):
 
     @on(Select.Changed, "#filter")
     def _filter(self, event: Select.Changed) -> None:
-        self.reload()
+        self._show()
 
     @on(Input.Changed, "#search")
     def _searched(self, event: Input.Changed) -> None:
-        self.reload()
+        self._show()
 
     @on(Input.Submitted, "#search")
     def _search_done(self, event: Input.Submitted) -> None:
