@@ -159,3 +159,12 @@ def test_the_rubric_reference_facts_catch_the_classic_wrong_claim():
     assert {c.fact_id for c in reading.contradictions} == {"h100-memory", "weights-70b-fp16"}
     fine = read("An H100 has 80 GB and a 70B model needs two of them in FP16.", knowledge())
     assert fine.contradictions == ()
+
+
+def test_a_relative_clause_states_a_claim_about_the_noun_before_it():
+    rubric = RubricLibrary().load("coding").rubric
+    checks = knowledge_for(rubric, rubric.problem("kv-store")).checks
+    said = "I'll keep the pairs sorted with bisect.insort, which is O(log n), so every set stays cheap."
+    assert [c.fact_id for c in contradictions(said, 0, checks)] == ["middle-of-list"]
+    fine = "bisect finds the slot in O(log n), which is cheap, but insort still shifts the tail: O(n)."
+    assert contradictions(fine, 0, checks) == []

@@ -141,12 +141,16 @@ def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...]) -> 
     def contradicted(fact: FactCheck) -> None:
         found.setdefault(fact.id, Contradiction(fact.id, fact.says, sentence, start, start + len(sentence)))
 
-    for clause_start, clause in _clauses(low):
+    # "bisect.insort, which is O(log n)" says "insort is O(log n)": a relative clause describes the noun before it.
+    relative = [(None, c) for c in _relative_claims(low)]
+    for clause_start, clause in _clauses(low) + relative:
         if _HEDGED.search(clause):
             continue
         for fact in checks:
             if fact.wrong_if is not None and fact.wrong_if.search(clause) and _about_here(fact, clause, low):
                 contradicted(fact)
+        if clause_start is None:
+            continue  # its figures were read in the clauses it came from
         for fact, q in _attributed(quantities(clause), clause, clause_start, low, checks):
             if q.high < fact.low or q.low > fact.high:
                 contradicted(fact)
@@ -185,6 +189,14 @@ def _attributed(amounts: list[Quantity], clause: str, clause_start: int, sentenc
         if earlier and not named_here:
             pairs.append((max(earlier, key=lambda f: f.subject_at(sentence)), of_unit[0]))
     return pairs
+
+
+_RELATIVE = re.compile(r"([\w.()]+),?\s+which\s+(is|are|runs in|takes|costs)\s+([^,;:.]+(?:\.\d[^,;:]*)?)")
+
+
+def _relative_claims(low: str) -> list[str]:
+    """'x, which is y' read as 'x is y', for the phrases a reference fact lists as wrong."""
+    return [f"{m.group(1)} {m.group(2)} {m.group(3)}" for m in _RELATIVE.finditer(low)]
 
 
 def _has_figure(sentence: str, subject_at: int, clause_start: int, unit: str) -> bool:
