@@ -168,3 +168,11 @@ def test_a_relative_clause_states_a_claim_about_the_noun_before_it():
     assert [c.fact_id for c in contradictions(said, 0, checks)] == ["middle-of-list"]
     fine = "bisect finds the slot in O(log n), which is cheap, but insort still shifts the tail: O(n)."
     assert contradictions(fine, 0, checks) == []
+
+
+def test_a_limit_on_what_the_candidate_can_share_asks_how_to_handle_it():
+    k = knowledge("presentation", "own-project")
+    said = read("Also, the biggest client on this project is under NDA, so I can't share their name.", k)
+    assert [q.topics for q in said.questions] == [("confidentiality",)]
+    # Without a ground rule about it in the round, the same words are part of the story, not a question.
+    assert read("The client was under NDA, so I can't share their name.", knowledge()).questions == ()

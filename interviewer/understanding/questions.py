@@ -65,6 +65,9 @@ _INVERTED = re.compile(
 # whether that's all right, and the rule is the answer.
 _CAVEAT = re.compile(r"\b(?:heads up|just so you know|fair warning|full disclosure|to be upfront|i should mention"
                      r"|i should say|fyi|warning you)\b")
+# A limit on what the candidate can say ("under NDA, so I can't share their name") asks how to handle it.
+_CONSTRAINT = re.compile(r"\b(?:can't|cannot|can not|won't be able to|not allowed to|not able to)\s+(?:share|say|disclose"
+                         r"|name|show|give out|talk about)\b|\bunder (?:an )?nda\b")
 # "Hope that's alright", "if that's okay": asking for permission without a question mark.
 _HOPE_OK = re.compile(r"\b(?:hope|if) (?:that's|that is|it's|this is) (?:alright|all right|ok|okay|fine|acceptable|allowed)\b"
                       r"|\bif (?:that|this) works\b")
@@ -121,7 +124,7 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
         low = span.text.lower().strip()
         if not _is_question(low, span.text):
             about = any(t in answerable for t in topics_in(low, catalogue))
-            caveat = (_CAVEAT.search(low) or _ASSUMING.search(low)) and about
+            caveat = (_CAVEAT.search(low) or _ASSUMING.search(low) or _CONSTRAINT.search(low)) and about
             if caveat or (_HOPE_OK.search(low) and not _REFUSAL.search(low)):
                 kind: QuestionKind = "fact" if about else "permission"  # "scipy, if that's allowed": the rule answers it
                 found.append(Question(span.text.strip(), span, kind, tuple(topics_in(low, catalogue))))
