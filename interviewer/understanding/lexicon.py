@@ -100,7 +100,8 @@ RANKING = words("goes first", "comes first", "first is", "second is", "third is"
                 "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is")
 STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
 # "I'd rather say that today than ask you to rush later": a preference with its alternative, split around the verb.
-STRONG_CHOICE = re.compile(STRONG_CHOICE.pattern + r"|\b(?:i'd|i would|we'd|we would) rather\b[^.;]{1,80}?\bthan\b")
+PREFERS = re.compile(r"\b(?:i'd|i would|we'd|we would) rather\b[^.;]{1,80}?\bthan\b")
+STRONG_CHOICE = re.compile(STRONG_CHOICE.pattern + "|" + PREFERS.pattern)
 # Code named in a sentence (snake_case names, calls, attribute calls) is as concrete as a technical term.
 IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b|\b[a-z_][a-z0-9_.]*\([^()]{0,40}\)")
 FAILURE = words(

@@ -213,7 +213,7 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         found.add("reasoning")
     if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
         lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
-    ) or prices_choice or weighed or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
+    ) or prices_choice or weighed or lx.PREFERS.search(body) or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
                            and not _THIN_REASON.search(body)):
         # "I picked Decimal over integer cents because ...": a named alternative turned down for a reason.
         # "I'd use SSE rather than WebSockets ... What I give up is sending on the same channel."
