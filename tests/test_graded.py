@@ -17,8 +17,6 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 GRADED = HERE / "fixtures" / "graded"
-EXPECTED = yaml.safe_load((GRADED / "expected.yaml").read_text(encoding="utf-8"))
-SETS = sorted(EXPECTED["ordering"])
 LEVEL_STEPS = {"below_bar": 0, "good": 1, "great": 2}
 
 
@@ -51,12 +49,12 @@ def _signal(card) -> str:
     return {"below L4": "below_L4"}.get(value, value)
 
 
-def scored(key: str) -> Card:
+def scored(key: str, folder: Path = GRADED) -> Card:
     from interviewer.rubric import RubricLibrary
     from interviewer.scoring import score
     from interviewer.transcript import load_transcript
 
-    transcript = load_transcript(GRADED / f"{key}.txt")
+    transcript = load_transcript(folder / f"{key}.txt")
     card = score(transcript, RubricLibrary().load(transcript.round).rubric)
     return Card(card.overall_score, card.overall_level, _signal(card), {d.id: d.level for d in card.dimensions})
 
@@ -65,25 +63,27 @@ def _allowed(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def evaluate() -> dict[str, Agreement]:
-    cards = {key: scored(key) for key in EXPECTED if "/" in key}
+def evaluate(folder: Path = GRADED) -> dict[str, Agreement]:
+    """Agreement of the scorer with a graded set's expectations (`expected.yaml` in `folder`)."""
+    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    cards = {key: scored(key, folder) for key in expected if "/" in key}
     result = {name: Agreement() for name in ("ordering", "equal", "within_one", "overall", "level_signal", "dimensions")}
-    for set_name, pairs in EXPECTED["ordering"].items():
+    for set_name, pairs in expected["ordering"].items():
         for high, low in pairs:
             a, b = cards[f"{set_name}/{high}"], cards[f"{set_name}/{low}"]
             result["ordering"].add(a.score > b.score, f"{set_name}: {high} {a.score:.1f} > {low} {b.score:.1f}")
-    for set_name, pairs in (EXPECTED.get("equal") or {}).items():
+    for set_name, pairs in (expected.get("equal") or {}).items():
         for one, other in pairs:
             a, b = cards[f"{set_name}/{one}"], cards[f"{set_name}/{other}"]
             same = (a.overall, a.signal, a.dimensions) == (b.overall, b.signal, b.dimensions)
             result["equal"].add(same, f"{set_name}: {one} == {other}")
-    for set_name, pairs in (EXPECTED.get("within_one_level") or {}).items():
+    for set_name, pairs in (expected.get("within_one_level") or {}).items():
         for one, other in pairs:
             a, b = cards[f"{set_name}/{one}"], cards[f"{set_name}/{other}"]
             ok = a.overall in LEVEL_STEPS and b.overall in LEVEL_STEPS and \
                 abs(LEVEL_STEPS[a.overall] - LEVEL_STEPS[b.overall]) <= 1
             result["within_one"].add(ok, f"{set_name}: {one} {a.overall} ~ {other} {b.overall}")
-    for key, want in EXPECTED.items():
+    for key, want in expected.items():
         if "/" not in key:
             continue
         card = cards[key]
@@ -113,8 +113,8 @@ def test_agreement_does_not_fall_below_its_floor(agreement, measure):
     assert reached.hits >= FLOORS[measure], f"{measure} {reached} (floor {FLOORS[measure]}):\n" + "\n".join(reached.misses)
 
 
-def report() -> int:
-    result = evaluate()
+def report(folder: Path = GRADED) -> int:
+    result = evaluate(folder)
     for name, agreement in result.items():
         print(f"{name:14} {agreement}")
         for miss in agreement.misses:
@@ -123,4 +123,5 @@ def report() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(report())
+    # `python tests/test_graded.py [FOLDER]`: the agreement report for a graded set (default: this one).
+    sys.exit(report(Path(sys.argv[1]) if len(sys.argv) > 1 else GRADED))
