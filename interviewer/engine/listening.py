@@ -69,18 +69,20 @@ class Listening:
                 seen["signals"] = sorted(set(seen["signals"]) | signals)
 
     def _covered(self, question: str) -> tuple[str, ...]:
-        """Titles of the topics a planned question asks about, when the candidate has already covered
-        every one of them with what the question asks for (a number, a tradeoff ...). Empty otherwise."""
+        """Titles of the topics a planned question asks about that the candidate has already covered with
+        what the question asks for (a number, a tradeoff ...), when that is most of what it asks: after
+        traffic and latency figures, "What data volume, traffic and latency?" would ask again in substance.
+        Empty otherwise."""
         low = question.lower()
         topics = topics_in(low, self.knowledge.catalogue)
         if not topics:
             return ()
         wanted = {s for s in _ASKABLE if lx.PROMPT_CUES[s].search(low)}
-        for topic in topics:
-            seen = self.state.topics.get(topic)
-            if seen is None or (wanted and not wanted & _satisfying(set(seen["signals"]))):
-                return ()
-        return tuple(self.knowledge.title(t) for t in topics)
+        done = [t for t in topics if (seen := self.state.topics.get(t)) is not None
+                and (not wanted or wanted & _satisfying(set(seen["signals"])))]
+        if len(done) * 2 <= len(topics):
+            return ()
+        return tuple(self.knowledge.title(t) for t in done)
 
     # --------------------------------------------------------- their questions
     def _answers(self, reading: Reading, turn: int, round_left_min: float) -> tuple[tuple[str, str], ...]:
