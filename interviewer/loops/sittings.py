@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from .catalog import Loop, Stage, availability, stage_problems
 from .debrief import Debrief, build
@@ -42,29 +43,58 @@ def debrief(run: LoopRun, library: RubricLibrary) -> Debrief:
     return build(run, statuses(run, library))
 
 
-def open_stage(run: LoopRun, services: Services, rng: random.Random | None = None
+def open_stage(run: LoopRun, services: Services, rng: random.Random | None = None, clock: Callable[[], float] | None = None
                ) -> tuple[Stage, Session, Transcript | None] | None:
     """The next stage's session: the interrupted one resumed (with its transcript), or a new one linked to the
     loop before it asks anything (transcript None). None when every available stage is complete."""
     from ..session import Session
-    from ..transcript import Transcript
 
+    timing = {"clock": clock} if clock is not None else {}
     status = next_stage(statuses(run, services.library))
     if status is None:
         return None
     stage = run.loop.stage(status.stage_id)
     if status.session is not None:
-        session, transcript = Session.resume(status.session, services.library, services.settings, services.brain)
+        session, transcript = Session.resume(status.session, services.library, services.settings, services.brain,
+                                             **timing)
         session.llm_config = services.llm if services.uses_llm else None
         return stage, session, transcript
     problems = stage_problems(stage, [p.id for p in services.library.load(stage.round).rubric.problems])
     problem = (rng or random.Random()).choice(problems) if problems else None
     settings = dataclasses.replace(services.settings, level=run.target)
     session = Session.create(services.library, stage.round, problem, settings, services.brain, rng=rng,
-                             brain_settings=services.llm.public() if services.uses_llm else None)
+                             brain_settings=services.llm.public() if services.uses_llm else None, **timing)
     session.llm_config = services.llm if services.uses_llm else None
     run.attach(stage.id, session.path)
     return stage, session, None
+
+
+def current_run(loop_id: str, target: str, services: Services) -> LoopRun:
+    """The newest run of this loop while it has a stage left to sit; otherwise a new run at `target`."""
+    from .progress import LoopFileError, find_run, start
+
+    folder = services.settings.transcripts_dir
+    try:
+        run = find_run(None, folder, loop_id)
+    except LoopFileError:
+        return start(loop_id, target, folder)
+    return run if next_stage(statuses(run, services.library)) is not None else start(loop_id, target, folder)
+
+
+def open_loop(loop: str | Path, target: str, services: Services, clock: Callable[[], float] | None = None
+              ) -> tuple[str, Session, Transcript | None]:
+    """For the app: the next round of a saved run (a path) or of a loop's current run (an id), with a line
+    saying where the candidate is. Raises when every available round is complete."""
+    from ..errors import InterviewerError
+    from .progress import load
+
+    run = load(loop) if isinstance(loop, Path) else current_run(loop, target, services)
+    opened = open_stage(run, services, clock=clock)
+    if opened is None:
+        raise InterviewerError("every available round of this loop is complete; press D on the setup screen "
+                               "(or run `interviewer loop debrief`) for the debrief")
+    stage, session, transcript = opened
+    return f"{position(run, statuses(run, services.library))}. This sitting: {stage.title}.", session, transcript
 
 
 def position(run: LoopRun, found: list[StageStatus]) -> str:
