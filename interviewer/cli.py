@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     checks = rubrics.add_mutually_exclusive_group()
     checks.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
     checks.add_argument("--check", action="store_true", help="validate every rubric this copy runs from")
+
+    from .loop_commands import add_parser as add_loop
+
+    add_loop(sub, common, _llm_flags)
     return parser
 
 

@@ -6,9 +6,10 @@ import argparse
 import sys
 
 from .errors import EXIT_JUDGE_SKIPPED, InterviewerError, UnknownRoundError
+from .loop_commands import loop  # noqa: F401 - dispatched by name
 from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
 
-__all__ = ["app", "import_sessions", "on_terminal", "paths", "practice", "resume", "review", "rubrics", "score",
+__all__ = ["app", "import_sessions", "loop", "on_terminal", "paths", "practice", "resume", "review", "rubrics", "score",
            "sessions", "transcribe"]
 
 # Each command imports what it needs when it runs: `interviewer` with no arguments opens the

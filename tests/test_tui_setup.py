@@ -27,13 +27,15 @@ async def test_enter_walks_role_level_round_problem_and_starts(tmp_path):
         assert screen.focused.id == "round" and screen.level == "L5"
         screen.query_one("#role").focus()
         await pilot.press("down", "down", "enter")  # machine learning engineer
-        assert screen.focused.id == "level"
+        assert screen.focused.id == "plan"
+        await pilot.press("enter")  # one round
+        assert screen.focused.id == "level" and not screen.whole_loop
         await pilot.press("down", "enter")  # L6
         assert screen.focused.id == "round"
         rounds = ids(screen.query_one("#round"))
-        assert rounds[:2] == ROLES["mle"][1][:2] and sorted(rounds) == sorted(ROLES["swe"][1] + ["ml-coding",
-                                                                                               "ml-system-design"])
-        await pilot.press("enter")
+        assert rounds[:len(ROLES["mle"][1]) - 1] == [r for r in ROLES["mle"][1] if r in rounds]
+        assert "work-trial" in ROLES["mle"][1] and sorted(rounds) == sorted(r.id for r in app.services.library.index())
+        await pilot.press("down", "enter")  # the MLE loop's second available round
         await settle(pilot)
         assert screen.focused.id == "problem" and screen.round_id == "ml-coding"
         problems = ids(screen.query_one("#problem"))
@@ -83,3 +85,36 @@ async def test_the_start_link_starts_the_interview(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, InterviewScreen)
         assert app.screen.round_id == "recruiter-screen"
+
+
+async def test_the_whole_loop_plan_sits_the_roles_next_round_and_d_shows_the_debrief(tmp_path):
+    from interviewer.loops.progress import find_run
+    from interviewer.tui.debrief_screen import DebriefScreen
+
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline", level="L5"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#role").focus()
+        await pilot.press("down", "down", "enter", "down", "enter")  # MLE, the whole loop
+        assert screen.whole_loop
+        await pilot.press("ctrl+s")
+        interview = app.screen
+        assert isinstance(interview, InterviewScreen) and interview.loop == "mle"
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        run = find_run(None, tmp_path, "mle")
+        assert run.target == "L5" and list(run.sessions) == ["recruiter"]
+        assert interview.session.path.name == run.sessions["recruiter"]
+        assert interview.session.problem.id == "mle-candidate"
+        interview.leave("quit")
+        app.pop_screen()
+        await settle(pilot)
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen) and debrief.debrief is not None
+        assert debrief.debrief.rounds[0].state == "in progress"
+        await pilot.press("j")
+        assert (run.path.parent / f"{run.name}.debrief.json").is_file()

@@ -72,6 +72,11 @@ def _gate_details(gate: dict[str, Any]) -> list[str]:
     return details
 
 
+def _cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def _speaker(role: str) -> str:
     return "Interviewer" if role == "interviewer" else "Candidate"
 
@@ -87,7 +92,7 @@ def _build(autoescape: bool) -> jinja2.Environment:
     )
     env.filters.update(label=_label, points=_points, provenance=_provenance, sentence=_sentence,
                        blockquote=_blockquote, continue_lines=_continue, mmss=mmss, gate_details=_gate_details,
-                       speaker=_speaker)
+                       speaker=_speaker, cell=_cell)
     return env
 
 

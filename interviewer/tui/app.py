@@ -28,7 +28,8 @@ THEME_KEY = "theme"
 
 
 class InterviewerApp(App):
-    """`start` picks the first screen: "setup", "review", or "practice" (with `round_id`)."""
+    """`start` picks the first screen: "setup", "review", "practice" (with `round_id`) or "loop" (with
+    `loop_run`)."""
 
     TITLE = "interviewer"
     CSS_PATH = Path(__file__).with_name("styles.tcss")  # absolute, so subclasses elsewhere find it
@@ -41,8 +42,10 @@ class InterviewerApp(App):
     def __init__(self, services: Services, start: str = "setup", round_id: str | None = None,
                  problem_id: str | None = None, resume: Path | None = None,
                  clock: Callable[[], float] = time.monotonic, voice: bool = False,
-                 voice_stream: Callable[..., Any] | None = None, speech_model: Any = None) -> None:
+                 voice_stream: Callable[..., Any] | None = None, speech_model: Any = None,
+                 loop_run: Path | None = None) -> None:
         super().__init__()
+        self.loop_run = loop_run  # `interviewer loop start|next`: the next round of this saved loop
         self.voice = voice  # `practice --voice`: spoken answers from the start
         # Where audio comes from (None: the microphone; tests pass a stream that plays a file)
         # and the loaded speech model, kept across interviews so it loads once per run.
@@ -93,6 +96,10 @@ class InterviewerApp(App):
             from .review_screen import ReviewScreen
 
             return ReviewScreen()
+        if self.start == "loop" and self.loop_run is not None:
+            from .interview_screen import InterviewScreen
+
+            return InterviewScreen(None, None, self.services.settings.level, voice=self.voice, loop=self.loop_run)
         if (self.start == "practice" and self.round_id) or self.resume is not None:
             from .interview_screen import InterviewScreen
 

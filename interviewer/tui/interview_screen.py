@@ -80,8 +80,9 @@ class InterviewScreen(SpokenAnswers, Screen):
             self.transcript = transcript
 
     def __init__(self, round_id: str | None, problem_id: str | None, level: str, resume: Path | None = None,
-                 voice: bool = False) -> None:
+                 voice: bool = False, loop: str | Path | None = None) -> None:
         super().__init__()
+        self.loop = loop  # a loop id (its current run, or a new one) or a saved run: the loop picks the round
         self.voice = voice
         self.round_id = round_id
         self.problem_id = problem_id
@@ -128,7 +129,14 @@ class InterviewScreen(SpokenAnswers, Screen):
         services = self.app.services
         try:
             draft = code = None
-            if self.resume is not None:
+            if self.loop is not None:
+                from ..loops.sittings import open_loop
+
+                said, session, transcript = open_loop(self.loop, self.level, services, clock=self.app.clock)
+                self.app.call_from_thread(self.app.notify, said, title="Loop", timeout=8, markup=False)
+                if transcript is not None:
+                    draft, code = load_draft(session.path), last_code(transcript)
+            elif self.resume is not None:
                 session, transcript = Session.resume(self.resume, services.library, services.settings, services.brain,
                                                      clock=self.app.clock)
                 draft, code = load_draft(session.path), last_code(transcript)

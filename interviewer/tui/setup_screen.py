@@ -17,6 +17,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..loops.catalog import LOOPS, role_rounds
+from ..loops.catalog import ROLES as LOOP_ROLES
 from ..settings import LEVELS
 
 if TYPE_CHECKING:
@@ -25,29 +27,25 @@ if TYPE_CHECKING:
     from ..legacy_import import LegacyOffer
     from ..sessions import SessionSummary
 
-ROLES = {
-    "swe": ("Software engineer", ["recruiter-screen", "coding", "coding-refactor", "system-design", "presentation",
-                                  "behavioral", "work-trial"]),
-    "backend": ("Backend engineer", ["coding", "system-design", "coding-refactor", "work-trial", "behavioral",
-                                     "recruiter-screen", "presentation"]),
-    "mle": ("Machine learning engineer", ["ml-coding", "ml-system-design", "presentation", "behavioral",
-                                          "recruiter-screen", "coding", "system-design"]),
-}
+# Each role runs its loop; its rounds are the loop's, in stage order (so the MLE role reaches the work trial).
+ROLES = {role: (title, LOOPS[loop_id].rounds()) for role, (title, loop_id) in LOOP_ROLES.items()}
 TITLE = "interviewer: new interview"
 RANDOM = "random-problem"
 # Links rather than buttons: the same clickable targets at a fraction of a button's styling cost.
 START_HINT = ("[b][@click=screen.start]Start interview[/][/b]: Enter on a problem, or Ctrl+S\n"
-              "[@click=screen.review]Past sessions[/]: R")
+              "[@click=screen.review]Past sessions[/]: R\n"
+              "[@click=screen.debrief]Loop debrief[/]: D (the role's latest loop)")
 VOICE_CHECKING = "Voice: checking for a microphone and the speech model…"
 # Enter on a list moves on to the next one; Enter on the problem starts the interview.
-NEXT_LIST = {"role": "#level", "level": "#round", "round": "#problem"}
+NEXT_LIST = {"role": "#plan", "plan": "#level", "level": "#round", "round": "#problem"}
+PLANS = (("round", "One round"), ("loop", "The whole loop, a round a sitting (resumes where you are)"))
 
 
 class SetupScreen(Screen):
     """Keyboard flow: up/down picks within a list and Enter moves to the next one (the round
     list has focus first); Enter on a problem, or Ctrl+S anywhere, starts the interview."""
 
-    BINDINGS = [("ctrl+s", "start", "Start"), ("r", "review", "Past sessions")]
+    BINDINGS = [("ctrl+s", "start", "Start"), ("r", "review", "Past sessions"), ("d", "debrief", "Loop debrief")]
     AUTO_FOCUS = "#round"  # focused as the screen mounts: one restyle, not two
 
     class RoundDescribed(Message):
@@ -69,6 +67,8 @@ class SetupScreen(Screen):
                 yield Label("Role")
                 yield OptionList(*(Option(label, id=key) for key, (label, _) in ROLES.items()), id="role",
                                  compact=True)
+                yield Label("Plan")
+                yield OptionList(*(Option(label, id=key) for key, label in PLANS), id="plan", compact=True)
                 yield Label("Target level")
                 yield OptionList(*(Option(level, id=level) for level in LEVELS), id="level", compact=True)
                 yield Label("Round")
@@ -87,7 +87,7 @@ class SetupScreen(Screen):
 
     def on_mount(self) -> None:
         level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
-        for list_id, index in (("#role", 0), ("#level", level), ("#round", 0), ("#mode", 0)):
+        for list_id, index in (("#role", 0), ("#plan", 0), ("#level", level), ("#round", 0), ("#mode", 0)):
             self.query_one(list_id, OptionList).highlighted = index
         # After the first frame: a worker started now would contend with drawing it.
         self.call_after_refresh(self._find_interrupted)
@@ -103,6 +103,11 @@ class SetupScreen(Screen):
     def problem_id(self) -> str | None:
         option = self.query_one("#problem", OptionList).highlighted_option
         return None if option is None or option.id == RANDOM else option.id
+
+    @property
+    def whole_loop(self) -> bool:
+        option = self.query_one("#plan", OptionList).highlighted_option
+        return option is not None and option.id == "loop"
 
     @property
     def voice(self) -> bool:
@@ -125,7 +130,7 @@ class SetupScreen(Screen):
         if self._rounds is None:
             self._rounds = {r.id: r for r in self.app.services.library.index()}
         known = self._rounds
-        order = [r for r in ROLES[role][1] if r in known] + sorted(set(known) - set(ROLES[role][1]))
+        order = role_rounds(role, known)
         return [Option(f"{known[r].title} ({known[r].duration_min} min)", id=r) for r in order]
 
     @on(OptionList.OptionHighlighted, "#role")
@@ -143,7 +148,7 @@ class SetupScreen(Screen):
         # After the next paint: loading the schema must not hold up the first frame.
         self.call_after_refresh(self._describe, str(event.option.id))
 
-    @on(OptionList.OptionSelected, "#role, #level, #round")
+    @on(OptionList.OptionSelected, "#role, #plan, #level, #round")
     def _list_chosen(self, event: OptionList.OptionSelected) -> None:
         self.query_one(NEXT_LIST[str(event.option_list.id)], OptionList).focus()
 
@@ -263,10 +268,20 @@ class SetupScreen(Screen):
     def action_start(self) -> None:
         from .interview_screen import InterviewScreen
 
+        if self.whole_loop:
+            # The loop picks the round and problem; the target level starts a new loop, an unfinished one goes on.
+            self.app.push_screen(InterviewScreen(None, None, self.level, voice=self.voice,
+                                                 loop=LOOP_ROLES[self._role][1]))
+            return
         if self.round_id is None:
             self.notify("Pick a round first.", severity="warning")
             return
         self.app.push_screen(InterviewScreen(self.round_id, self.problem_id, self.level, voice=self.voice))
+
+    def action_debrief(self) -> None:
+        from .debrief_screen import DebriefScreen
+
+        self.app.push_screen(DebriefScreen(LOOP_ROLES[self._role][1]))
 
     def action_review(self) -> None:
         from .review_screen import ReviewScreen
