@@ -52,8 +52,9 @@ def test_long_answer_is_transcribed_while_spoken_and_leaves_only_a_tail(model, c
     # Most of the answer was transcribed during capture; release had only the last words left.
     assert live.pieces_live >= 8
     assert 0 < live.tail_s <= SegmenterOptions().max_piece_s
-    # Captions arrive piece by piece, again whenever earlier pieces are revised.
-    assert len(captions_before_release) == live.pieces_live + live.revisions
+    # Captions arrive piece by piece, again whenever earlier pieces are revised. Counted after release: a
+    # revision still queued when capture caught up may run (and caption) before the key is released.
+    assert len(captions) == live.pieces_live + live.revisions
     assert "jitter" in captions_before_release[-1].lower() and "doubly" in captions_before_release[-1].lower()
     text = result.text.lower()
     for word in ("jitter", "dashboard", "you know", "sort of", "doubly", "capacity"):
