@@ -41,13 +41,18 @@ class InterviewerApp(App):
     def __init__(self, services: Services, start: str = "setup", round_id: str | None = None,
                  problem_id: str | None = None, resume: Path | None = None,
                  clock: Callable[[], float] = time.monotonic, voice: bool = False,
-                 voice_stream: Callable[..., Any] | None = None, speech_model: Any = None) -> None:
+                 voice_stream: Callable[..., Any] | None = None, speech_model: Any = None,
+                 voice_output: Callable[..., Any] | None = None, interviewer_voice: Any = None) -> None:
         super().__init__()
         self.voice = voice  # `practice --voice`: spoken answers from the start
         # Where audio comes from (None: the microphone; tests pass a stream that plays a file)
         # and the loaded speech model, kept across interviews so it loads once per run.
         self.voice_stream = voice_stream
         self.speech_model = speech_model
+        # Where the interviewer's voice goes (None: the speakers; tests keep it) and the loaded
+        # Piper voice, also kept across interviews.
+        self.voice_output = voice_output
+        self.interviewer_voice = interviewer_voice
         self.clock = clock  # tests pin it so the status bar's timers are reproducible
         self.services = services
         self.start = start
