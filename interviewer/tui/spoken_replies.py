@@ -24,6 +24,7 @@ class SpokenReplies:
     _muted = False
     _unspoken = ""  # a reply that finished before the voice had loaded
     _speech_started: Any = None  # the `started` event of the reply being said
+    _joined_midway = False  # the voice loaded while a reply streamed: say it whole once it is in
 
     class VoiceLoaded(Message):
         def __init__(self, voice: Any) -> None:
@@ -75,6 +76,7 @@ class SpokenReplies:
     def _use_voice(self, voice: Any) -> None:
         from ..voice.speaker import Speaker
 
+        self._joined_midway = self.session is not None and self.busy
         self._speaker = Speaker(voice, output_factory=self.app.voice_output,
                                 on_event=lambda event: self.post_message(self.Spoke(event)))
         if self._unspoken and not self._muted:
@@ -90,7 +92,7 @@ class SpokenReplies:
     def speak_chunk(self, chunk: Any) -> None:
         """Called on the session's worker thread for every streamed chunk."""
         speaker = self._speaker
-        if speaker is None or self._muted:
+        if speaker is None or self._muted or self._joined_midway:
             return
         if isinstance(chunk, Restart):
             speaker.restart_reply()
@@ -101,6 +103,7 @@ class SpokenReplies:
         """The reply is complete on screen: say what has not been said of it."""
         if not self.speaks:
             return
+        self._joined_midway = False
         if self._speaker is None:
             self._unspoken = text
         elif self._muted:
@@ -118,7 +121,7 @@ class SpokenReplies:
 
     def stop_speaking(self) -> None:
         if self._speaker is not None:
-            self._speaker.close()
+            self._speaker.close(wait=False)
             self._speaker = None
 
     # ------------------------------------------------------------------ keys

@@ -122,14 +122,17 @@ class Speaker:
     def wait_idle(self, timeout: float | None = None) -> bool:
         return self.idle.wait(timeout)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Silence and end both threads; a UI thread passes `wait=False` rather than wait for a
+        sentence being synthesized to finish."""
         if self._closed:
             return
         self._closed = True
         self.stop("closed")
         self._sentences.put(None)
-        for thread in self._threads:
-            thread.join(5)
+        if wait:
+            for thread in self._threads:
+                thread.join(5)
 
     # ------------------------------------------------------------------ threads
     def _begin_reply(self) -> None:
