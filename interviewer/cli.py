@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--round", help="prime recognition with this round's vocabulary")
     transcribe.add_argument("--json", action="store_true", help="print one JSON object with word timings")
 
+    say = sub.add_parser("say", parents=[common], help="say a line in the interviewer's voice, or write it as WAV")
+    say.add_argument("text", metavar="TEXT", help="what to say (Markdown is read as the interviewer reads it; - reads "
+                                                 "standard input)")
+    say.add_argument("--out", type=Path, metavar="FILE", help="write a WAV file instead of playing it")
+    say.add_argument("--tts-model", help="a Piper .onnx voice (default: the bundled en_US-joe-medium; env "
+                                         "INTERVIEWER_TTS_MODEL)")
+    say.add_argument("--rate", help="speaking rate, 0.5 to 2.0 (env INTERVIEWER_VOICE_RATE)")
+    say.add_argument("--volume", help="loudness, 0.0 to 1.0 (env INTERVIEWER_VOICE_VOLUME)")
+
     rubrics = sub.add_parser("rubrics", parents=[common], help="list rounds, or validate rubric files")
     checks = rubrics.add_mutually_exclusive_group()
     checks.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")

@@ -232,6 +232,12 @@ def transcribe(args: argparse.Namespace) -> int:
     return transcribe_file(args)
 
 
+def say(args: argparse.Namespace) -> int:
+    from .voice.say import say as say_line
+
+    return say_line(args)
+
+
 def _find(args: argparse.Namespace):
     """The FILE argument: a path, or the name of a session in the sessions folder."""
     from .session_files import find_session

@@ -244,6 +244,18 @@ class Session(GateChecks):
         self.history.append(("candidate", answer))
         return self._reply(self.engine.answer(answer, self.turns))
 
+    def record_speech(self, started_ago_s: float, spoken_s: float, ended_ago_s: float, how: str,
+                      first_audio_s: float | None = None) -> None:
+        """The interviewer said its last reply aloud: when it started and stopped (on the session
+        clock, from how long ago each happened), and `how` it stopped: `ended`, or cut short by
+        `barge-in` or `muted`. Saved beside the reply, for the delivery section."""
+        if self.writer.closed:
+            return
+        now = self.elapsed()
+        self._event({"kind": "interviewer_speech", "started_t": round(max(0.0, now - started_ago_s), 2),
+                     "ended_t": round(max(0.0, now - ended_ago_s), 2), "spoken_s": round(spoken_s, 2), "how": how,
+                     **({"first_audio_s": round(first_audio_s, 3)} if first_audio_s is not None else {})})
+
     def command(self, name: str) -> Reply | None:
         if name not in COMMANDS:
             raise AnswerError(f"unknown command /{name}; use one of: {', '.join('/' + c for c in COMMANDS)}")

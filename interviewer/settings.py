@@ -17,6 +17,7 @@ LEVELS = ("L4", "L5", "L6")
 MIN_ANSWER_CHARS, MAX_ANSWER_CHARS = 100, 200_000
 CONFIG_MAX_BYTES = 1 << 20
 STT_DEVICES = ("auto", "cpu", "cuda")
+VOICE_RANGES = {"rate": (0.5, 2.0), "volume": (0.0, 1.0)}
 STT_COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
 
@@ -49,8 +50,21 @@ class VoiceSettings:
     """Save each spoken answer's audio beside the transcript. Env: INTERVIEWER_VOICE_KEEP_AUDIO."""
     priming: bool = True
     """Prime recognition with the round's technical terms. Env: INTERVIEWER_VOICE_PRIMING."""
+    speak: bool = True
+    """In a voice interview the interviewer speaks its replies (text mode never does). Env: INTERVIEWER_VOICE_SPEAK."""
+    tts_model: str = ""
+    """The interviewer's Piper voice: empty for the bundled en_US-joe-medium, or a path to a Piper
+    `.onnx` voice with its `.onnx.json` beside it (never downloaded). Env: INTERVIEWER_TTS_MODEL."""
+    rate: float = 1.0
+    """Speaking rate, 0.5 (slow) to 2.0 (fast). Env: INTERVIEWER_VOICE_RATE."""
+    volume: float = 1.0
+    """Loudness of the interviewer's voice, 0.0 to 1.0. Env: INTERVIEWER_VOICE_VOLUME."""
 
     def validate(self, source: str) -> "VoiceSettings":
+        for name, (low, high) in VOICE_RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise SettingsError(f"{source}: field voice.{name} is {value!r}; use a number from {low} to {high}")
         if self.device not in STT_DEVICES:
             raise SettingsError(f"{source}: field voice.device is {self.device!r}; use one of {', '.join(STT_DEVICES)}")
         if self.compute_type not in STT_COMPUTE_TYPES:
@@ -116,6 +130,10 @@ _VOICE_ENV = {
     "refine": "INTERVIEWER_VOICE_REFINE",
     "keep_audio": "INTERVIEWER_VOICE_KEEP_AUDIO",
     "priming": "INTERVIEWER_VOICE_PRIMING",
+    "speak": "INTERVIEWER_VOICE_SPEAK",
+    "tts_model": "INTERVIEWER_TTS_MODEL",
+    "rate": "INTERVIEWER_VOICE_RATE",
+    "volume": "INTERVIEWER_VOICE_VOLUME",
 }
 
 
@@ -197,8 +215,14 @@ def _load_voice(table: Any, flags: dict[str, Any], path: str) -> VoiceSettings:
     voice = VoiceSettings()
     for name, (value, source) in values.items():
         single = VoiceSettings()
-        setattr(single, name, _voice_boolean(value, source, name) if isinstance(getattr(voice, name), bool)
-                else str(value))
+        default = getattr(voice, name)
+        if isinstance(default, bool):
+            value = _voice_boolean(value, source, name)
+        elif isinstance(default, float):
+            value = _voice_number(value, source, name)
+        else:
+            value = str(value)
+        setattr(single, name, value)
         single.validate(source)
         setattr(voice, name, getattr(single, name))
     return voice
@@ -209,6 +233,19 @@ def _voice_boolean(value: Any, source: str, name: str) -> bool:
         return _boolean(value)
     except ValueError:
         raise SettingsError(f"{source}: field voice.{name} is {value!r}; use true or false") from None
+
+
+def _voice_number(value: Any, source: str, name: str) -> float:
+    low, high = VOICE_RANGES[name]
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{source}: field voice.{name} is {value!r}; use a number from {low} to {high}") from None
+    if number != number:  # NaN passes no range check
+        raise SettingsError(f"{source}: field voice.{name} is {value!r}; use a number from {low} to {high}")
+    return number
 
 
 def _boolean(value: Any) -> bool:

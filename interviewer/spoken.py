@@ -6,7 +6,6 @@ saves them as a `delivery` event beside the answer they belong to.
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,11 @@ def audio_dir(transcript: Path) -> Path:
 
 def save_answer_audio(transcript: Path, turn: int, audio: Any, samplerate: int) -> Path:
     """Write one answer's audio (float32 mono) as 16-bit PCM WAV beside the transcript."""
-    import numpy as np
+    from .voice.tts import write_wav
 
     folder = audio_dir(transcript)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"turn-{turn:03d}.wav"
-    pcm = (np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(samplerate)
-        out.writeframes(pcm.tobytes())
-    return path
+    return write_wav(folder / f"turn-{turn:03d}.wav", audio, samplerate)
 
 
 def voice_status(voice: Any, cuda_device_count: Any = None) -> tuple[bool, str]:

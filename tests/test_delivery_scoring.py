@@ -16,13 +16,19 @@ from interviewer.transcript import load_transcript
 SAMPLE = REPO / "transcripts" / "samples" / "system-design-streaming-chat.jsonl"
 
 
-def spoken_copy(tmp_path, fillers: int, wpm: float):
-    """The sample session as if every answer had been spoken with this delivery."""
+def spoken_copy(tmp_path, fillers: int, wpm: float, interviewer_spoke: bool = False):
+    """The sample session as if every answer had been spoken with this delivery (and, with
+    `interviewer_spoke`, every reply said aloud, the second one cut short by the candidate)."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     out = []
     for line in lines:
         out.append(line)
         record = json.loads(line)
+        if interviewer_spoke and record.get("type") == "turn" and record["role"] == "interviewer":
+            how = "barge-in" if record["n"] == 3 else "ended"
+            out.append(json.dumps({"type": "event", "after_turn": record["n"], "kind": "interviewer_speech",
+                                   "started_t": record["t"] + 0.3, "ended_t": record["t"] + 6.3, "spoken_s": 6.0,
+                                   "how": how, "first_audio_s": 0.4}))
         if record.get("type") == "turn" and record["role"] == "candidate":
             words = len(record["text"].split())
             out.append(json.dumps({"type": "event", "after_turn": record["n"], "kind": "delivery", "turn": record["n"],
@@ -30,7 +36,8 @@ def spoken_copy(tmp_path, fillers: int, wpm: float):
                                    "words_per_minute": wpm, "fillers": {"um": fillers} if fillers else {},
                                    "filler_count": fillers, "fillers_per_100_words": round(100 * fillers / words, 1),
                                    "long_pauses": 1, "longest_pause_s": 2.6, "time_to_first_word_s": 1.5,
-                                   "speech_model": "tiny.en on cpu/int8", "refined": True}))
+                                   "speech_model": "tiny.en on cpu/int8", "refined": True,
+                                   "after_speech": interviewer_spoke and record["n"] != 4}))
     path = tmp_path / f"spoken-{fillers}-{wpm}.jsonl"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return load_transcript(path)
@@ -59,3 +66,20 @@ def test_delivery_is_summed_shown_and_never_moves_a_level(tmp_path):
     assert "## Delivery" not in render_markdown(typed)
     # The delivery section survives saving and reopening a scorecard.
     assert Scorecard.from_json(halting.to_json(), rubric).delivery_lines() == halting.delivery_lines()
+
+
+def test_the_interviewers_speech_and_the_gap_after_it_are_in_the_delivery_section(tmp_path):
+    rubric = RubricLibrary().load("system-design").rubric
+    transcript = spoken_copy(tmp_path, fillers=1, wpm=140, interviewer_spoke=True)
+    card = score(transcript, rubric)
+    heard = card.delivery["interviewer_speech"]
+    replies = len([t for t in transcript.turns if t.role == "interviewer"])
+    assert heard["replies"] == replies and heard["barge_ins"] == 1 and heard["muted"] == 0
+    assert heard["spoken_s"] == 6.0 * replies and heard["median_first_audio_s"] == 0.4
+    assert heard["timeline"][0]["how"] == "ended" and heard["timeline"][0]["started_t"] is not None
+    assert card.delivery["median_time_to_first_word_after_speech_s"] == 1.5
+    assert [a["after_speech"] for a in card.delivery["per_answer"]][:2] == [True, False]
+    markdown = render_markdown(card)
+    assert "you cut in 1 time." in markdown
+    assert "Time to first word after the interviewer stopped speaking: 1.5 s (median)." in markdown
+    assert "cut in" not in render_markdown(score(spoken_copy(tmp_path, fillers=1, wpm=140), rubric))

@@ -29,7 +29,9 @@ def model():
 
 
 def voice_app(tmp_path, model, stream=None, **settings):
+    """Push-to-talk with the interviewer silent (its voice is tested in test_tui_voice_replies)."""
     services = build_services(transcripts_dir=tmp_path / "t", brain="offline")
+    settings.setdefault("speak", False)
     for name, value in settings.items():
         setattr(services.settings.voice, name, value)
     stream = stream or FakeInputStream.factory(SPEECH / "webhook_retries.flac", speed=None)

@@ -24,14 +24,6 @@ def tone(seconds: float, amplitude: float = 0.5, hz: float = 440.0) -> np.ndarra
     return (amplitude * np.sin(2 * np.pi * hz * t)).astype(np.float32)
 
 
-@pytest.fixture
-def sounddevice():
-    try:
-        return import_sounddevice()
-    except PortAudioMissingError as missing:
-        pytest.skip(f"needs PortAudio: {missing.message}")
-
-
 def record(source: np.ndarray, **fake_options) -> tuple[Recorder, FakeInputStream, list]:
     """Start a recorder on a fake stream with a consumer thread, as a front end would."""
     factory = FakeInputStream.factory(source, **fake_options)
@@ -135,48 +127,6 @@ def test_portaudio_errors_map_to_fixes(sounddevice, text, kind):
     assert type(caught.value) is kind
     assert "USB mic" in caught.value.message and "\n" not in caught.value.message
     assert device_error(ValueError(text), None).message.count("default input device") == 1
-
-
-@pytest.fixture
-def null_sink(sounddevice, monkeypatch):
-    """A private PulseAudio server with a null sink whose monitor is the default source, so audio
-    played into the sink comes back through PortAudio's `pulse` input, as from a microphone."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    if not all(shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay")):
-        pytest.skip("PulseAudio is not installed (Debian: apt-get install pulseaudio libasound2-plugins)")
-    # A short path: the server's socket lives under it, and socket paths cannot pass 107 bytes.
-    runtime = Path(tempfile.mkdtemp(prefix="pa-"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    monkeypatch.delenv("PULSE_SERVER", raising=False)  # with one set, the daemon refuses to start
-    server = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--log-target=stderr", "--log-level=info",
-         "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=interview rate=16000 channels=1"],
-        stderr=subprocess.PIPE, text=True)
-    log = []
-    for line in server.stderr:  # ends when the server exits; it says when it is ready
-        log.append(line.strip())
-        if "startup complete" in line:
-            break
-    try:
-        if server.poll() is not None:
-            pytest.skip(f"PulseAudio would not start here: {log[-1:] }")
-        threading.Thread(target=server.stderr.read, daemon=True).start()  # keep its log pipe drained
-        subprocess.run(["pactl", "set-default-source", "interview.monitor"], check=True, timeout=10)
-        # PortAudio lists devices once, when it starts; start it again to see the new server.
-        sounddevice._terminate()
-        sounddevice._initialize()
-        if "pulse" not in [d["name"] for d in sounddevice.query_devices()]:
-            pytest.skip("PortAudio has no `pulse` device (the ALSA PulseAudio plugin, libasound2-plugins, is missing)")
-        yield "interview"
-    finally:
-        server.terminate()
-        server.wait(10)
-        sounddevice._terminate()
-        sounddevice._initialize()  # its probe of `pulse` may leave files in the runtime folder
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def test_real_capture_through_portaudio_from_a_null_sink_monitor(null_sink, tmp_path):

@@ -14,7 +14,8 @@ from interviewer.voice.vocabulary import Priming, priming_for
 
 VOICE_ENV = ("INTERVIEWER_STT_MODEL", "INTERVIEWER_STT_DEVICE", "INTERVIEWER_STT_COMPUTE_TYPE",
              "INTERVIEWER_VOICE_AUTO_SEND", "INTERVIEWER_VOICE_KEEP_AUDIO", "INTERVIEWER_VOICE_PRIMING",
-             "INTERVIEWER_VOICE_REFINE")
+             "INTERVIEWER_VOICE_REFINE", "INTERVIEWER_VOICE_SPEAK", "INTERVIEWER_TTS_MODEL", "INTERVIEWER_VOICE_RATE",
+             "INTERVIEWER_VOICE_VOLUME")
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +34,8 @@ def config(tmp_path, monkeypatch):
 def test_defaults_use_the_bundled_model_on_the_best_device():
     voice = load_settings().voice
     assert voice == VoiceSettings(stt_model="", device="auto", compute_type="auto", auto_send=False,
-                                  refine=True, keep_audio=False, priming=True)
+                                  refine=True, keep_audio=False, priming=True, speak=True, tts_model="", rate=1.0,
+                                  volume=1.0)
     assert "voice" not in load_settings().public()
 
 
@@ -51,6 +53,16 @@ def test_file_then_environment_then_flag(config, monkeypatch):
     assert load_settings().voice.refine is False
 
 
+def test_the_interviewers_voice_settings(config, monkeypatch):
+    config.write_text('[voice]\ntts_model = "/voices/amy.onnx"\nrate = 1.25\nvolume = 0.5\nspeak = false\n')
+    voice = load_settings().voice
+    assert (voice.tts_model, voice.rate, voice.volume, voice.speak) == ("/voices/amy.onnx", 1.25, 0.5, False)
+    monkeypatch.setenv("INTERVIEWER_VOICE_RATE", "0.8")
+    monkeypatch.setenv("INTERVIEWER_VOICE_SPEAK", "on")
+    assert (load_settings().voice.rate, load_settings().voice.speak) == (0.8, True)
+    assert load_settings(rate="1.5").voice.rate == 1.5
+
+
 @pytest.mark.parametrize("toml, env, expected", [
     ('[voice]\ndevice = "gpu"\n', {}, "voice.device is 'gpu'"),
     ("[voice]\nspeed = 2\n", {}, "unknown field voice.speed"),
@@ -58,6 +70,10 @@ def test_file_then_environment_then_flag(config, monkeypatch):
     ("", {"INTERVIEWER_VOICE_AUTO_SEND": "maybe"}, "INTERVIEWER_VOICE_AUTO_SEND: field voice.auto_send"),
     ("", {"INTERVIEWER_VOICE_REFINE": "later"}, "INTERVIEWER_VOICE_REFINE: field voice.refine"),
     ("", {"INTERVIEWER_STT_COMPUTE_TYPE": "int4"}, "INTERVIEWER_STT_COMPUTE_TYPE: field voice.compute_type"),
+    ("[voice]\nrate = 3\n", {}, "field voice.rate is 3.0; use a number from 0.5 to 2.0"),
+    ("[voice]\nvolume = true\n", {}, "field voice.volume is True"),
+    ("", {"INTERVIEWER_VOICE_VOLUME": "nan"}, "INTERVIEWER_VOICE_VOLUME: field voice.volume is 'nan'"),
+    ("", {"INTERVIEWER_VOICE_SPEAK": "loud"}, "INTERVIEWER_VOICE_SPEAK: field voice.speak"),
 ])
 def test_bad_voice_settings_name_the_field_and_the_fix(config, monkeypatch, toml, env, expected):
     config.write_text(toml)
@@ -76,8 +92,10 @@ def test_priming_setting_switches_vocabulary_off(library):
 
 def test_importing_the_voice_package_loads_nothing_heavy():
     code = ("import sys, interviewer.voice, interviewer.voice.capture, interviewer.voice.live, "
-            "interviewer.voice.stt, interviewer.voice.metrics, interviewer.voice.vocabulary; "
-            "print(sorted(m for m in ('numpy', 'faster_whisper', 'sounddevice', 'ctranslate2', 'textual') "
+            "interviewer.voice.stt, interviewer.voice.metrics, interviewer.voice.vocabulary, interviewer.voice.tts, "
+            "interviewer.voice.speaker, interviewer.voice.speakable, interviewer.voice.say; "
+            "print(sorted(m for m in ('numpy', 'faster_whisper', 'sounddevice', 'ctranslate2', 'textual', 'piper', "
+            "'onnxruntime') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr

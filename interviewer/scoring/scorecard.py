@@ -92,6 +92,14 @@ class Scorecard:
                      + (f", the longest {d['longest_pause_s']:.1f} s." if d["long_pauses"] else "."))
         if d.get("median_time_to_first_word_s") is not None:
             lines.append(f"Time to first word after a question: {d['median_time_to_first_word_s']:.1f} s (median).")
+        if d.get("median_time_to_first_word_after_speech_s") is not None:
+            lines.append("Time to first word after the interviewer stopped speaking: "
+                         f"{d['median_time_to_first_word_after_speech_s']:.1f} s (median).")
+        heard = d.get("interviewer_speech")
+        if heard:
+            cut_in = heard["barge_ins"]
+            lines.append(f"The interviewer spoke {heard['replies']} repl{'ies' if heard['replies'] != 1 else 'y'} "
+                         f"({heard['spoken_s'] / 60:.1f} min); you cut in {cut_in} time{'s' if cut_in != 1 else ''}.")
         if d.get("speech_models"):
             lines.append(f"Transcribed on this machine by {', '.join(d['speech_models'])}.")
         lines.append("Delivery is reported beside the levels and does not change them.")

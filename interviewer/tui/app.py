@@ -43,6 +43,7 @@ class InterviewerApp(App):
                  problem_id: str | None = None, resume: Path | None = None,
                  clock: Callable[[], float] = time.monotonic, voice: bool = False,
                  voice_stream: Callable[..., Any] | None = None, speech_model: Any = None,
+                 voice_output: Callable[..., Any] | None = None, interviewer_voice: Any = None,
                  loop_run: Path | None = None) -> None:
         super().__init__()
         self.loop_run = loop_run  # `interviewer loop start|next`: the next round of this saved loop
@@ -51,6 +52,10 @@ class InterviewerApp(App):
         # and the loaded speech model, kept across interviews so it loads once per run.
         self.voice_stream = voice_stream
         self.speech_model = speech_model
+        # Where the interviewer's voice goes (None: the speakers; tests keep it) and the loaded
+        # Piper voice, also kept across interviews.
+        self.voice_output = voice_output
+        self.interviewer_voice = interviewer_voice
         self.clock = clock  # tests pin it so the status bar's timers are reproducible
         self.services = services
         self.start = start

@@ -25,12 +25,13 @@ from .checks_panel import ChecksPanel
 from .conversation import Conversation
 from .interview_text import rubric_text, status_line
 from .spoken_answers import SpokenAnswers
+from .spoken_replies import SpokenReplies
 from .voice_panel import VoicePanel
 
 DRAFT_EVERY_S = 5.0
 
 
-class InterviewScreen(SpokenAnswers, Screen):
+class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
     BINDINGS = [
         # Not a priority binding: it must queue behind the keystrokes typed before it, or a fast
         # typist (or a paste) would send half an answer.
@@ -39,6 +40,10 @@ class InterviewScreen(SpokenAnswers, Screen):
         Binding("f3", "next", "Next part", tooltip="Say you are done with this part"),
         Binding("f4", "toggle_rubric", "Rubric", tooltip="Show or hide what the round looks for"),
         Binding("f5", "run_checks", "Run", tooltip="Run the part's checks on the editor's code"),
+        # Priority: the answer box takes F6/F7 for selecting; in a round where the interviewer speaks
+        # they are the voice's keys (elsewhere check_action turns these off and the box keeps them).
+        Binding("f6", "mute", "Mute", tooltip="Mute or unmute the interviewer's voice", priority=True),
+        Binding("f7", "replay", "Replay", tooltip="Hear the interviewer's last reply again", priority=True),
         Binding("f8", "talk", "Talk", tooltip="Start or stop recording a spoken answer"),
         Binding("f9", "end", "End", tooltip="End the interview now and score it (asks first)"),
     ]
@@ -118,6 +123,7 @@ class InterviewScreen(SpokenAnswers, Screen):
         self.query_one("#answer").focus()
         self.set_interval(1.0, self._tick)
         self.set_interval(DRAFT_EVERY_S, self._autosave)
+        self.start_speaking()
         self._open()
 
     def on_resize(self) -> None:
@@ -146,7 +152,7 @@ class InterviewScreen(SpokenAnswers, Screen):
                                          brain_settings=services.llm.public() if services.uses_llm else None)
                 transcript = None
             session.llm_config = services.llm if services.uses_llm else None
-            session.on_chunk = self.conversation.buffer_chunk
+            session.on_chunk = self.reply_chunk
             session.on_notice = lambda text: self.post_message(self.Noticed(text))
             watch_waits(session.brain, lambda waiting: self.post_message(self.ModelWaited(waiting)))
             self.post_message(self.SessionOpened(session, draft, code))
@@ -238,6 +244,8 @@ class InterviewScreen(SpokenAnswers, Screen):
             return  # quit or stopped while the reply was on its way: the app is closing
         reply = message.reply
         await self.conversation.finish_reply(reply.text if reply is not None else None)
+        if reply is not None:
+            self.reply_shown(reply.text)
         if reply is not None and reply.move.kind == "gate_reveal" and self.session.checked:
             self._show_gate_checks(reply.move.gate)
         if reply is not None and self.voice:
@@ -326,6 +334,7 @@ class InterviewScreen(SpokenAnswers, Screen):
 
     def action_talk(self) -> None:
         if self.voice:
+            self.candidate_talks()
             self.query_one("#voice", VoicePanel).toggle()
 
     def action_run_checks(self) -> None:
@@ -342,11 +351,14 @@ class InterviewScreen(SpokenAnswers, Screen):
         self._run_checks(code)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F5 is offered only where there are checks to run, F8 only in a voice interview."""
+        """F5 is offered only where there are checks to run, F8 only in a voice interview, F6 and F7
+        only where the interviewer speaks."""
         if action == "run_checks":
             return self.session is not None and self.session.checked
         if action == "talk":
             return self.voice
+        if action in ("mute", "replay"):
+            return self.speaks
         return True
 
     def action_toggle_rubric(self) -> None:
@@ -357,6 +369,7 @@ class InterviewScreen(SpokenAnswers, Screen):
         """Ctrl+Q, or a stop signal: keep the draft, write the end record, say how to continue.
         The turns are already saved one by one."""
         self.left, self._left_as = True, reason
+        self.stop_speaking()
         session = self.session
         if session is None or session.writer.closed:
             return None

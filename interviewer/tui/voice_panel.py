@@ -97,6 +97,7 @@ class VoicePanel(Static):
         self._recorder: Any = None
         self._live: Any = None
         self._question_at = clock()
+        self._question_spoken = False  # the gap counts from the end of the interviewer's speech
         self._started_at = 0.0
         self._meter_timer = None
 
@@ -108,9 +109,11 @@ class VoicePanel(Static):
             self._show_ready()
 
     # ------------------------------------------------------------- public
-    def question_shown(self) -> None:
-        """The interviewer finished a reply: time to first word counts from here."""
-        self._question_at = self.clock()
+    def question_shown(self, at: float | None = None, spoken: bool = False) -> None:
+        """The interviewer finished a reply (shown, or with `spoken`, finished saying it at `at`):
+        time to first word counts from here."""
+        self._question_at = self.clock() if at is None else at
+        self._question_spoken = spoken
 
     def toggle(self) -> None:
         """Push-to-talk: the first press starts recording, the next one stops it."""
@@ -158,7 +161,7 @@ class VoicePanel(Static):
             self.post_message(self.ModelProgressed("idle", ""))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="voice", name="finish-recording")
-    def _finish_recording(self, question_gap_s: float) -> None:
+    def _finish_recording(self, question_gap_s: float, after_speech: bool = False) -> None:
         try:
             live, refined = self._live, False
             if live is not None:
@@ -172,12 +175,12 @@ class VoicePanel(Static):
                 if self.model is None:
                     raise RuntimeError("the speech model did not load; type your answer instead")
                 transcription = self.model.transcribe(recording.audio, prompt=self.prompt, hotwords=self.hotwords)
-            delivery = _delivery(transcription, question_gap_s, self.model, refined)
+            delivery = _delivery(transcription, question_gap_s, self.model, refined, after_speech)
             if recording is not None and recording.interrupted is not None:
                 self.post_message(self.Failed(recording.interrupted, severity="warning"))
             self.post_message(self.TranscriptReady(transcription.text, delivery, recording))
             if live is not None and self.voice.refine and not self.voice.auto_send and transcription.text.strip():
-                self.app.call_from_thread(self._refine, live, transcription.text, question_gap_s)
+                self.app.call_from_thread(self._refine, live, transcription.text, question_gap_s, after_speech)
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
             self.post_message(self.ModelProgressed("idle", ""))  # free for the next answer; nothing to hand over
@@ -195,11 +198,11 @@ class VoicePanel(Static):
             return quick, False
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="voice-refine", name="refine-transcript")
-    def _refine(self, live: Any, quick_text: str, question_gap_s: float) -> None:
+    def _refine(self, live: Any, quick_text: str, question_gap_s: float, after_speech: bool = False) -> None:
         self.post_message(self.ModelProgressed("refining", ""))
         better, refined = self._refined_or_quick(live, None)  # on failure the quick text stays in the box
         if refined and better.text.strip():
-            delivery = _delivery(better, question_gap_s, self.model, refined=True)
+            delivery = _delivery(better, question_gap_s, self.model, True, after_speech)
             self.post_message(self.TranscriptRefined(quick_text, better.text, delivery))
         self.post_message(self.ModelProgressed("refined", ""))
 
@@ -263,7 +266,7 @@ class VoicePanel(Static):
         self.state = "transcribing"
         waiting = "" if self._model_ready.is_set() else " (waiting for the speech model)"
         self._show(f"Transcribing{waiting}…")
-        self._finish_recording(max(0.0, self._started_at - self._question_at))
+        self._finish_recording(max(0.0, self._started_at - self._question_at), self._question_spoken)
 
     def _draw_meter(self) -> None:
         recorder = self._recorder
@@ -287,7 +290,8 @@ class VoicePanel(Static):
         elif self._model_ready.is_set():
             model = self.model
             where = f"{getattr(model, 'name', 'speech model')} on {getattr(model, 'device', '?')}"
-            self._show(f"F8 to talk, F8 again to stop · {where}")
+            keys = " · F6 mute · F7 replay" if self.voice.speak else ""
+            self._show(f"F8 to talk, F8 again to stop{keys} · {where}")
         else:
             self._show("Loading the speech model… (you can start talking; the answer waits for it)")
 
@@ -295,8 +299,10 @@ class VoicePanel(Static):
         self.update(Text(text))
 
 
-def _delivery(transcription: Any, question_gap_s: float, model: Any, refined: bool) -> dict[str, Any]:
-    """Delivery figures for the transcript, and which model heard it (kept with the answer)."""
+def _delivery(transcription: Any, question_gap_s: float, model: Any, refined: bool,
+              after_speech: bool = False) -> dict[str, Any]:
+    """Delivery figures for the transcript, and which model heard it (kept with the answer);
+    `after_speech`: the time to first word counts from the end of the interviewer's speech."""
     from ..voice.metrics import delivery_metrics
 
     figures = delivery_metrics(transcription.words, question_offset_s=question_gap_s,
@@ -304,4 +310,5 @@ def _delivery(transcription: Any, question_gap_s: float, model: Any, refined: bo
     figures["speech_model"] = f"{getattr(model, 'name', '?')} on {getattr(model, 'device', '?')}/" \
                               f"{getattr(model, 'compute_type', '?')}"
     figures["refined"] = refined
+    figures["after_speech"] = after_speech
     return figures

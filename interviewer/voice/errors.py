@@ -38,3 +38,9 @@ class RecordingInterrupted(VoiceError):
     that point is kept."""
 
     title = "Recording interrupted"
+
+
+class SpeechOutputError(VoiceError):
+    """The interviewer's voice cannot be loaded or played."""
+
+    title = "Interviewer's voice"

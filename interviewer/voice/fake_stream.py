@@ -135,3 +135,65 @@ class FakeInputStream:
         self.ended.set()
         if self._finished_callback is not None:
             self._finished_callback()
+
+
+class FakeOutputStream:
+    """An output stream that keeps what it is given instead of playing it, paced like a sound card
+    (`speed=1.0`) or as fast as it is written (`speed=None`). Same calls as `sounddevice.OutputStream`
+    with blocking writes: start, write, stop (plays out), abort (drops), close.
+
+        Speaker(voice, output_factory=FakeOutputStream.factory(kept))   # kept: a list of streams
+    """
+
+    def __init__(self, *, samplerate: int, channels: int = 1, dtype: str = "float32", device: Any = None,
+                 blocksize: int = 0, speed: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.samplerate = samplerate
+        self.speed = speed
+        self.blocks: list = []
+        self.active = False
+        self.aborted = False
+        self.closed = False
+        self._clock = clock
+        self._started_at = 0.0
+        self.samples = 0
+
+    @classmethod
+    def factory(cls, kept: list | None = None, **options: Any) -> Callable[..., "FakeOutputStream"]:
+        def make(**kwargs: Any) -> "FakeOutputStream":
+            stream = cls(**{**kwargs, **options})
+            if kept is not None:
+                kept.append(stream)
+            return stream
+        return make
+
+    def start(self) -> None:
+        self.active = True
+        self._started_at = self._clock()
+
+    def write(self, data: "np.ndarray") -> None:
+        import numpy as np
+
+        self.blocks.append(np.asarray(data, dtype=np.float32).reshape(-1).copy())
+        self.samples += len(self.blocks[-1])
+        if self.speed:  # a sound card takes a block when there is room for it, in real time
+            due = self._started_at + self.samples / self.samplerate / self.speed
+            wait = due - self._clock() - 0.1  # keeps 0.1 s buffered, as a device does
+            if wait > 0:
+                threading.Event().wait(wait)
+
+    def stop(self) -> None:
+        self.active = False
+
+    def abort(self) -> None:
+        self.aborted = True
+        self.active = False
+
+    def close(self) -> None:
+        self.closed = True
+        self.active = False
+
+    @property
+    def audio(self) -> "np.ndarray":
+        import numpy as np
+
+        return np.concatenate(self.blocks) if self.blocks else np.zeros(0, dtype=np.float32)
