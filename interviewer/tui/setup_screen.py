@@ -80,8 +80,10 @@ class SetupScreen(Screen):
                                  id="mode", compact=True)
             with VerticalScroll(id="setup-info"):
                 yield Static(START_HINT, id="setup-keys")
-                yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
+                # The voice note first: it is short and may ask for action, and at 80x24 the longer
+                # interviewer note would push it out of view.
                 yield Static(VOICE_CHECKING, id="voice-note", classes="note", markup=False)
+                yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
                 yield Static("", id="round-summary", markup=False)
         yield Footer()
 
