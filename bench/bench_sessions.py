@@ -112,7 +112,10 @@ async def search_and_filter(folder: Path, sessions: int, timeout: float = 60.0) 
     one = f"{sessions // 2:08x}"  # one session's id, in its name
     async with app.run_test(size=(120, 36)) as pilot:
         table = app.screen.query_one("#sessions")
-        await app.workers.wait_for_complete()  # listed and filled
+        # The listing starts after the footer's frame, so there may be no worker to wait for yet.
+        while not app.screen.listed:
+            await asyncio.sleep(0)
+        await app.workers.wait_for_complete()  # filled
         for what, change, rows in (
                 ("search by name", lambda: setattr(app.screen.query_one("#search"), "value", one), 1),
                 ("clear search", lambda: setattr(app.screen.query_one("#search"), "value", ""), min(60, sessions)),

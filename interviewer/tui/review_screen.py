@@ -1,26 +1,30 @@
 """Saved sessions: browse, search, filter by round, open beside the scorecard, re-score, rename,
 delete, and see whether practice is moving each dimension.
 
-Built to stay quick with 10,000 sessions: the screen draws before anything is listed; a worker lists
-from the session index and reports back; filtering and searching the listed fields happen in memory;
-the words said are searched by a worker whose matches join the list when it reports; and the table is
-filled a screenful first, then in batches between frames, so no frame waits for every row.
+Built to stay quick with 10,000 sessions: the screen draws (footer keys too) before anything is listed;
+a worker lists from the session index and reports back; filtering and searching the listed fields scan
+strings kept in memory; the table is filled a screenful first, then in batches between frames, so no frame
+waits for every row; and only after the frame with the first matches does a worker read the transcripts
+for the words said, giving the GIL back after each file, and its matches join the list when it reports.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Input, Label, Select, Sparkline, Static
 
 from ..sessions import SessionSummary, indexed, trends
+from .footer import AfterFooter, Footer
 
 ALL = "__all__"
 FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
@@ -76,6 +80,7 @@ class ReviewScreen(Screen):
         super().__init__()
         self.rows: dict[str, SessionSummary] = {}  # what the table holds, by row key
         self.listed: list[tuple[tuple, SessionSummary]] = []
+        self.haystacks: list[str] = []  # each listed session's searchable fields, lower-cased, in listed order
         self.said: tuple[str, set[str]] = ("", set())  # a query and the sessions its words were said in
 
     def compose(self) -> ComposeResult:
@@ -94,8 +99,11 @@ class ReviewScreen(Screen):
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Date", "Round", "Problem", "Overall", "Status", "Name")
         table.focus()
-        # After the first frame: reading the index of thousands of sessions would contend with drawing it.
-        self.call_after_refresh(self.reload)
+        # After the frames with the screen and its footer keys: reading the index of thousands of sessions
+        # would contend with drawing them.
+        after_footer = AfterFooter(self)
+        after_footer.start()
+        after_footer(self.reload)
 
     # ------------------------------------------------------------------ listing
     @property
@@ -116,23 +124,28 @@ class ReviewScreen(Screen):
 
     def on_review_screen_listed(self, message: Listed) -> None:
         self.listed = message.listed
+        # Joined and lower-cased once: each keystroke then scans 10,000 short strings, nothing more.
+        self.haystacks = [" ".join(_fields(s)).lower() for _, s in self.listed]
         self.said = ("", set())
         self._show()
 
     def _show(self) -> None:
         """The listed sessions of the chosen round whose fields (or words said) match the search."""
-        from ..session_files import matches
-
         round_id, query = self.round_filter, self.query_one("#search", Input).value.strip()
+        words = query.lower().split()
+        fielded = [all(w in haystack for w in words) for haystack in self.haystacks]
         chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
-        searching = bool(query) and self.said[0] != query
+        searching = bool(words) and self.said[0] != query
         said = set() if searching else self.said[1]
-        shown = [s for _, s in chosen if matches(query, _fields(s)) or str(s.path) in said]
-        self._fill(shown)
-        if searching:  # every round's sessions, so changing the round needs no new search; after the
-            # frame with the field matches, which a thread reading transcripts would hold back
-            unmatched = [s for _, s in self.listed if not matches(query, _fields(s))]
-            self.call_after_refresh(self._search_said, query, unmatched)
+        shown = [s for (_, s), hit in zip(self.listed, fielded)
+                 if (round_id == ALL or s.round == round_id) and (hit or str(s.path) in said)]
+        if searching:  # every round's sessions, so changing the round needs no new search
+            unmatched = [s for (_, s), hit in zip(self.listed, fielded) if not hit]
+            self._fill(shown, (query, unmatched))
+        else:
+            if not words:  # a search still reading for an earlier query would only be discarded
+                self.workers.cancel_group(self, "search")
+            self._fill(shown)
         found = f"{len(shown)} matching {query!r}" if query else str(len(shown))
         found += " (searching what was said…)" if searching else ""
         self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
@@ -144,8 +157,17 @@ class ReviewScreen(Screen):
         """Reads the transcripts the fields did not match, for the words said: off the UI thread."""
         from ..session_files import matches
 
+        worker = get_current_worker()
         try:
-            found = {str(s.path) for s in candidates if matches(query, _fields(s), s.path)}
+            found = set()
+            for s in candidates:
+                if worker.is_cancelled:  # a newer query replaced this one
+                    return
+                if matches(query, _fields(s), s.path):
+                    found.add(str(s.path))
+                # Give the GIL back after each file: the UI thread waits for it after every frame it writes,
+                # and without this it would wait out the interpreter's whole switch interval each time.
+                time.sleep(0)
             self.post_message(self.Searched(query, found))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
@@ -156,13 +178,16 @@ class ReviewScreen(Screen):
             self._show()
 
     @work(exclusive=True, group="fill", name="fill-table")
-    async def _fill(self, summaries: list[SessionSummary]) -> None:
-        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one)."""
+    async def _fill(self, summaries: list[SessionSummary], said: tuple[str, list[SessionSummary]] | None = None
+                    ) -> None:
+        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one). With
+        `said` (a query and the sessions to read for it), the words said are searched after the first rows
+        are drawn: a thread reading transcripts would hold that frame back."""
         table = self.query_one("#sessions", DataTable)
         table.clear()
         self.rows = {}
         start, size = 0, FIRST_ROWS
-        while start < len(summaries):
+        while True:
             for s in summaries[start:start + size]:
                 key = str(s.path)
                 self.rows[key] = s
@@ -170,8 +195,12 @@ class ReviewScreen(Screen):
                 overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
                 table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
             start, size = start + size, BATCH_ROWS
-            if start < len(summaries):
-                await asyncio.sleep(FRAME_S)  # let a frame be drawn before the next batch
+            if said is not None:
+                self.call_after_refresh(self._search_said, *said)
+                said = None
+            if start >= len(summaries):
+                return
+            await asyncio.sleep(FRAME_S)  # let a frame be drawn before the next batch
 
     def _history(self, series: dict | None) -> None:
         pane = self.query_one("#history", VerticalScroll)
