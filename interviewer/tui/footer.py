@@ -25,9 +25,11 @@ MOST_CHECKS = 20
 
 class Footer(TextualFooter):
     """Textual's footer with the recomposes asked for between two frames merged into one, which reads the
-    bindings as they are by then."""
+    bindings as they are by then, and skipped when the keys it would show are the ones it shows (mounting
+    the keys changes the bindings once more, to the same keys)."""
 
     _queued = False
+    _shown: tuple | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._queued and screen is self.screen:
@@ -38,6 +40,14 @@ class Footer(TextualFooter):
 
     async def recompose(self) -> None:
         self._queued = False
+        if not self.is_attached:
+            return
+        shown = (self.show_command_palette, self.combine_groups,
+                 *((binding, enabled, tooltip) for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                   if binding.show))
+        if shown == self._shown and self.children:
+            return
+        self._shown = shown
         await super().recompose()
 
 
