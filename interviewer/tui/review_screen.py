@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from functools import partial
+from typing import Callable
 
 from textual import on, work
 from textual.worker import get_current_worker
@@ -82,6 +84,8 @@ class ReviewScreen(Screen):
         self.listed: list[tuple[tuple, SessionSummary]] = []
         self.haystacks: list[str] = []  # each listed session's searchable fields, lower-cased, in listed order
         self.said: tuple[str, set[str]] = ("", set())  # a query and the sessions its words were said in
+        self._listing = 0  # how many listings have arrived: the one the list shows
+        self._history_of: tuple[str, int] | None = None  # the round and listing the trend pane shows
 
     def compose(self) -> ComposeResult:
         rounds = [(r.title, r.id) for r in self.app.services.library.index()]
@@ -124,6 +128,7 @@ class ReviewScreen(Screen):
 
     def on_review_screen_listed(self, message: Listed) -> None:
         self.listed = message.listed
+        self._listing += 1
         # Joined and lower-cased once: each keystroke then scans 10,000 short strings, nothing more.
         self.haystacks = [" ".join(_fields(s)).lower() for _, s in self.listed]
         self.said = ("", set())
@@ -134,23 +139,26 @@ class ReviewScreen(Screen):
         round_id, query = self.round_filter, self.query_one("#search", Input).value.strip()
         words = query.lower().split()
         fielded = [all(w in haystack for w in words) for haystack in self.haystacks]
-        chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
         searching = bool(words) and self.said[0] != query
         said = set() if searching else self.said[1]
         shown = [s for (_, s), hit in zip(self.listed, fielded)
                  if (round_id == ALL or s.round == round_id) and (hit or str(s.path) in said)]
+        # Each runs after the frame with the first rows, which it would otherwise hold back.
+        then: list[Callable[[], object]] = []
+        if (round_id, self._listing) != self._history_of:  # the trends follow the round, not the search
+            chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
+            series = None if round_id == ALL else trends(reversed(chosen))
+            then.append(partial(self._history, series, (round_id, self._listing)))
         if searching:  # every round's sessions, so changing the round needs no new search
             unmatched = [s for (_, s), hit in zip(self.listed, fielded) if not hit]
-            self._fill(shown, (query, unmatched))
-        else:
-            if not words:  # a search still reading for an earlier query would only be discarded
-                self.workers.cancel_group(self, "search")
-            self._fill(shown)
+            then.append(partial(self._search_said, query, unmatched))
+        elif not words:  # a search still reading for an earlier query would only be discarded
+            self.workers.cancel_group(self, "search")
+        self._fill(shown, then)
         found = f"{len(shown)} matching {query!r}" if query else str(len(shown))
         found += " (searching what was said…)" if searching else ""
         self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
                                                  f"{found}")
-        self._history(None if round_id == ALL else trends(reversed(chosen)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="search-said")
     def _search_said(self, query: str, candidates: list[SessionSummary]) -> None:
@@ -178,11 +186,9 @@ class ReviewScreen(Screen):
             self._show()
 
     @work(exclusive=True, group="fill", name="fill-table")
-    async def _fill(self, summaries: list[SessionSummary], said: tuple[str, list[SessionSummary]] | None = None
-                    ) -> None:
-        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one). With
-        `said` (a query and the sessions to read for it), the words said are searched after the first rows
-        are drawn: a thread reading transcripts would hold that frame back."""
+    async def _fill(self, summaries: list[SessionSummary], then: list[Callable[[], object]]) -> None:
+        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one); `then`
+        runs after the frame with the first rows (or the emptied table)."""
         table = self.query_one("#sessions", DataTable)
         table.clear()
         self.rows = {}
@@ -195,14 +201,16 @@ class ReviewScreen(Screen):
                 overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
                 table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
             start, size = start + size, BATCH_ROWS
-            if said is not None:
-                self.call_after_refresh(self._search_said, *said)
-                said = None
+            for callback in then:
+                self.call_after_refresh(callback)
+            then = []
             if start >= len(summaries):
                 return
             await asyncio.sleep(FRAME_S)  # let a frame be drawn before the next batch
 
-    def _history(self, series: dict | None) -> None:
+    def _history(self, series: dict | None, of: tuple[str, int]) -> None:
+        """Each dimension's trend over the sessions `of` (a round and a listing) shows."""
+        self._history_of = of
         pane = self.query_one("#history", VerticalScroll)
         pane.remove_children()
         if series is None:
