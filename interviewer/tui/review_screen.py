@@ -3,9 +3,10 @@ delete, and see whether practice is moving each dimension.
 
 Built to stay quick with 10,000 sessions: the screen draws (footer keys too) before anything is listed;
 a worker lists from the session index and reports back; filtering and searching the listed fields scan
-strings kept in memory; the table is filled a screenful first, then in batches between frames, so no frame
-waits for every row; and only after the frame with the first matches does a worker read the transcripts
-for the words said, giving the GIL back after each file, and its matches join the list when it reports.
+strings kept in memory; the table gets its first screenful at once and the rest in batches between frames,
+so no frame waits for every row; and only after the frame with the first matches are the trends drawn and
+the transcripts read for the words said (by a worker that gives the GIL back after each file), whose
+matches join the list when it reports.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ ALL = "__all__"
 FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
 BATCH_ROWS = 1000  # rows added per frame after that
 FRAME_S = 1 / 60
+
+
+class SessionTable(DataTable):
+    def clear(self, columns: bool = False) -> SessionTable:
+        # DataTable.clear works out the line offsets of every row (only to empty that list) before it empties
+        # the table: a tenth of a second on the UI thread for 10,000 rows. Emptied first, there are none.
+        self.rows.clear()
+        return super().clear(columns)
 
 
 class ReviewScreen(Screen):
@@ -95,7 +104,7 @@ class ReviewScreen(Screen):
                 with Horizontal(id="review-controls"):
                     yield Input(placeholder="Search (/): round, problem, name or words said", id="search")
                     yield Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")
-                yield DataTable(id="sessions", cursor_type="row")
+                yield SessionTable(id="sessions", cursor_type="row")
             yield VerticalScroll(id="history")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -146,21 +155,31 @@ class ReviewScreen(Screen):
         # Each runs after the frame with the first rows, which it would otherwise hold back.
         then: list[Callable[[], object]] = []
         if (round_id, self._listing) != self._history_of:  # the trends follow the round, not the search
-            chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
-            series = None if round_id == ALL else trends(reversed(chosen))
-            then.append(partial(self._history, series, (round_id, self._listing)))
+            then.append(partial(self._history, round_id))
         if searching:  # every round's sessions, so changing the round needs no new search
             unmatched = [s for (_, s), hit in zip(self.listed, fielded) if not hit]
             then.append(partial(self._search_said, query, unmatched))
         elif not words:  # a search still reading for an earlier query would only be discarded
             self.workers.cancel_group(self, "search")
-        self._fill(shown, then)
+        # The first screenful now, so the next frame shows it; the rest in batches between frames.
+        self.workers.cancel_group(self, "fill")
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        self.rows = {}
+        self._add_rows(table, shown[:FIRST_ROWS])
+        for callback in then:
+            self.call_after_refresh(callback)
+        if len(shown) > FIRST_ROWS:
+            self._fill(shown[FIRST_ROWS:])
         found = f"{len(shown)} matching {query!r}" if query else str(len(shown))
         found += " (searching what was said…)" if searching else ""
         self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
                                                  f"{found}")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="search-said")
+    # A fixed description: without one, Textual describes a worker by the repr of its arguments, here
+    # thousands of sessions, on the UI thread (a third of a second for 10,000).
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="search-said",
+          description="reading transcripts for the words said")
     def _search_said(self, query: str, candidates: list[SessionSummary]) -> None:
         """Reads the transcripts the fields did not match, for the words said: off the UI thread."""
         from ..session_files import matches
@@ -185,32 +204,26 @@ class ReviewScreen(Screen):
             self.said = (message.query, message.found)
             self._show()
 
-    @work(exclusive=True, group="fill", name="fill-table")
-    async def _fill(self, summaries: list[SessionSummary], then: list[Callable[[], object]]) -> None:
-        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one); `then`
-        runs after the frame with the first rows (or the emptied table)."""
+    @work(exclusive=True, group="fill", name="fill-table", description="filling the table")  # as for search-said
+    async def _fill(self, rest: list[SessionSummary]) -> None:
+        """The rows after the first screenful, in batches a frame apart (a newer listing or search cancels this)."""
         table = self.query_one("#sessions", DataTable)
-        table.clear()
-        self.rows = {}
-        start, size = 0, FIRST_ROWS
-        while True:
-            for s in summaries[start:start + size]:
-                key = str(s.path)
-                self.rows[key] = s
-                when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
-                overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
-                table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
-            start, size = start + size, BATCH_ROWS
-            for callback in then:
-                self.call_after_refresh(callback)
-            then = []
-            if start >= len(summaries):
-                return
-            await asyncio.sleep(FRAME_S)  # let a frame be drawn before the next batch
+        for start in range(0, len(rest), BATCH_ROWS):
+            await asyncio.sleep(FRAME_S)  # let a frame be drawn before each batch
+            self._add_rows(table, rest[start:start + BATCH_ROWS])
 
-    def _history(self, series: dict | None, of: tuple[str, int]) -> None:
-        """Each dimension's trend over the sessions `of` (a round and a listing) shows."""
-        self._history_of = of
+    def _add_rows(self, table: DataTable, summaries: list[SessionSummary]) -> None:
+        for s in summaries:
+            key = str(s.path)
+            self.rows[key] = s
+            when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
+            overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
+            table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
+
+    def _history(self, round_id: str) -> None:
+        """Each dimension's trend over the listed sessions of `round_id`."""
+        self._history_of = (round_id, self._listing)
+        series = None if round_id == ALL else trends((key, s) for key, s in reversed(self.listed) if s.round == round_id)
         pane = self.query_one("#history", VerticalScroll)
         pane.remove_children()
         if series is None:
