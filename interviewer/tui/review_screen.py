@@ -18,13 +18,13 @@ from functools import partial
 from typing import Callable
 
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Sparkline, Static
+from textual.worker import get_current_worker
 
 from ..sessions import SessionSummary, indexed, trends
 from .footer import AfterFooter, Footer
@@ -158,7 +158,7 @@ class ReviewScreen(Screen):
             then.append(partial(self._history, round_id))
         if searching:  # every round's sessions, so changing the round needs no new search
             unmatched = [s for (_, s), hit in zip(self.listed, fielded) if not hit]
-            then.append(partial(self._search_said, query, unmatched))
+            then.append(partial(self._search_if_current, query, unmatched))
         elif not words:  # a search still reading for an earlier query would only be discarded
             self.workers.cancel_group(self, "search")
         # The first screenful now, so the next frame shows it; the rest in batches between frames.
@@ -175,6 +175,12 @@ class ReviewScreen(Screen):
         found += " (searching what was said…)" if searching else ""
         self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
                                                  f"{found}")
+
+    def _search_if_current(self, query: str, candidates: list[SessionSummary]) -> None:
+        """Start reading for `query` unless the search has changed since (to nothing, or to another query,
+        whose own search is queued behind this one)."""
+        if query == self.query_one("#search", Input).value.strip():
+            self._search_said(query, candidates)
 
     # A fixed description: without one, Textual describes a worker by the repr of its arguments, here
     # thousands of sessions, on the UI thread (a third of a second for 10,000).
@@ -223,7 +229,8 @@ class ReviewScreen(Screen):
     def _history(self, round_id: str) -> None:
         """Each dimension's trend over the listed sessions of `round_id`."""
         self._history_of = (round_id, self._listing)
-        series = None if round_id == ALL else trends((key, s) for key, s in reversed(self.listed) if s.round == round_id)
+        chosen = ((key, s) for key, s in reversed(self.listed) if s.round == round_id)  # oldest first
+        series = None if round_id == ALL else trends(chosen)
         pane = self.query_one("#history", VerticalScroll)
         pane.remove_children()
         if series is None:
