@@ -15,6 +15,7 @@ import asyncio
 import json
 import time
 from functools import partial
+from itertools import compress
 from typing import Callable
 
 from textual import on, work
@@ -91,7 +92,9 @@ class ReviewScreen(Screen):
         super().__init__()
         self.rows: dict[str, SessionSummary] = {}  # what the table holds, by row key
         self.listed: list[tuple[tuple, SessionSummary]] = []
-        self.haystacks: list[str] = []  # each listed session's searchable fields, lower-cased, in listed order
+        self.summaries: list[SessionSummary] = []  # the listed sessions, and of each in the same order:
+        self.paths: list[str] = []  # its path
+        self.haystacks: list[str] = []  # and its searchable fields, lower-cased
         self.said: tuple[str, set[str]] = ("", set())  # a query and the sessions its words were said in
         self._listing = 0  # how many listings have arrived: the one the list shows
         self._history_of: tuple[str, int] | None = None  # the round and listing the trend pane shows
@@ -138,8 +141,10 @@ class ReviewScreen(Screen):
     def on_review_screen_listed(self, message: Listed) -> None:
         self.listed = message.listed
         self._listing += 1
-        # Joined and lower-cased once: each keystroke then scans 10,000 short strings, nothing more.
-        self.haystacks = [" ".join(_fields(s)).lower() for _, s in self.listed]
+        # Worked out once per listing, in listed order: each keystroke then runs a few list scans in C.
+        self.summaries = [s for _, s in self.listed]
+        self.paths = [str(s.path) for s in self.summaries]
+        self.haystacks = [" ".join(_fields(s)).lower() for s in self.summaries]  # the fields a search matches
         self.said = ("", set())
         self._show()
 
@@ -147,17 +152,19 @@ class ReviewScreen(Screen):
         """The listed sessions of the chosen round whose fields (or words said) match the search."""
         round_id, query = self.round_filter, self.query_one("#search", Input).value.strip()
         words = query.lower().split()
-        fielded = [all(w in haystack for w in words) for haystack in self.haystacks]
+        fielded = [True] * len(self.haystacks)
+        for word in words:  # every word, in one of the fields
+            fielded = [hit and word in haystack for hit, haystack in zip(fielded, self.haystacks)]
         searching = bool(words) and self.said[0] != query
         said = set() if searching else self.said[1]
-        shown = [s for (_, s), hit in zip(self.listed, fielded)
-                 if (round_id == ALL or s.round == round_id) and (hit or str(s.path) in said)]
+        hits = [hit or path in said for hit, path in zip(fielded, self.paths)] if said else fielded
+        shown = [s for s in compress(self.summaries, hits) if round_id == ALL or s.round == round_id]
         # Each runs after the frame with the first rows, which it would otherwise hold back.
         then: list[Callable[[], object]] = []
         if (round_id, self._listing) != self._history_of:  # the trends follow the round, not the search
             then.append(partial(self._history, round_id))
         if searching:  # every round's sessions, so changing the round needs no new search
-            unmatched = [s for (_, s), hit in zip(self.listed, fielded) if not hit]
+            unmatched = [s for s, hit in zip(self.summaries, fielded) if not hit]
             then.append(partial(self._search_if_current, query, unmatched))
         elif not words:  # a search still reading for an earlier query would only be discarded
             self.workers.cancel_group(self, "search")
