@@ -4,7 +4,6 @@ then command-line flags (each overriding the one before)."""
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -258,6 +257,8 @@ def _boolean(value: Any) -> bool:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a settings file: most starts have none
+
     raw = read_bounded(path, CONFIG_MAX_BYTES, SettingsError, "fix or delete the settings file")
     try:
         data = tomllib.loads(raw.decode("utf-8"))

@@ -149,3 +149,22 @@ async def test_many_sessions_fill_the_table_in_batches_and_filter_in_memory(tmp_
         app.screen.query_one("#filter").value = "coding"
         await settle(pilot)
         assert table.row_count == count // 2
+
+
+async def test_searching_leaves_the_trend_pane_alone(folder):
+    from interviewer.tui.review_screen import ALL
+
+    app = InterviewerApp(build_services(transcripts_dir=folder, brain="offline"), start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#filter").value = "system-design"
+        await settle(pilot)
+        history = app.screen.query_one("#history")
+        trends = list(history.children)
+        assert trends
+        app.screen.query_one("#search").value = "chat"
+        await settle(pilot)
+        assert names(app) == ["chat"] and list(history.children) == trends  # the same widgets, not rebuilt
+        app.screen.query_one("#filter").value = ALL
+        await settle(pilot)
+        assert list(history.children) != trends

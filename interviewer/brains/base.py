@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Protocol
 
-from ..engine.state import Move
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the app's first frame need not load the engine's state classes
+    from ..engine.state import Move
     from ..rubric.schema import Problem, Rubric
 
 

@@ -4,10 +4,11 @@ presses or challenges, what it heard), never from chance, and it never praises."
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ..engine.state import Move
-from .base import Conversation
+if TYPE_CHECKING:  # annotations only: building the services need not load the engine
+    from ..engine.state import Move
+    from .base import Conversation
 
 
 class OfflineBrain:

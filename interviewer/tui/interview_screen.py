@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static, TextArea
+from textual.widgets import Markdown, Static, TextArea
 
 from ..drafts import Draft, last_code, load_draft, save_draft
 from ..llm.model import Waiting, stop_waiting, watch_waits
 from ..session import Reply, Session
 from .checks_panel import ChecksPanel
 from .conversation import Conversation
+from .footer import Footer
 from .interview_text import rubric_text, status_line
 from .spoken_answers import SpokenAnswers
 from .spoken_replies import SpokenReplies

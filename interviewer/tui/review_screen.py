@@ -1,16 +1,22 @@
 """Saved sessions: browse, search, filter by round, open beside the scorecard, re-score, rename,
 delete, and see whether practice is moving each dimension.
 
-Built to stay quick with 10,000 sessions: the screen draws before anything is listed; a worker lists
-from the session index and reports back; filtering and searching the listed fields happen in memory;
-the words said are searched by a worker whose matches join the list when it reports; and the table is
-filled a screenful first, then in batches between frames, so no frame waits for every row.
+Built to stay quick with 10,000 sessions: the screen draws (footer keys too) before anything is listed;
+a worker lists from the session index and reports back; filtering and searching the listed fields scan
+strings kept in memory; the table gets its first screenful at once and the rest in batches between frames,
+so no frame waits for every row; and only after the frame with the first matches are the trends drawn and
+the transcripts read for the words said (by a worker that gives the GIL back after each file), whose
+matches join the list when it reports.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
+from functools import partial
+from itertools import compress
+from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,14 +24,24 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Input, Label, Select, Sparkline, Static
+from textual.worker import get_current_worker
 
 from ..sessions import SessionSummary, indexed, trends
+from .footer import AfterFooter, Footer
 
 ALL = "__all__"
 FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
 BATCH_ROWS = 1000  # rows added per frame after that
 FRAME_S = 1 / 60
+
+
+class SessionTable(DataTable):
+    def clear(self, columns: bool = False) -> SessionTable:
+        # DataTable.clear works out the line offsets of every row (only to empty that list) before it empties
+        # the table: a tenth of a second on the UI thread for 10,000 rows. Emptied first, there are none.
+        self.rows.clear()
+        return super().clear(columns)
 
 
 class ReviewScreen(Screen):
@@ -76,7 +92,12 @@ class ReviewScreen(Screen):
         super().__init__()
         self.rows: dict[str, SessionSummary] = {}  # what the table holds, by row key
         self.listed: list[tuple[tuple, SessionSummary]] = []
+        self.summaries: list[SessionSummary] = []  # the listed sessions, and of each in the same order:
+        self.paths: list[str] = []  # its path
+        self.haystacks: list[str] = []  # and its searchable fields, lower-cased
         self.said: tuple[str, set[str]] = ("", set())  # a query and the sessions its words were said in
+        self._listing = 0  # how many listings have arrived: the one the list shows
+        self._history_of: tuple[str, int] | None = None  # the round and listing the trend pane shows
 
     def compose(self) -> ComposeResult:
         rounds = [(r.title, r.id) for r in self.app.services.library.index()]
@@ -86,7 +107,7 @@ class ReviewScreen(Screen):
                 with Horizontal(id="review-controls"):
                     yield Input(placeholder="Search (/): round, problem, name or words said", id="search")
                     yield Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")
-                yield DataTable(id="sessions", cursor_type="row")
+                yield SessionTable(id="sessions", cursor_type="row")
             yield VerticalScroll(id="history")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -94,8 +115,11 @@ class ReviewScreen(Screen):
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Date", "Round", "Problem", "Overall", "Status", "Name")
         table.focus()
-        # After the first frame: reading the index of thousands of sessions would contend with drawing it.
-        self.call_after_refresh(self.reload)
+        # After the frames with the screen and its footer keys: reading the index of thousands of sessions
+        # would contend with drawing them.
+        after_footer = AfterFooter(self)
+        after_footer.start()
+        after_footer(self.reload)
 
     # ------------------------------------------------------------------ listing
     @property
@@ -116,36 +140,74 @@ class ReviewScreen(Screen):
 
     def on_review_screen_listed(self, message: Listed) -> None:
         self.listed = message.listed
+        self._listing += 1
+        # Worked out once per listing, in listed order: each keystroke then runs a few list scans in C.
+        self.summaries = [s for _, s in self.listed]
+        self.paths = [str(s.path) for s in self.summaries]
+        self.haystacks = [" ".join(_fields(s)).lower() for s in self.summaries]  # the fields a search matches
         self.said = ("", set())
         self._show()
 
     def _show(self) -> None:
         """The listed sessions of the chosen round whose fields (or words said) match the search."""
-        from ..session_files import matches
-
         round_id, query = self.round_filter, self.query_one("#search", Input).value.strip()
-        chosen = [(key, s) for key, s in self.listed if round_id == ALL or s.round == round_id]
-        searching = bool(query) and self.said[0] != query
+        words = query.lower().split()
+        fielded = [True] * len(self.haystacks)
+        for word in words:  # every word, in one of the fields
+            fielded = [hit and word in haystack for hit, haystack in zip(fielded, self.haystacks)]
+        searching = bool(words) and self.said[0] != query
         said = set() if searching else self.said[1]
-        shown = [s for _, s in chosen if matches(query, _fields(s)) or str(s.path) in said]
-        self._fill(shown)
-        if searching:  # every round's sessions, so changing the round needs no new search; after the
-            # frame with the field matches, which a thread reading transcripts would hold back
-            unmatched = [s for _, s in self.listed if not matches(query, _fields(s))]
-            self.call_after_refresh(self._search_said, query, unmatched)
+        hits = [hit or path in said for hit, path in zip(fielded, self.paths)] if said else fielded
+        shown = [s for s in compress(self.summaries, hits) if round_id == ALL or s.round == round_id]
+        # Each runs after the frame with the first rows, which it would otherwise hold back.
+        then: list[Callable[[], object]] = []
+        if (round_id, self._listing) != self._history_of:  # the trends follow the round, not the search
+            then.append(partial(self._history, round_id))
+        if searching:  # every round's sessions, so changing the round needs no new search
+            unmatched = [s for s, hit in zip(self.summaries, fielded) if not hit]
+            then.append(partial(self._search_if_current, query, unmatched))
+        elif not words:  # a search still reading for an earlier query would only be discarded
+            self.workers.cancel_group(self, "search")
+        # The first screenful now, so the next frame shows it; the rest in batches between frames.
+        self.workers.cancel_group(self, "fill")
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        self.rows = {}
+        self._add_rows(table, shown[:FIRST_ROWS])
+        for callback in then:
+            self.call_after_refresh(callback)
+        if len(shown) > FIRST_ROWS:
+            self._fill(shown[FIRST_ROWS:])
         found = f"{len(shown)} matching {query!r}" if query else str(len(shown))
         found += " (searching what was said…)" if searching else ""
         self.query_one("#status", Static).update(f"Past sessions in {self.app.services.settings.transcripts_dir}: "
                                                  f"{found}")
-        self._history(None if round_id == ALL else trends(reversed(chosen)))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="search-said")
+    def _search_if_current(self, query: str, candidates: list[SessionSummary]) -> None:
+        """Start reading for `query` unless the search has changed since (to nothing, or to another query,
+        whose own search is queued behind this one)."""
+        if query == self.query_one("#search", Input).value.strip():
+            self._search_said(query, candidates)
+
+    # A fixed description: without one, Textual describes a worker by the repr of its arguments, here
+    # thousands of sessions, on the UI thread (a third of a second for 10,000).
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="search-said",
+          description="reading transcripts for the words said")
     def _search_said(self, query: str, candidates: list[SessionSummary]) -> None:
         """Reads the transcripts the fields did not match, for the words said: off the UI thread."""
         from ..session_files import matches
 
+        worker = get_current_worker()
         try:
-            found = {str(s.path) for s in candidates if matches(query, _fields(s), s.path)}
+            found = set()
+            for s in candidates:
+                if worker.is_cancelled:  # a newer query replaced this one
+                    return
+                if matches(query, _fields(s), s.path):
+                    found.add(str(s.path))
+                # Give the GIL back after each file: the UI thread waits for it after every frame it writes,
+                # and without this it would wait out the interpreter's whole switch interval each time.
+                time.sleep(0)
             self.post_message(self.Searched(query, found))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
@@ -155,25 +217,27 @@ class ReviewScreen(Screen):
             self.said = (message.query, message.found)
             self._show()
 
-    @work(exclusive=True, group="fill", name="fill-table")
-    async def _fill(self, summaries: list[SessionSummary]) -> None:
-        """A screenful of rows, then the rest in batches, a frame apart (a newer fill cancels this one)."""
+    @work(exclusive=True, group="fill", name="fill-table", description="filling the table")  # as for search-said
+    async def _fill(self, rest: list[SessionSummary]) -> None:
+        """The rows after the first screenful, in batches a frame apart (a newer listing or search cancels this)."""
         table = self.query_one("#sessions", DataTable)
-        table.clear()
-        self.rows = {}
-        start, size = 0, FIRST_ROWS
-        while start < len(summaries):
-            for s in summaries[start:start + size]:
-                key = str(s.path)
-                self.rows[key] = s
-                when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
-                overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
-                table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
-            start, size = start + size, BATCH_ROWS
-            if start < len(summaries):
-                await asyncio.sleep(FRAME_S)  # let a frame be drawn before the next batch
+        for start in range(0, len(rest), BATCH_ROWS):
+            await asyncio.sleep(FRAME_S)  # let a frame be drawn before each batch
+            self._add_rows(table, rest[start:start + BATCH_ROWS])
 
-    def _history(self, series: dict | None) -> None:
+    def _add_rows(self, table: DataTable, summaries: list[SessionSummary]) -> None:
+        for s in summaries:
+            key = str(s.path)
+            self.rows[key] = s
+            when = s.created.strftime("%Y-%m-%d %H:%M") if s.created else "?"
+            overall = f"{s.overall_level} ({s.overall_score:.0f})" if s.overall_level else "not scored"
+            table.add_row(when, s.round, s.problem or "?", overall, s.status, s.name, key=key)
+
+    def _history(self, round_id: str) -> None:
+        """Each dimension's trend over the listed sessions of `round_id`."""
+        self._history_of = (round_id, self._listing)
+        chosen = ((key, s) for key, s in reversed(self.listed) if s.round == round_id)  # oldest first
+        series = None if round_id == ALL else trends(chosen)
         pane = self.query_one("#history", VerticalScroll)
         pane.remove_children()
         if series is None:

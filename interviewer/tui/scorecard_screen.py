@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Markdown, OptionList, Static
+from textual.widgets import DataTable, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..scoring.scorecard import Scorecard
 from ..transcript import Transcript
+from .footer import Footer
 
 LABEL = {"below_bar": "below bar", "good": "good", "great": "great", "not_assessed": "not assessed"}
 

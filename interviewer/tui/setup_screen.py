@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, OptionList, Static
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..loops.catalog import LOOPS, role_rounds
 from ..loops.catalog import ROLES as LOOP_ROLES
 from ..settings import LEVELS
+from .footer import AfterFooter, Footer
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,6 +59,7 @@ class SetupScreen(Screen):
         self._rounds = None  # the round index, read once
         self._role = "swe"
         self._wanted_problem: str | None = None
+        self._after_footer = AfterFooter(self)
 
     def compose(self) -> ComposeResult:
         services = self.app.services
@@ -91,9 +93,10 @@ class SetupScreen(Screen):
         level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
         for list_id, index in (("#role", 0), ("#plan", 0), ("#level", level), ("#round", 0), ("#mode", 0)):
             self.query_one(list_id, OptionList).highlighted = index
-        # After the first frame: a worker started now would contend with drawing it.
-        self.call_after_refresh(self._find_interrupted)
-        self.call_after_refresh(self._check_voice)
+        # After the frames that draw the screen and its footer keys: a worker started now would hold them up.
+        self._after_footer.start()
+        self._after_footer(self._find_interrupted)
+        self._after_footer(self._check_voice)
 
     # ----------------------------------------------------------------- choices
     @property
@@ -147,8 +150,8 @@ class SetupScreen(Screen):
 
     @on(OptionList.OptionHighlighted, "#round")
     def _round_changed(self, event: OptionList.OptionHighlighted) -> None:
-        # After the next paint: loading the schema must not hold up the first frame.
-        self.call_after_refresh(self._describe, str(event.option.id))
+        # After the next paint (and, at start-up, the footer's): loading the schema must not hold them up.
+        self._after_footer(self._describe, str(event.option.id))
 
     @on(OptionList.OptionSelected, "#role, #plan, #level, #round")
     def _list_chosen(self, event: OptionList.OptionSelected) -> None:

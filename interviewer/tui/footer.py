@@ -1,0 +1,83 @@
+"""The footer, drawn once per batch of binding changes, and a screen's background work held back until
+it has drawn its keys.
+
+Textual's footer recomposes (removes and mounts every key) after each change of the screen's bindings,
+and a screen that focuses a widget and highlights a few lists as it mounts changes them three times
+before the next frame: three recomposes of the same keys, one after another, before the keys appear.
+
+Textual fills a footer a frame or two after the screen's first frame (once the screen's bindings are
+collected). A worker thread started before then (listing sessions, loading a rubric, probing the audio
+stack) takes the GIL in long stretches, and the frame with the keys waits for it: a user sees a screen
+without its keys for as long as the thread runs. Work queued here starts after that frame instead.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable
+
+from textual.screen import Screen
+from textual.widgets import Footer as TextualFooter
+
+# Refreshes to wait for keys that may never come (a footer with no bindings to show): then start anyway.
+MOST_CHECKS = 20
+
+
+class Footer(TextualFooter):
+    """Textual's footer with the recomposes asked for between two frames merged into one, which reads the
+    bindings as they are by then, and skipped when the keys it would show are the ones it shows (mounting
+    the keys changes the bindings once more, to the same keys)."""
+
+    _queued = False
+    _shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._queued and screen is self.screen:
+            return
+        super().bindings_changed(screen)
+        # What the base class checks before it queues a recompose.
+        self._queued = bool(screen.app.app_focus and self.is_attached and screen is self.screen)
+
+    async def recompose(self) -> None:
+        self._queued = False
+        if not self.is_attached:
+            return
+        shown = (self.show_command_palette, self.combine_groups,
+                 *((binding, enabled, tooltip) for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                   if binding.show))
+        if shown == self._shown and self.children:
+            return
+        self._shown = shown
+        await super().recompose()
+
+
+class AfterFooter:
+    """`gate(callback, *args)` runs the callback after the frame that draws the screen's footer keys, or
+    after the next refresh once that frame has been drawn. Call `start()` from the screen's `on_mount`."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.opened = False
+        self._waiting: list[Callable[[], Any]] = []
+        self._checks = 0
+
+    def start(self) -> None:
+        self.screen.call_after_refresh(self._check)
+
+    def __call__(self, callback: Callable[..., Any], *args: Any) -> None:
+        if self.opened:
+            self.screen.call_after_refresh(callback, *args)
+        else:
+            self._waiting.append(partial(callback, *args))
+
+    def _check(self) -> None:
+        footers = self.screen.query(TextualFooter)
+        self._checks += 1
+        if footers and not any(footer.children for footer in footers) and self._checks < MOST_CHECKS:
+            self.screen.call_after_refresh(self._check)
+            return
+        # The keys are mounted; the refresh after this one draws them, and the work starts after it.
+        self.opened = True
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            self.screen.call_after_refresh(callback)
