@@ -45,6 +45,20 @@ def wait_for(name: str, predicate, what: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
 
 
+def send_until_answered(name: str, replied, tries: int = 4) -> str:
+    """Ctrl+S, again if need be: while the opening is still being set down the screen keeps the text in the
+    box and says so (on a loaded machine that can outlast the moment the question is drawn), as a
+    candidate would press it again."""
+    for attempt in range(tries):
+        tmux("send-keys", "-t", name, "C-s")
+        try:
+            return wait_for(name, replied, "the answer on screen and the interviewer's reply", timeout=10)
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+    return ""
+
+
 def flat(screen: str) -> str:
     """The screen's words on one line: text the app wrapped itself is matched across its breaks."""
     return " ".join(screen.split())
@@ -69,9 +83,7 @@ def test_practice_quit_and_resume_in_a_real_terminal(tmp_path):
     try:
         wait_for(name, lambda s: "Today's problem" in s, "the opening question")
         tmux("send-keys", "-t", name, "-l", "I would assume 20k concurrent streams at peak.")
-        tmux("send-keys", "-t", name, "C-s")
-        wait_for(name, lambda s: "20k concurrent streams at peak" in s and "first version" in flat(s),
-                 "the answer on screen and the interviewer's reply")
+        send_until_answered(name, lambda s: "20k concurrent streams at peak" in s and "first version" in flat(s))
         tmux("send-keys", "-t", name, "-l", "a draft I have not")
         tmux("send-keys", "-t", name, "C-c")  # copies (nothing selected): it must not quit...
         tmux("send-keys", "-t", name, "-l", " sent")
