@@ -109,7 +109,10 @@ def test_a_markdown_reply_is_spoken_as_words_and_heard_back(voice, whisper, tmp_
     assert ended.spoken_s == pytest.approx(len(stream.audio) / voice.sample_rate)
     heard = hear(whisper, stream.audio, voice.sample_rate, tmp_path)
     assert "def" not in heard.lower().split() and "asterisk" not in heard.lower()
-    assert word_error_rate(SAID, heard) <= 0.15, heard
+    assert "code on screen" in heard.lower(), heard
+    # Piper's timing varies from run to run and tiny.en with it (0.10 to 0.16 seen on this reply); read-out
+    # markup would add the code and the symbols and land far above this.
+    assert word_error_rate(SAID, heard) <= 0.25, heard
 
 
 def test_the_first_sentence_plays_before_the_reply_has_finished_arriving(voice):
