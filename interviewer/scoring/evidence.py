@@ -133,6 +133,8 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         # that sentence's reason.
         previous_start = {b.start: a.start for a, b in zip(analysis.sentences, analysis.sentences[1:])
                           if _BACK_REFERENCE.search(b.text.lower())}
+        # An estimate worked out in its sentence shows its argument: read once per sentence, not per signal.
+        worked_out = {s.start for s in analysis.sentences if derived(s.text.lower())}
         echoed = _echoed_numbers(analysis, previous)
         for start in echoed:
             shown[start].discard("numbers")
@@ -144,11 +146,12 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 if signal == "numbers" and span.start in echoed:
                     continue
                 seen[signal].add(key)
-                # Argued, not asserted: two kinds of support in the sentence, or in it and the next one
-                # ("I'd shard by tenant. That keeps one noisy customer from starving the rest.").
+                # Argued, not asserted: two kinds of support in the sentence, or in it and the sentence that
+                # points back to it or that it points back to ("I'd shard by tenant. That keeps one noisy
+                # customer from starving the rest.").
                 support = {_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}
-                if derived(span.text.lower()):
-                    support.add("arithmetic")  # an estimate worked out in the sentence shows its argument
+                if span.start in worked_out:
+                    support.add("arithmetic")
                 defended = len(support) >= 2 or any(
                     len(support | {_SUPPORT[x] for x in shown.get(other, ()) if x in _SUPPORT}) >= 2
                     for other in (next_start.get(span.start), previous_start.get(span.start)) if other is not None)
