@@ -25,10 +25,32 @@ if TMUX is None and os.environ.get("INTERVIEWER_REQUIRE_TMUX"):
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
 # Launches of the setup screen under load, each of which must end with the footer drawn.
 FOOTER_LAUNCHES = 10
+# A private tmux server for this module. Its config is read when the server starts, so a pane that
+# dies at once still shows what it printed (remain-on-exit), and killing the last session does not
+# stop the server just as the next launch connects to it (exit-empty): with the default server, a
+# launch racing its predecessor's shutdown was lost and the test saw an empty screen.
+SERVER = f"interviewer-tests-{uuid.uuid4().hex[:8]}"
+TMUX_CONFIG = Path(__file__).with_name("tmux-test.conf")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_tmux_server():
+    yield
+    socket = tmux("display-message", "-p", "#{socket_path}").strip()
+    tmux("kill-server")
+    if socket:  # tmux leaves the socket file behind
+        Path(socket).unlink(missing_ok=True)
 
 
 def tmux(*args: str) -> str:
-    return subprocess.run([TMUX, *args], capture_output=True, text=True, check=False).stdout
+    return subprocess.run([TMUX, "-L", SERVER, "-f", str(TMUX_CONFIG), *args],
+                          capture_output=True, text=True, check=False).stdout
+
+
+def pane_state(name: str) -> str:
+    """Whether the pane still runs, and how it ended if not: said when a wait times out."""
+    state = tmux("display-message", "-p", "-t", name, "dead=#{pane_dead} status=#{pane_dead_status}").strip()
+    return state or f"no session {name} on server {SERVER}; sessions: {tmux('list-sessions').strip() or 'none'}"
 
 
 def wait_for(name: str, predicate, what: str, timeout: float = 30.0) -> str:
@@ -42,7 +64,7 @@ def wait_for(name: str, predicate, what: str, timeout: float = 30.0) -> str:
         if predicate(screen):
             return screen
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
+    raise AssertionError(f"timed out waiting for {what} ({pane_state(name)}); screen was:\n{screen}")
 
 
 def send_until_answered(name: str, replied, tries: int = 4) -> str:
@@ -74,7 +96,6 @@ def launch(tmp_path: Path, args: str, size=(120, 40)) -> tuple[str, Path]:
     command = (f"cd {shlex.quote(str(tmp_path))} && echo $$ > {shlex.quote(str(pidfile))} && "
                f"exec env {exports} TERM=xterm-256color {shlex.quote(sys.executable)} -m interviewer.cli {args}")
     tmux("new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]), command)
-    tmux("set-option", "-t", name, "remain-on-exit", "on")
     return name, pidfile
 
 
