@@ -48,7 +48,7 @@ class Listening:
     def _invited(self, asked: Asked) -> bool:
         """Whether the last question invited questions or open talk rather than a specific answer."""
         return asked.signal in _INVITATIONS or bool(lx.PROMPT_CUES["clarifying"].search(asked.content.lower())) \
-            or asked.kind in ("answer_only", "closing", "")
+            or asked.kind in ("answer_only", "more_questions", "closing", "")
 
     # ------------------------------------------------------------------ memory
     def _remember(self, reading: Reading, turn: int, asked: Asked) -> None:

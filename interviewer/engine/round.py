@@ -25,6 +25,8 @@ log = logging.getLogger("interviewer.engine")
 
 # A gate counts as worked on once an answer carries this much: code, or a real explanation.
 _SUBSTANTIVE_WORDS = 12
+# Handing the floor back in a phase of the candidate's own questions.
+OPEN_FLOOR_AGAIN = "What else would you like to know?"
 SAME_QUESTION = 0.3  # content-word overlap above which two questions ask the same thing
 TRACKED = ("numbers", "scale", "failure_modes", "tradeoffs", "clarifying", "testing", "complexity")
 
@@ -116,6 +118,11 @@ class RoundEngine(GateFlow, Listening):
         if press is not None:
             return self._record(press, keep_press=True)
         invited = self._invited(asked)
+        if answers and self.phase.open_floor and not reading.non_answer and not self._over_budget():
+            # Their questions are the point of this phase: answer, and ask for the next one rather than
+            # closing the round on the first.
+            return self._record(self._here("more_questions", OPEN_FLOOR_AGAIN, answers=answers),
+                                counts_as_prompt=False, keep_press=True)
         if reading.act == "question" and not invited:
             # Only a question: answer it and hand the floor back; the interviewer's question still stands.
             return self._record(self._here("answer_only", self.state.last_content, answers=answers),

@@ -22,6 +22,7 @@ MoveKind = Literal[
     "press",  # the answer did not answer the question: ask for specifics, once
     "challenge",  # the answer contradicted a reference fact: say so, with the fact
     "answer_only",  # the candidate only asked something: answer it and hand back the floor
+    "more_questions",  # in a phase of the candidate's own questions: answer, then ask what else
     "checks_passed",  # a passing run while a question of the interviewer's is still open
     "hint",
     "closing",

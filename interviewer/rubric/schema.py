@@ -68,6 +68,11 @@ class Phase(Strict):
         description="Signals a strong answer in this phase shows; a missing one draws a follow-up.",
     )
     max_followups: int = Field(default=2, ge=0, le=6)
+    open_floor: bool = Field(
+        default=False,
+        description="The candidate's own questions: each turn that asks something is answered and the floor "
+        "handed back, until the candidate has no more or the phase's time is up.",
+    )
     checkpoints: list[Checkpoint] = Field(
         default_factory=list,
         description="Checks run when the phase ends: the scale drill and failure-mode probe fire only if "

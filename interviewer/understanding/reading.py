@@ -52,7 +52,7 @@ _INVITATION = re.compile(r"^(?:\w+[,.]?\s+){0,3}?(?:walk me through|tell me abou
 # Questions with content of their own, which an answer can miss entirely.
 _PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill", "press"})
 # Questions that invite talk rather than ask for one thing: no answer to them is a dodge.
-_OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", "challenge", ""})
+_OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", "more_questions", "challenge", ""})
 _MAX_VAGUE_CHARS = 90
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})

@@ -128,7 +128,7 @@ BASE_TOPIC_IDS: frozenset[str] = frozenset(t[0] for t in BASE_TOPICS)
 
 
 # Words people drop into a phrase without changing it: "who actually owns", "can it really start".
-_FILLER = r"(?:(?:actually|really|exactly|just|even|also|then|still|ever|roughly|usually)\s+)?"
+_FILLER = r"(?:(?:actually|really|exactly|just|even|also|then|still|ever|roughly|usually|single)\s+)?"
 
 
 # Determiners people swap freely: "how big is the deal" and "how big is this deal" ask the same thing.
