@@ -54,6 +54,11 @@ _PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill",
 # Questions that invite talk rather than ask for one thing: no answer to them is a dodge.
 _OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", "more_questions", "challenge", ""})
 _MAX_VAGUE_CHARS = 90
+# A count of the things the problem is made of: "about 100k tokens", "10 million keys", "a few thousand rows".
+_SIZE = re.compile(r"(?<![\w.])(?:\d[\d,.]*\s*(?:k|m|b|thousand|million|billion)?|a few (?:hundred|thousand|million)|"
+                   r"(?:a|one) (?:hundred|thousand|million))\s+(?:\w+\s+)?(?:tokens|keys|rows|items|elements|entries|"
+                   r"records|documents|docs|vectors|samples|examples|events|files|pages|ids)\b")
+_SIZE_TOPICS = ("sizes", "data_volume")
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
 _WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
@@ -130,7 +135,11 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
                    | (per_span.get((after.start, after.end), set()) if after else set())) & SUBSTANCE
         if not signals:
             continue
-        for topic in topics_in(low, knowledge.catalogue):
+        topics = topics_in(low, knowledge.catalogue)
+        if "numbers" in signals and _SIZE.search(low):
+            # "1-D float32 over about 100k tokens" states the size to plan for without naming it.
+            topics += [t for t in _SIZE_TOPICS if t not in topics and any(c.id == t for c in knowledge.catalogue)]
+        for topic in topics:
             covered[topic] = covered.get(topic, frozenset()) | signals
             covered_by.setdefault(topic, span.text)
     # Sentence by sentence: each sentence's topics are already cached from the reading above.
