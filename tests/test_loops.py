@@ -11,7 +11,7 @@ import pytest
 from conftest import cli_env, interviewer_cmd
 
 from interviewer.errors import EXIT_USAGE
-from interviewer.loops.catalog import LOOPS, ROLES, availability, get_loop, role_rounds
+from interviewer.loops.catalog import LOOPS, ROLES, availability, get_loop, role_rounds, stage_problems
 from interviewer.loops.debrief import build
 from interviewer.loops.progress import LoopFileError, StageStatus, find_run, load, start
 from interviewer.loops.sittings import debrief, open_stage, round_problems, statuses
@@ -58,6 +58,14 @@ def test_every_available_stage_names_a_round_and_problem_the_rubrics_have(librar
                 assert all(p in rounds[stage.round] for p in stage.problems), (loop.id, stage.id)
     mle = availability(LOOPS["mle"], round_problems(library, LOOPS["mle"]))
     assert all(why == "" for why in mle.values()), mle
+
+
+def test_the_mle_take_home_discusses_the_ml_brief_and_software_loops_keep_theirs(library):
+    work_trial = round_problems(library, LOOPS["mle"])["work-trial"]
+    assert stage_problems(LOOPS["mle"].stage("take-home"), work_trial) == ["ml-eval-harness"]
+    for loop_id in ("swe", "senior-swe"):
+        software = stage_problems(LOOPS[loop_id].stage("work-trial"), work_trial)
+        assert software and "ml-eval-harness" not in software
 
 
 def test_a_missing_round_or_problem_makes_the_stage_unavailable_not_replaced():
