@@ -11,11 +11,13 @@ import pytest
 from conftest import cli_env, interviewer_cmd
 
 from interviewer.errors import EXIT_USAGE
-from interviewer.loops.catalog import LOOPS, ROLES, availability, get_loop, role_rounds
+from interviewer.loops.catalog import LOOPS, ROLES, availability, get_loop, role_rounds, stage_problems
 from interviewer.loops.debrief import build
 from interviewer.loops.progress import LoopFileError, StageStatus, find_run, load, start
 from interviewer.loops.sittings import debrief, open_stage, round_problems, statuses
 from interviewer.reports import export_debrief, render_debrief
+from interviewer.resources import rubrics_dir
+from interviewer.services import build_services
 
 ANSWERS = ["I led the evaluation harness for four years; a 2% regression we missed once cost us a launch, so I "
            "gate every model on 50,000 held-out queries with confidence intervals.", "/done"]
@@ -34,6 +36,18 @@ def sit(run, services, answers=ANSWERS):
     return stage, session
 
 
+@pytest.fixture
+def without_hm_screen(tmp_path):
+    """Services over the shipped rubrics less the hiring-manager screen's round, so the MLE loop has a stage
+    it cannot practise."""
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    for path in rubrics_dir().iterdir():
+        if path.name != "ml-screen.yaml":
+            (folder / path.name).symlink_to(path)
+    return build_services(rubrics_folder=folder, transcripts_dir=tmp_path / "transcripts")
+
+
 def test_every_available_stage_names_a_round_and_problem_the_rubrics_have(library):
     for loop in LOOPS.values():
         rounds = round_problems(library, loop)
@@ -43,7 +57,15 @@ def test_every_available_stage_names_a_round_and_problem_the_rubrics_have(librar
                 assert stage.round in rounds
                 assert all(p in rounds[stage.round] for p in stage.problems), (loop.id, stage.id)
     mle = availability(LOOPS["mle"], round_problems(library, LOOPS["mle"]))
-    assert mle["hm-screen"].startswith("not yet available") and not mle["take-home"]
+    assert all(why == "" for why in mle.values()), mle
+
+
+def test_the_mle_take_home_discusses_the_ml_brief_and_software_loops_keep_theirs(library):
+    work_trial = round_problems(library, LOOPS["mle"])["work-trial"]
+    assert stage_problems(LOOPS["mle"].stage("take-home"), work_trial) == ["ml-eval-harness"]
+    for loop_id in ("swe", "senior-swe"):
+        software = stage_problems(LOOPS[loop_id].stage("work-trial"), work_trial)
+        assert software and "ml-eval-harness" not in software
 
 
 def test_a_missing_round_or_problem_makes_the_stage_unavailable_not_replaced():
@@ -86,7 +108,16 @@ def test_loop_is_linked_before_the_first_question_and_resumes_after_a_crash(serv
     assert resumed.path == session.path and transcript is not None and len(transcript.candidate_turns()) == 1
 
 
-def test_sittings_walk_the_stages_in_order_skipping_unavailable_ones(services):
+def test_sittings_walk_the_stages_in_order(services):
+    run = start("mle", "L5", services.settings.transcripts_dir)
+    sat = [sit(run, services)[0].id for _ in range(3)]
+    assert sat == ["recruiter", "hm-screen", "ml-coding"]
+    found = statuses(load(run.path), services.library)
+    assert [s.state for s in found][:4] == ["complete", "complete", "complete", "not started"]
+
+
+def test_sittings_skip_a_stage_whose_round_is_missing(without_hm_screen):
+    services = without_hm_screen
     run = start("mle", "L6", services.settings.transcripts_dir)
     sat = [sit(run, services)[0].id for _ in range(3)]
     assert sat == ["recruiter", "ml-coding", "take-home"]
@@ -95,7 +126,8 @@ def test_sittings_walk_the_stages_in_order_skipping_unavailable_ones(services):
     assert all(s.card is not None for s in found if s.state == "complete")
 
 
-def test_debrief_reads_each_round_and_names_two_changes(services):
+def test_debrief_reads_each_round_and_names_two_changes(without_hm_screen):
+    services = without_hm_screen
     run = start("mle", "L5", services.settings.transcripts_dir)
     for _ in range(3):
         sit(run, services)
@@ -181,16 +213,16 @@ def cli(args, tmp_path, stdin=""):
 
 def test_loop_command_across_sittings_ends_with_the_debrief(tmp_path):
     listing = cli(["loop", "list"], tmp_path)
-    assert listing.returncode == 0 and "not yet available: there is no `ml-screen` round" in listing.stdout
+    assert listing.returncode == 0 and "`ml-screen`" in listing.stdout
     answers = "\n".join(ANSWERS) + "\n"
     first = cli(["loop", "start", "mle", "--plain"], tmp_path, answers)
     assert first.returncode == 0, first.stderr
-    assert "1 of 6 available rounds complete; next: ML coding" in first.stderr
+    assert "1 of 7 available rounds complete; next: Hiring-manager screen: a model you built" in first.stderr
     second = cli(["loop", "next", "--plain"], tmp_path, answers)
-    assert "2 of 6 available rounds complete" in second.stderr
+    assert "2 of 7 available rounds complete" in second.stderr
     status = cli(["loop", "status", "--json"], tmp_path)
     stages = json.loads(status.stdout)["stages"]
-    assert [s["state"] for s in stages[:3]] == ["complete", "unavailable", "complete"]
+    assert [s["state"] for s in stages[:3]] == ["complete", "complete", "not started"]
     out = cli(["loop", "debrief", "--json"], tmp_path)
     assert json.loads(out.stdout)["overall"]["provisional"] is True
     assert "# Loop debrief: Machine learning engineer" in cli(["loop", "debrief"], tmp_path).stdout

@@ -12,7 +12,7 @@ from interviewer.errors import RubricError
 from interviewer.rubric import load_rubric_file
 
 ROUNDS = ["coding", "coding-refactor", "system-design", "presentation", "behavioral", "work-trial",
-          "recruiter-screen", "ml-system-design", "ml-coding"]
+          "recruiter-screen", "ml-system-design", "ml-coding", "ml-screen"]
 
 
 @pytest.mark.parametrize("round_id", ROUNDS)

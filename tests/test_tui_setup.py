@@ -33,11 +33,12 @@ async def test_enter_walks_role_level_round_problem_and_starts(tmp_path):
         await pilot.press("down", "enter")  # L6
         assert screen.focused.id == "round"
         rounds = ids(screen.query_one("#round"))
-        assert rounds[:len(ROLES["mle"][1]) - 1] == [r for r in ROLES["mle"][1] if r in rounds]
+        mle_rounds = [r for r in ROLES["mle"][1] if r in rounds]
+        assert rounds[:len(mle_rounds)] == mle_rounds == ROLES["mle"][1]  # every MLE round ships
         assert "work-trial" in ROLES["mle"][1] and sorted(rounds) == sorted(r.id for r in app.services.library.index())
-        await pilot.press("down", "enter")  # the MLE loop's second available round
+        await pilot.press("down", "enter")  # the MLE loop's second round
         await settle(pilot)
-        assert screen.focused.id == "problem" and screen.round_id == "ml-coding"
+        assert screen.focused.id == "problem" and screen.round_id == "ml-screen"
         problems = ids(screen.query_one("#problem"))
         assert problems[0] == "random-problem" and len(problems) > 1
         await pilot.press("down", "enter")

@@ -56,6 +56,8 @@ class Loop:
 # The stages both software loops share; the work trial weighs more where fewer rounds surround it.
 _SWE_RECRUITER = Stage("recruiter", "Recruiter screen", "30 min", "recruiter-screen", 0.5, ("swe-generalist",))
 _WORK_TRIAL = Stage("work-trial", "Work trial follow-up", "48-hour take-home, then a review", "work-trial", 1.0,
+                    ("webhook-delivery-service", "rate-limited-api-client", "feature-on-existing-service",
+                     "resumable-dataset-iterator"),
                     note="The 48 hours are yours to spend beforehand; the round is the conversation about what you "
                          "built.")
 LOOPS: dict[str, Loop] = {loop.id: loop for loop in (
@@ -89,7 +91,9 @@ LOOPS: dict[str, Loop] = {loop.id: loop for loop in (
         Stage("hm-screen", "Hiring-manager screen: a model you built", "45-60 min", "ml-screen", 1.0),
         Stage("ml-coding", "ML coding, pair programming", "45-60 min", "ml-coding", 1.0),
         Stage("take-home", "Take-home follow-up", "a few hours to several days, then a review", "work-trial", 1.0,
-              note="No ML take-home brief exists yet, so the follow-up discusses a software take-home."),
+              ("ml-eval-harness",),
+              note="The take-home is yours to do beforehand; the round is the conversation about the evaluation "
+                   "harness you built."),
         Stage("ml-design", "ML system design", "about 60 min", "ml-system-design", 1.5),
         Stage("deep-dive", "Project deep dive", "45-60 min", "presentation", 1.5, ("ml-project",)),
         Stage("behavioral", "Behavioral and collaboration", "30-60 min", "behavioral", 1.0,
