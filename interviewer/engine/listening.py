@@ -84,6 +84,20 @@ class Listening:
             return ()
         return tuple(self.knowledge.title(t) for t in done)
 
+    def _partly_covered(self, question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """For a planned question that asks for numbers on several topics ("What load and latency should we
+        design for?"), the titles of those the candidate already put numbers on and of those still open, when
+        both exist: the question then asks only for what is missing."""
+        low = question.lower()
+        if not lx.PROMPT_CUES["numbers"].search(low):
+            return (), ()
+        topics = topics_in(low, self.knowledge.catalogue)
+        done = [t for t in topics if (seen := self.state.topics.get(t)) is not None and "numbers" in seen["signals"]]
+        left = [t for t in topics if t not in done]
+        if not done or not left:
+            return (), ()
+        return tuple(self.knowledge.title(t) for t in done), tuple(self.knowledge.title(t) for t in left)
+
     # --------------------------------------------------------- their questions
     def _answers(self, reading: Reading, turn: int, round_left_min: float) -> tuple[tuple[str, str], ...]:
         answers: list[tuple[str, str]] = []

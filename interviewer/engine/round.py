@@ -211,6 +211,13 @@ class RoundEngine(GateFlow, Listening):
                 earlier = self._extras.get("covered", ())
                 self._extras["covered"] = (*earlier, *(t for t in covered if t not in earlier))
                 continue
+            done, left = self._partly_covered(content)
+            if done:
+                # Ask only for what is missing, rather than for numbers the candidate already gave.
+                self._emit("question_narrowed", question=content, covered=list(done))
+                earlier = self._extras.get("covered", ())
+                self._extras["covered"] = (*earlier, *(t for t in done if t not in earlier))
+                content = f"What about {_listed(left)}? Give me the number you're working with."
             return Move(kind, content, phase.id, phase.title)  # type: ignore[arg-type]
         return None
 
@@ -428,3 +435,8 @@ class RoundEngine(GateFlow, Listening):
 
 def _substantive(text: str, analysis: Analysis) -> bool:
     return analysis.substantive > 0 or len(text.split()) >= _SUBSTANTIVE_WORDS or bool(CODE.search(text))
+
+
+def _listed(titles: tuple[str, ...]) -> str:
+    """"the latency target", "the load and the latency target", "a, b and c"."""
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]

@@ -92,6 +92,11 @@ _CHECKING = re.compile(r"\b(?:assum|let's say|i'll take it|is that right|correct
 _ANAPHORIC = re.compile(r"\b(?:that|this|it)\b")
 # Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
 # "a proxy with its own limits sitting between us and the customers".
+# A question about how many things happen in a stretch of time: the load, whatever the things are called.
+_RATE_ASKED = re.compile(r"\bhow (?:many|much)\b(?:\s+[\w'-]+){0,6}?\s+(?:per|a|an|each|every)\s+(?:second|minute|hour|day|week|month)\b")
+# Asking who the users are, rather than naming them as the subject of another question.
+_USERS_ASKED = re.compile(r"\bwho\b|\bwhat (?:kind|sort|type)s? of\b|\bwhich (?:users|customers|developers)\b|\buser base\b"
+                          r"|\bpersonas?\b|\baudience\b|\bhow many (?:users|customers|developers)\b")
 _ATTACHES = re.compile(r"\b(?:for|of|about|on|between|around|behind|with|from)\b")
 _JOINS = re.compile(r"[,;?]|\b(?:or|also|plus)\b")
 
@@ -155,6 +160,10 @@ def _head_topics(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[str, ...]
         if index > 0 and _attached(low[spans[index - 1][1]:start]):
             continue
         kept.append(topic)
+    if _RATE_ASKED.search(low) and "load" not in kept and any(t.id == "load" for t in catalogue):
+        kept.append("load")  # "how many webhooks are we sending per day" asks for the load in the problem's own nouns
+    if "users" in kept and len(kept) > 1 and not _USERS_ASKED.search(low):
+        kept.remove("users")  # "do customers expect them in order?" asks about ordering; the customers are its subject
     return tuple(kept)
 
 
