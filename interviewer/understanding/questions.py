@@ -92,6 +92,8 @@ _CHECKING = re.compile(r"\b(?:assum|let's say|i'll take it|is that right|correct
 _ANAPHORIC = re.compile(r"\b(?:that|this|it)\b")
 # Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
 # "a proxy with its own limits sitting between us and the customers".
+# What makes "how long do we have" about this interview's clock.
+_INTERVIEW_TIME = re.compile(r"\b(?:left|remaining|in this|for this (?:interview|session|round|call|part)|on time|running out)\b")
 # A question about how many things happen in a stretch of time: the load, whatever the things are called.
 _RATE_ASKED = re.compile(r"\bhow (?:many|much)\b(?:\s+[\w'-]+){0,6}?\s+(?:per|a|an|each|every)\s+(?:second|minute|hour|day|week|month)\b")
 # Asking who the users are, rather than naming them as the subject of another question.
@@ -228,8 +230,8 @@ def _parts(text: str) -> list[str]:
 
 
 def _kind(low: str, topics: tuple[str, ...], answerable: frozenset[str]) -> QuestionKind:
-    if TIME_LEFT.search(low):
-        return "time"
+    if TIME_LEFT.search(low) and (_INTERVIEW_TIME.search(low) or not any(t in answerable for t in topics)):
+        return "time"  # "how long do we have for the run?" asks about the problem's schedule, not this interview
     if REPEAT.search(low):
         return "repeat"
     if any(t in answerable for t in topics):

@@ -55,7 +55,7 @@ _PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill",
 _OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", "more_questions", "challenge", ""})
 _MAX_VAGUE_CHARS = 90
 # A count of the things the problem is made of: "about 100k tokens", "10 million keys", "a few thousand rows".
-_SIZE = re.compile(r"(?<![\w.])(?:\d[\d,.]*\s*(?:k|m|b|thousand|million|billion)?|a few (?:hundred|thousand|million)|"
+_SIZE = re.compile(r"(?<![\w.])(?:\d[\d,.]*\s*(?:k|m|b|t|thousand|million|billion|trillion)?|a few (?:hundred|thousand|million)|"
                    r"(?:a|one) (?:hundred|thousand|million))\s+(?:\w+\s+)?(?:tokens|keys|rows|items|elements|entries|"
                    r"records|documents|docs|vectors|samples|examples|events|files|pages|ids)\b")
 _SIZE_TOPICS = ("sizes", "data_volume")
