@@ -52,6 +52,10 @@ class Listening:
 
     # ------------------------------------------------------------------ memory
     def _remember(self, reading: Reading, turn: int, asked: Asked) -> None:
+        if reading.non_answer and reading.act != "off_question":
+            # "2,000 prompts is a lot, so the difference is real" was pressed, not answered: it settles nothing, and
+            # a planned question on it must still be asked. A real answer to another question still counts.
+            return
         covered = dict(reading.covered)
         if reading.act == "answer" and reading.concrete and asked.kind not in ("", "closing"):
             # An answer to a question covers what the question asked about, in whatever words it used

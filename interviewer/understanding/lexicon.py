@@ -306,5 +306,5 @@ ENGAGES: dict[str, re.Pattern[str]] = {
 # How people speak of their own part, and words meant for a grader: kept in their own module, read here too.
 from .people import (  # noqa: E402,F401
     ABOUT_YOU, AGENCY, BLAME, DECLINE, DEFLECTION, FLUFF, HEDGED_STANCE, INJECTION, INJECTION_ASK, INJECTION_SELF,
-    OWNERSHIP, STANCE, STOCK,
+    NOT_DONE, OWNERSHIP, STANCE, STOCK,
 )

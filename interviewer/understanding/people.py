@@ -130,6 +130,11 @@ AGENCY = re.compile(
 )
 
 # "I don't know" in its many forms: a non-answer unless the turn goes on to reason anyway.
+# "I didn't really have time for error bars": the thing asked about was not done. Short, with no reason or
+# plan after it, that is a decline even though it names the thing.
+NOT_DONE = re.compile(
+    r"\b(?:i|we) (?:didn't|did not|never) (?:really |quite )?(?:have|get|find) (?:the )?(?:time|a chance|round) (?:for|to)\b"
+    r"|\b(?:i|we) (?:didn't|did not|never) (?:really )?get (?:around |round )?to\b|\bran out of time (?:for|on|to)\b")
 DECLINE = re.compile(
     r"\bi (?:don't|do not|dont) (?:really )?(?:know|remember|recall|have (?:a|an) (?:answer|idea|clue))\b|\bno idea\b"
     r"|\bno clue\b|\bi can't (?:remember|recall)\b"

@@ -59,6 +59,7 @@ _SIZE = re.compile(r"(?<![\w.])(?:\d[\d,.]*\s*(?:k|m|b|t|thousand|million|billio
                    r"(?:a|one) (?:hundred|thousand|million))\s+(?:\w+\s+)?(?:tokens|keys|rows|items|elements|entries|"
                    r"records|documents|docs|vectors|samples|examples|events|files|pages|ids)\b")
 _SIZE_TOPICS = ("sizes", "data_volume")
+_NOT_DONE_WORDS = 15  # "I didn't get to tests." is a decline; a longer turn that says why, or what instead, is an answer
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
 _WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
@@ -164,6 +165,8 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
     if analysis.injections and not substantive and not code:
         return "to_grader", None
     if lx.DECLINE.search(low) and not substantive and not code:
+        return "decline", None
+    if lx.NOT_DONE.search(low) and len(text.split()) <= _NOT_DONE_WORDS and not lx.CAUSAL.search(low) and not code:
         return "decline", None
     if len(text.split()) < 4 and not analysis.signals and not code:
         return "thin", None
