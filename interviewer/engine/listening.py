@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..understanding import lexicon as lx
 from ..understanding.reading import Asked, Reading
+from ..understanding.questions import question_parts
 from ..understanding.topics import topics_in
 from .state import TARGETS, Move
 
@@ -87,6 +88,21 @@ class Listening:
         if len(done) * 2 <= len(topics):
             return ()
         return tuple(self.knowledge.title(t) for t in done)
+
+    def _without_told(self, question: str) -> str | None:
+        """A planned question with the parts about what the interviewer already told the candidate left out:
+        after answering "who calls this?", "Who do you think calls this, and what are they relying on it to
+        guarantee?" asks only the second part. The question itself when nothing was told; "" when every part
+        was."""
+        parts = question_parts(question)
+        kept = [p for p in parts if not (topics := topics_in(p.lower(), self.knowledge.catalogue))
+                or not set(topics) <= set(self.state.told)]
+        if len(kept) == len(parts):
+            return question
+        if not kept:
+            return ""
+        text = " ".join(kept).strip()
+        return text[0].upper() + text[1:] + ("" if text.endswith("?") else "?")
 
     def _partly_covered(self, question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """For a planned question that asks for numbers on several topics ("What load and latency should we

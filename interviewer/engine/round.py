@@ -211,6 +211,12 @@ class RoundEngine(GateFlow, Listening):
                 earlier = self._extras.get("covered", ())
                 self._extras["covered"] = (*earlier, *(t for t in covered if t not in earlier))
                 continue
+            narrowed = self._without_told(content)
+            if narrowed != content:
+                self._emit("question_narrowed", question=content, told=True)
+                if not narrowed:
+                    continue
+                content = narrowed
             done, left = self._partly_covered(content)
             if done:
                 # Ask only for what is missing, rather than for numbers the candidate already gave.

@@ -182,6 +182,14 @@ def _attached(between: str) -> bool:
     return len(between.split()) <= 10 and bool(_ATTACHES.search(between)) and not joined
 
 
+# A sentence that opens as a statement ("So it loops forever pulling a job, marks it running, does the email
+# ..."): a ", does the ..." inside it continues a list of what something does rather than asking.
+_STATEMENT_START = re.compile(
+    r"^(?:(?:ok|okay|so|and|then|right|well|basically)[,.]?\s+)*(?:it|this|that|they|he|she|we|i)\s+"
+    r"(?!wonder|want|was wondering|need to know|would like|'d like|am not sure|'m not sure|am wondering|'m wondering"
+    r"|am curious|'m curious|have a question|have two|have a couple|don't know|do not know|can't tell)[a-z']+")
+
+
 def _is_question(low: str, original: str = "") -> bool:
     first = original.split()[0] if original.split() else ""
     if len(first) > 1 and first.isupper() and first.isalpha():
@@ -202,9 +210,14 @@ def _is_question(low: str, original: str = "") -> bool:
         return True
     if len(low.split()) >= 4 and _INVERTED.search(low) and not low.startswith(("i ", "we ", "i'd ", "we'd ")):
         return True
-    if len(low.split()) >= 5 and (_MID_QUESTION.search(low) or _ASKS_LEAVE.search(low)):
+    if len(low.split()) >= 5 and ((_MID_QUESTION.search(low) and not _STATEMENT_START.search(low)) or _ASKS_LEAVE.search(low)):
         return True
     return bool(_OPENS_LIKE_QUESTION.search(low)) and len(low.split()) >= 3
+
+
+def question_parts(text: str) -> list[str]:
+    """The separate questions in one sentence of a question ("Who calls this, and what do they rely on?")."""
+    return _parts(text)
 
 
 def _parts(text: str) -> list[str]:
