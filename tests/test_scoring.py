@@ -55,7 +55,7 @@ BUZZWORD, LENGTH, INJECTED = sets_with("buzzword"), sets_with("terse", "longwind
 
 
 def test_every_kind_of_trap_is_present():
-    assert len(BUZZWORD) >= 6 and len(LENGTH) >= 2 and len(INJECTED) >= 2
+    assert len(BUZZWORD) >= 6 and len(LENGTH) >= 3 and len(INJECTED) >= 2
 
 
 @pytest.mark.parametrize(("name", "scores"), BUZZWORD, ids=[n for n, _ in BUZZWORD])
@@ -68,6 +68,16 @@ def test_length_is_not_rewarded(name, scores):
     assert scores["terse_strong"] > scores["middling"], scores
     long_weak = scores.get("longwinded_weak", scores.get("rambling"))
     assert long_weak < scores["middling"], scores
+
+
+LONGWINDED = sorted((FIXTURES / "scoring").glob("*/longwinded_weak.txt"))
+
+
+@pytest.mark.parametrize("path", LONGWINDED, ids=lambda p: p.parent.name)
+def test_talking_at_length_earns_no_great(path):
+    # Filler with a generic "because" in it argues nothing, however many times it is said.
+    card = card_for(path)
+    assert [d.id for d in card.dimensions if d.level == "great"] == [], card.overall_score
 
 
 @pytest.mark.parametrize(("name", "scores"), INJECTED, ids=[n for n, _ in INJECTED])
