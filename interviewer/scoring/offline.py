@@ -3,8 +3,9 @@
 It reads the structure of the candidate's reasoning, not its length or its keywords: numbers attached
 to claims, tradeoffs that name what they give up, failures paired with what the design does about
 them, growth reasoned about at each order of magnitude, and whether each came unprompted. Credit per
-signal decays (the fifth tradeoff adds far less than the first), repeats earn nothing, technical terms
-without a reason cost points, and sentences that address the scorer are set aside.
+signal decays (the fifth tradeoff adds far less than the first), claims asserted without their argument
+add up to good at most however many there are, repeats earn nothing, technical terms without a reason
+cost points, and sentences that address the scorer are set aside.
 
 Three rules keep it honest about what it heard:
 - a dimension no question exercised and no answer showed is not assessed, and a session with too little
