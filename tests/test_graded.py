@@ -104,7 +104,7 @@ def agreement() -> dict[str, Agreement]:
 # Agreement reached so far (the first run, on the scorer before this set shaped anything, got ordering 55/65,
 # equal 3/3, within_one 6/6, overall 29/39, level_signal 22/39, dimensions 107/196). A change that scores
 # worse on a measure fails; one that scores better should raise its floor here.
-FLOORS = {"ordering": 58, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 121}
+FLOORS = {"ordering": 59, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 121}
 
 
 @pytest.mark.parametrize("measure", sorted(FLOORS))
@@ -116,7 +116,7 @@ def test_agreement_does_not_fall_below_its_floor(agreement, measure):
 # The second blind set (tests/fixtures/blind2), written after the scorer changes of 2026-12-03 and first run
 # then (its README has the figures). Same rule: a change that scores worse fails; keep it out of tuning.
 BLIND2 = HERE / "fixtures" / "blind2"
-FLOORS_BLIND2 = {"ordering": 57, "equal": 3, "within_one": 3, "overall": 16, "level_signal": 17, "dimensions": 95}
+FLOORS_BLIND2 = {"ordering": 59, "equal": 3, "within_one": 3, "overall": 16, "level_signal": 17, "dimensions": 101}
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ BUZZWORD, LENGTH, INJECTED = sets_with("buzzword"), sets_with("terse", "longwind
 
 
 def test_every_kind_of_trap_is_present():
-    assert len(BUZZWORD) >= 6 and len(LENGTH) >= 2 and len(INJECTED) >= 2
+    assert len(BUZZWORD) >= 6 and len(LENGTH) >= 3 and len(INJECTED) >= 2
 
 
 @pytest.mark.parametrize(("name", "scores"), BUZZWORD, ids=[n for n, _ in BUZZWORD])
@@ -63,11 +63,37 @@ def test_name_dropping_does_not_beat_middling(name, scores):
     assert scores["buzzword"] < scores["middling"], scores
 
 
-@pytest.mark.parametrize(("name", "scores"), LENGTH, ids=[n for n, _ in LENGTH])
+# Known gaps, kept visible: each fails the day the scorer closes it, so the mark comes off then.
+# The behavioral middling tells its story as "we" and is read as owning nothing (30.9), so the long-winded
+# answer's generic lessons (48.2) still outscore it.
+LENGTH_GAPS = {"scoring/behavioral": "middling's 'we' story is read as owning nothing"}
+
+
+def _known_gap(name: str, gaps: dict[str, str]):
+    return [pytest.mark.xfail(strict=True, reason=gaps[name])] if name in gaps else []
+
+
+@pytest.mark.parametrize(("name", "scores"), [pytest.param(n, s, id=n, marks=_known_gap(n, LENGTH_GAPS)) for n, s in LENGTH])
 def test_length_is_not_rewarded(name, scores):
     assert scores["terse_strong"] > scores["middling"], scores
     long_weak = scores.get("longwinded_weak", scores.get("rambling"))
     assert long_weak < scores["middling"], scores
+
+
+LONGWINDED = sorted((FIXTURES / "scoring").glob("*/longwinded_weak.txt"))
+
+
+# The coding long-winded answer's gates are inferred as passed (4/4), so problem solving stays great (89), and
+# one unhedged "good test coverage is the key to confidence" argues testing to great (87).
+NO_GREAT_GAPS = {"coding": "gates inferred as passed and a generic testing sentence read as argued"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.parent.name, marks=_known_gap(p.parent.name, NO_GREAT_GAPS))
+                                  for p in LONGWINDED])
+def test_talking_at_length_earns_no_great(path):
+    # Filler with a generic "because" in it argues nothing, however many times it is said.
+    card = card_for(path)
+    assert [d.id for d in card.dimensions if d.level == "great"] == [], card.overall_score
 
 
 @pytest.mark.parametrize(("name", "scores"), INJECTED, ids=[n for n, _ in INJECTED])

@@ -123,6 +123,7 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         evidence.blame += [(turn.n, s) for s in analysis.blame]
         wrong = _corrections(turn, analysis, knowledge, evidence)
         shown: dict[int, set[str]] = {}
+        argued: set[int] = set()  # sentences of this turn that defend a point
         for signal, spans in analysis.hits.items():
             for span in spans:
                 shown.setdefault(span.start, set()).add(signal)
@@ -135,15 +136,19 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                           if _BACK_REFERENCE.search(b.text.lower())}
         # An estimate worked out in its sentence shows its argument: read once per sentence, not per signal.
         worked_out = {s.start for s in analysis.sentences if derived(s.text.lower())}
+        hedged = {s.start for s in analysis.sentences if lx.HEDGE.search(s.text.lower())}
         echoed = _echoed_numbers(analysis, previous)
         for start in echoed:
             shown[start].discard("numbers")
+        priced = _echoed_costs(analysis, previous)
+        for start in priced:
+            shown[start].discard("tradeoffs")
         for signal, spans in analysis.hits.items():
             for span in spans:
                 key = fingerprint(span.text)
                 if span.start in wrong or seen.setdefault(signal, Said()).repeats(key):
                     continue
-                if signal == "numbers" and span.start in echoed:
+                if (signal == "numbers" and span.start in echoed) or (signal == "tradeoffs" and span.start in priced):
                     continue
                 seen[signal].add(key)
                 # Argued, not asserted: two kinds of support in the sentence, or in it and the sentence that
@@ -155,12 +160,24 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 defended = len(support) >= 2 or any(
                     len(support | {_SUPPORT[x] for x in shown.get(other, ()) if x in _SUPPORT}) >= 2
                     for other in (next_start.get(span.start), previous_start.get(span.start)) if other is not None)
+                # A hedged sentence ("I'd probably ...", "maybe ...") asserts whatever reason it gives.
+                defended = defended and span.start not in hedged
                 evidence.units.setdefault(signal, []).append(
                     Unit(signal, turn.n, span, signal not in asked, where, defended))
+                if defended:
+                    argued.add(span.start)
         for area_id in sorted(analysis.areas):
-            span = next((s for s in analysis.hits.get("breadth", []) if s.start not in wrong), None)
-            if area_id not in evidence.areas and span is not None:
-                evidence.areas[area_id] = Unit("breadth", turn.n, span, "breadth" not in asked, where)
+            spans = [s for s in analysis.hits.get("breadth", []) if s.start not in wrong]
+            if (area_id in evidence.areas and evidence.areas[area_id].defended) or not spans:
+                continue
+            # The part of the system is covered best by a sentence that argues about it, else by the first that
+            # says how it works; an argued mention later in the session replaces an asserted one.
+            pattern = dict(knowledge.context.areas).get(area_id)
+            about = [s for s in spans if pattern is not None and pattern.search(s.text.lower())] or spans
+            best = next((s for s in about if s.start in argued), about[0])
+            if area_id not in evidence.areas or best.start in argued:
+                evidence.areas[area_id] = Unit("breadth", turn.n, best, "breadth" not in asked, where,
+                                               best.start in argued)
     evidence.gates, evidence.gates_inferred = gates_reached(transcript, evidence.analyses)
     index = index_for(_rubric_folder())
     evidence.relevance = relevance([t.text for t in transcript.candidate_turns()], index, rubric.id, transcript.problem)
@@ -179,6 +196,26 @@ def _echoed_numbers(analysis: Analysis, question: Turn | None) -> set[int]:
         if said and said <= asked:
             echoed.add(span.start)
     return echoed
+
+
+def _echoed_costs(analysis: Analysis, question: Turn | None) -> set[int]:
+    """Sentences read as tradeoffs only because they name the cost the question asked about: "what does this
+    cost?" answered with "cost is a really important consideration" prices no choice. A stated price of a
+    choice, or what the alternative would have meant, still counts."""
+    if question is None:
+        return set()
+    asked = _costs_named(question.text.lower())
+    echoed = set()
+    for span in analysis.hits.get("tradeoffs", []):
+        low = span.text.lower()
+        costs = _costs_named(low)
+        if costs and costs <= asked and not (lx.GIVE_UP.search(low) or lx.COUNTERFACTUAL.search(low)):
+            echoed.add(span.start)
+    return echoed
+
+
+def _costs_named(low: str) -> set[str]:
+    return {m.group(0).rstrip("s") for m in lx.COST.finditer(low)}  # "costs" names the cost "cost" named
 
 
 def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence: Evidence) -> set[int]:

@@ -3,8 +3,9 @@
 It reads the structure of the candidate's reasoning, not its length or its keywords: numbers attached
 to claims, tradeoffs that name what they give up, failures paired with what the design does about
 them, growth reasoned about at each order of magnitude, and whether each came unprompted. Credit per
-signal decays (the fifth tradeoff adds far less than the first), repeats earn nothing, technical terms
-without a reason cost points, and sentences that address the scorer are set aside.
+signal decays (the fifth tradeoff adds far less than the first), claims asserted without their argument
+add up to good at most however many there are, repeats earn nothing, technical terms without a reason
+cost points, and sentences that address the scorer are set aside.
 
 Three rules keep it honest about what it heard:
 - a dimension no question exercised and no answer showed is not assessed, and a session with too little
@@ -32,6 +33,11 @@ ASKED_WEIGHT = 0.75  # an answer to a question that asked for the signal
 PROMPTED_WEIGHT = 0.5  # the same, where the dimension is about raising it unasked
 DEFENDED = 1.4  # a unit that argues its point (a reason, a number or a cost beside it) counts this much more
 DECAY = 0.6  # each further unit of the same signal counts this much of the one before: quality, not volume
+# All the asserted units of a signal together (a claim with at most one kind of support beside it) reach no
+# more than this many points (~63): saying more undefended things never adds up to an argued one.
+ASSERTED_CEILING = 1.0
+# A part of the system named in a sentence that argues nothing about it counts this much of one argued about.
+ASSERTED_AREA = 0.75
 SATURATION = 1.0  # points at which a signal reaches ~63% of its ceiling
 PRIMARY_SHARE = 0.65  # the dimension's main signal weighs this much against its supporting ones
 OUT_OF_PHASE = 0.5
@@ -90,9 +96,16 @@ def _signal_points(units: list[Unit], dimension: Dimension) -> float:
     unasked, an answer to a question that asked for it counts half (else three quarters). Said outside the
     phases that exercise the dimension, a unit counts half: a stance taken in the incident scenario is
     evidence of judgment there, not of a considered view of the mission."""
-    weights = sorted((_weight(u.proactive, dimension.unprompted) * (DEFENDED if u.defended else 1.0)
-                      * (OUT_OF_PHASE if _out_of_phase(u, dimension) else 1.0) for u in units), reverse=True)
-    return sum(w * DECAY**i for i, w in enumerate(weights))
+    weights = {u: _weight(u.proactive, dimension.unprompted) * (DEFENDED if u.defended else 1.0)
+               * (OUT_OF_PHASE if _out_of_phase(u, dimension) else 1.0) for u in units}
+    if units and units[0].signal in _SELF_EVIDENT:  # a question asked needs no argument beside it
+        return _decayed(weights.values())
+    argued = _decayed(w for u, w in weights.items() if u.defended)
+    return min(_decayed(weights.values()), argued + ASSERTED_CEILING)
+
+
+def _decayed(weights) -> float:
+    return sum(w * DECAY**i for i, w in enumerate(sorted(weights, reverse=True)))
 
 
 def _out_of_phase(unit: Unit, dimension: Dimension) -> bool:
@@ -197,7 +210,8 @@ def _unprompted(signal: str, evidence: Evidence) -> bool:
 def _breadth(evidence: Evidence, rubric: Rubric, unprompted: bool) -> float:
     if not rubric.areas:
         return 0.0
-    points = sum(_weight(u.proactive, unprompted) for u in evidence.areas.values())
+    points = sum(_weight(u.proactive, unprompted) * (1.0 if u.defended else ASSERTED_AREA)
+                 for u in evidence.areas.values())
     # Covering about two thirds of the areas with reasoning is already a full-stack answer.
     return min(100.0, 100.0 * points / max(1.0, 0.66 * len(rubric.areas)))
 

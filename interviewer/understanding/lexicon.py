@@ -210,6 +210,10 @@ VAGUE = words(
 )
 # "Something like a cache" is vague; "something like 450 to 550" is an estimate.
 VAGUE = re.compile(VAGUE.pattern + r"|(?<![a-z0-9])something\s+like(?!\s+(?:about\s+|maybe\s+)?[$~]?\d)")
+# A claim the speaker does not commit to: "I'd probably use pytest", "maybe some caching". It can still be
+# a reason, but not one the speaker stands behind, so it asserts rather than argues.
+HEDGE = words("i guess", "i suppose", "probably", "maybe", "perhaps", "i'd say", "i would say",
+              "possibly", "hopefully")
 # Brush-offs and stock phrases that answer nothing: read as hand-waves when a turn has nothing else.
 # Kept apart from VAGUE, which decides whether a sentence with substance counts as concrete for scoring.
 DISMISSIVE = words(
