@@ -8,6 +8,8 @@ fact, once per fact. Every one of these is recorded as an event for the scorecar
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from ..understanding import lexicon as lx
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
 _ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity")
 # Moves whose question invites the candidate's own questions or a free answer: nothing to press.
 _INVITATIONS = ("clarifying",)
+# A planned question that asks for the whole design walked end to end, and how many parts of the system the
+# candidate must already have explained for that walk to have happened.
+_END_TO_END = re.compile(r"\bwalk me through\b.*\bend to end\b|\bend to end\b.*\bwalk me through\b")
+WALKED_AREAS = 3
 _HINT_REQUEST = lx.words("a hint", "hint$", "a nudge", "point me", "where should i start", "where should i look",
                          "give me a clue")
 
@@ -57,6 +63,9 @@ class Listening:
             # "2,000 prompts is a lot, so the difference is real" was pressed, not answered: it settles nothing, and
             # a planned question on it must still be asked. A real answer to another question still counts.
             return
+        for area in sorted(reading.analysis.areas):
+            if area not in self.state.areas:
+                self.state.areas.append(area)
         covered = dict(reading.covered)
         if reading.act == "answer" and reading.concrete and asked.kind not in ("", "closing"):
             # An answer to a question covers what the question asked about, in whatever words it used
@@ -89,6 +98,11 @@ class Listening:
             return ()
         return tuple(self.knowledge.title(t) for t in done)
 
+    def _walked_through(self, question: str) -> bool:
+        """Whether a planned "walk me through your design end to end" would ask for a walk the candidate has
+        already given: they explained or argued about at least WALKED_AREAS parts of the system."""
+        return bool(_END_TO_END.search(question.lower())) and len(self.state.areas) >= WALKED_AREAS
+
     def _without_told(self, question: str) -> str | None:
         """A planned question with the parts about what the interviewer already told the candidate left out:
         after answering "who calls this?", "Who do you think calls this, and what are they relying on it to
@@ -112,7 +126,9 @@ class Listening:
         if not lx.PROMPT_CUES["numbers"].search(low):
             return (), ()
         topics = topics_in(low, self.knowledge.catalogue)
-        done = [t for t in topics if (seen := self.state.topics.get(t)) is not None and "numbers" in seen["signals"]]
+        # Settled: numbers the candidate gave, or a target the interviewer stated when asked ("TTFT 200-500 ms").
+        done = [t for t in topics if t in self.state.told
+                or ((seen := self.state.topics.get(t)) is not None and "numbers" in seen["signals"])]
         left = [t for t in topics if t not in done]
         if not done or not left:
             return (), ()

@@ -211,6 +211,11 @@ class RoundEngine(GateFlow, Listening):
                 earlier = self._extras.get("covered", ())
                 self._extras["covered"] = (*earlier, *(t for t in covered if t not in earlier))
                 continue
+            if self._walked_through(content):
+                self._emit("question_skipped", question=content, covered=["end_to_end"])
+                earlier = self._extras.get("covered", ())
+                self._extras["covered"] = (*earlier, "the design end to end")
+                continue
             narrowed = self._without_told(content)
             if narrowed != content:
                 self._emit("question_narrowed", question=content, told=True)
