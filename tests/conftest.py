@@ -156,3 +156,15 @@ def null_sink(sounddevice, monkeypatch):
         shutil.rmtree(runtime, ignore_errors=True)
 
 
+
+
+@pytest.fixture
+def headphones(null_sink):
+    """`null_sink`, with the interviewer's voice going to a second null sink (`speakers`), as into
+    headphones: the microphone (the `interview` sink's monitor) hears only what is played into it."""
+    import subprocess
+
+    subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=speakers", "rate=22050", "channels=1"],
+                   check=True, timeout=10, capture_output=True)
+    subprocess.run(["pactl", "set-default-sink", "speakers"], check=True, timeout=10)
+    return null_sink
