@@ -100,6 +100,23 @@ def interviewer_cmd() -> list[str]:
     return [sys.executable, "-m", "interviewer.cli"]
 
 
+# --- real voice models (loaded once per run: each takes seconds) ----------------------------------
+@pytest.fixture(scope="session")
+def whisper_model():
+    """The bundled tiny.en, on this machine's CPU."""
+    from interviewer.voice import stt
+
+    return stt.load()
+
+
+@pytest.fixture(scope="session")
+def piper_voice():
+    """The bundled Piper en_US voice."""
+    from interviewer.voice import tts
+
+    return tts.load()
+
+
 # --- real audio devices -------------------------------------------------------------------------
 @pytest.fixture
 def sounddevice():

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from interviewer.voice import stt, tts
+from interviewer.voice import tts
 from interviewer.voice.accuracy import word_error_rate
 from interviewer.voice.capture import Recorder
 from interviewer.voice.listening import BargeInWatch, TurnWatch
@@ -22,16 +22,6 @@ from interviewer.voice.speaker import Speaker
 REPLY = ("Let's talk about failure modes. Suppose a receiver is down for an hour. Where do the retries wait, "
          "how long does the sender keep trying, and what does the customer see on their dashboard while it "
          "is down? Take your time and walk me through it.")
-
-
-@pytest.fixture(scope="module")
-def voice():
-    return tts.load()
-
-
-@pytest.fixture(scope="module")
-def whisper():
-    return stt.load()
 
 
 def spoken(voice, tmp_path, *parts, name="answer.wav"):
@@ -58,16 +48,16 @@ def wait_for(condition, timeout: float) -> bool:
     return condition()
 
 
-def test_a_hands_free_turn_ends_on_silence_after_the_last_word(voice, whisper, null_sink, tmp_path):
-    # A pause of 1.8 s after "and": longer than the 1.5 s that ends a finished sentence, shorter
-    # than the 2.5 s an unfinished one gets. The answer must run on through it.
-    answer = spoken(voice, tmp_path, "I would keep every event on a durable queue, and", 1.8,
-                    "retry with exponential backoff and jitter for up to a day.")
-    said = "I would keep every event on a durable queue, and retry with exponential backoff and jitter for up to a day."
+def test_a_hands_free_turn_ends_on_silence_after_the_last_word(piper_voice, whisper_model, null_sink, tmp_path):
+    # A pause of 1.8 s after "because": longer than the 1.5 s that ends a finished sentence,
+    # shorter than the 2.5 s an unfinished one gets. The answer must run on through it.
+    answer = spoken(piper_voice, tmp_path, "Every event goes onto a durable queue first, because", 1.8,
+                    "a receiver can be down for hours, and we retry for up to a day.")
+    said = "Every event goes onto a durable queue first, because a receiver can be down for hours, and we retry for up to a day."
     ended = threading.Event()
     decisions = []
     watch = TurnWatch(on_end=lambda decision: (decisions.append(decision), ended.set()))
-    live = LiveTranscriber(whisper, on_scores=watch.scores,
+    live = LiveTranscriber(whisper_model, on_scores=watch.scores,
                            on_caption=lambda text: watch.caption(text, live.captioned_s))
     live.start(Recorder(device="pulse"))
     try:
@@ -78,7 +68,8 @@ def test_a_hands_free_turn_ends_on_silence_after_the_last_word(voice, whisper, n
         result = live.finish()
     [decision] = decisions
     assert decision.reason == "silence", (decision, live.text)
-    assert word_error_rate(said, result.text) <= 0.15, result.text
+    assert word_error_rate(said, result.text) <= 0.25, result.text  # tiny.en: "cue" for "queue" and the like
+    assert "retry" in result.text.lower() and "day" in result.text.lower()  # it went on past the pause
     # On the recording's clock: from Whisper's last word to the end of the turn.
     last_word = result.words[-1].end
     assert 1.3 <= decision.at_s - last_word <= 2.0, (decision, last_word)
@@ -86,10 +77,10 @@ def test_a_hands_free_turn_ends_on_silence_after_the_last_word(voice, whisper, n
     assert decision.at_s < live.captured_s  # it ended while the microphone was still open
 
 
-def test_speech_over_the_interviewer_stops_playback(voice, headphones, tmp_path):
-    interruption = spoken(voice, tmp_path, "Sorry, can I stop you there?", name="interruption.wav")
+def test_speech_over_the_interviewer_stops_playback(piper_voice, headphones, tmp_path):
+    interruption = spoken(piper_voice, tmp_path, "Sorry, can I stop you there?", name="interruption.wav")
     events: list = []
-    speaker = Speaker(voice, device="pulse", on_event=events.append)
+    speaker = Speaker(piper_voice, device="pulse", on_event=events.append)
     fired = threading.Event()
 
     def barged(watch):
