@@ -70,9 +70,10 @@ def test_a_hands_free_turn_ends_on_silence_after_the_last_word(piper_voice, whis
     assert decision.reason == "silence", (decision, live.text)
     assert word_error_rate(said, result.text) <= 0.25, result.text  # tiny.en: "cue" for "queue" and the like
     assert "retry" in result.text.lower() and "day" in result.text.lower()  # it went on past the pause
-    # On the recording's clock: from Whisper's last word to the end of the turn.
+    # On the recording's clock: from Whisper's last word to the end of the turn (Whisper's word
+    # ends can run a few hundred milliseconds past the speech the detector heard).
     last_word = result.words[-1].end
-    assert 1.3 <= decision.at_s - last_word <= 2.0, (decision, last_word)
+    assert 1.0 <= decision.at_s - last_word <= 2.0, (decision, last_word)
     assert decision.silence_s == pytest.approx(1.5, abs=0.05)
     assert decision.at_s < live.captured_s  # it ended while the microphone was still open
 

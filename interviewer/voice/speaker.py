@@ -127,9 +127,10 @@ class Speaker:
         # synthesized, and the stop must not wait for that.
         self._audio.put((generation, self._reply, None, "stale"))
 
-    def played_rms(self, within_s: float = 0.6, now: float | None = None) -> float:
+    def played_rms(self, within_s: float = 2.0, now: float | None = None) -> float:
         """The loudest block written in the last `within_s` seconds (RMS, 0-1): what may be reaching
-        a microphone now, allowing for the output's buffering."""
+        a microphone now. Blocks are timed when written, and PulseAudio can hold a second or more
+        before playing them, hence the long window."""
         since = (self.clock() if now is None else now) - within_s
         return max((rms for at, rms in list(self._levels) if at >= since), default=0.0)
 

@@ -166,6 +166,7 @@ class BargeInOptions:
     echo_margin_db: float = 6.0
     loud_dbfs: float = -45.0  # played audio quieter than this says nothing about the echo path
     learn_s: float = 0.3  # of loud playback before the echo's level is trusted; no barge-in until then
+    echo_guard: bool = True  # off: any speech counts, the interviewer's own voice included (for measuring)
 
 
 @dataclass
@@ -202,8 +203,8 @@ class BargeIn:
                 continue
             gain = self.echo_gain
             expected = (gain or 0.0) * played_rms
-            over_echo = mic_rms > expected * 10 ** (o.echo_margin_db / 20)
-            if score >= o.threshold and loud and gain is None:
+            over_echo = mic_rms > expected * 10 ** (o.echo_margin_db / 20) or not o.echo_guard
+            if score >= o.threshold and loud and gain is None and o.echo_guard:
                 over_echo = False  # playback just began: its echo is not known yet
             counts = score >= o.threshold and over_echo
             if score >= o.threshold and not over_echo:
