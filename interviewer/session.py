@@ -256,6 +256,13 @@ class Session(GateChecks):
                      "ended_t": round(max(0.0, now - ended_ago_s), 2), "spoken_s": round(spoken_s, 2), "how": how,
                      **({"first_audio_s": round(first_audio_s, 3)} if first_audio_s is not None else {})})
 
+    def record_barge_in(self, ago_s: float, how: str) -> None:
+        """The candidate cut the interviewer off, `ago_s` ago (when the speech began): `voice`, heard
+        talking over it (hands-free), or `key`, F8 pressed while it spoke."""
+        if self.writer.closed:
+            return
+        self._event({"kind": "barge_in", "t": round(max(0.0, self.elapsed() - ago_s), 2), "how": how})
+
     def command(self, name: str) -> Reply | None:
         if name not in COMMANDS:
             raise AnswerError(f"unknown command /{name}; use one of: {', '.join('/' + c for c in COMMANDS)}")

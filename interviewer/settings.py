@@ -17,6 +17,7 @@ MIN_ANSWER_CHARS, MAX_ANSWER_CHARS = 100, 200_000
 CONFIG_MAX_BYTES = 1 << 20
 STT_DEVICES = ("auto", "cpu", "cuda")
 VOICE_RANGES = {"rate": (0.5, 2.0), "volume": (0.0, 1.0)}
+VOICE_TURNS = ("push-to-talk", "hands-free")
 STT_COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
 
@@ -58,12 +59,18 @@ class VoiceSettings:
     """Speaking rate, 0.5 (slow) to 2.0 (fast). Env: INTERVIEWER_VOICE_RATE."""
     volume: float = 1.0
     """Loudness of the interviewer's voice, 0.0 to 1.0. Env: INTERVIEWER_VOICE_VOLUME."""
+    turns: str = "push-to-talk"
+    """`push-to-talk` (F8 starts and stops an answer) or `hands-free`: listening starts when the
+    interviewer stops talking, the answer is sent after a silence (about 1.5 s; 2.5 s after an
+    unfinished sentence), and talking over the interviewer cuts it off. Env: INTERVIEWER_VOICE_TURNS."""
 
     def validate(self, source: str) -> "VoiceSettings":
         for name, (low, high) in VOICE_RANGES.items():
             value = getattr(self, name)
             if not low <= value <= high:
                 raise SettingsError(f"{source}: field voice.{name} is {value!r}; use a number from {low} to {high}")
+        if self.turns not in VOICE_TURNS:
+            raise SettingsError(f"{source}: field voice.turns is {self.turns!r}; use one of {', '.join(VOICE_TURNS)}")
         if self.device not in STT_DEVICES:
             raise SettingsError(f"{source}: field voice.device is {self.device!r}; use one of {', '.join(STT_DEVICES)}")
         if self.compute_type not in STT_COMPUTE_TYPES:
@@ -133,6 +140,7 @@ _VOICE_ENV = {
     "tts_model": "INTERVIEWER_TTS_MODEL",
     "rate": "INTERVIEWER_VOICE_RATE",
     "volume": "INTERVIEWER_VOICE_VOLUME",
+    "turns": "INTERVIEWER_VOICE_TURNS",
 }
 
 
@@ -220,7 +228,7 @@ def _load_voice(table: Any, flags: dict[str, Any], path: str) -> VoiceSettings:
         elif isinstance(default, float):
             value = _voice_number(value, source, name)
         else:
-            value = str(value)
+            value = str(value).strip().lower() if name == "turns" else str(value)
         setattr(single, name, value)
         single.validate(source)
         setattr(voice, name, getattr(single, name))

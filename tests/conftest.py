@@ -100,6 +100,23 @@ def interviewer_cmd() -> list[str]:
     return [sys.executable, "-m", "interviewer.cli"]
 
 
+# --- real voice models (loaded once per run: each takes seconds) ----------------------------------
+@pytest.fixture(scope="session")
+def whisper_model():
+    """The bundled tiny.en, on this machine's CPU."""
+    from interviewer.voice import stt
+
+    return stt.load()
+
+
+@pytest.fixture(scope="session")
+def piper_voice():
+    """The bundled Piper en_US voice."""
+    from interviewer.voice import tts
+
+    return tts.load()
+
+
 # --- real audio devices -------------------------------------------------------------------------
 @pytest.fixture
 def sounddevice():
@@ -156,3 +173,15 @@ def null_sink(sounddevice, monkeypatch):
         shutil.rmtree(runtime, ignore_errors=True)
 
 
+
+
+@pytest.fixture
+def headphones(null_sink):
+    """`null_sink`, with the interviewer's voice going to a second null sink (`speakers`), as into
+    headphones: the microphone (the `interview` sink's monitor) hears only what is played into it."""
+    import subprocess
+
+    subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=speakers", "rate=22050", "channels=1"],
+                   check=True, timeout=10, capture_output=True)
+    subprocess.run(["pactl", "set-default-sink", "speakers"], check=True, timeout=10)
+    return null_sink

@@ -15,7 +15,7 @@ from interviewer.voice.vocabulary import Priming, priming_for
 VOICE_ENV = ("INTERVIEWER_STT_MODEL", "INTERVIEWER_STT_DEVICE", "INTERVIEWER_STT_COMPUTE_TYPE",
              "INTERVIEWER_VOICE_AUTO_SEND", "INTERVIEWER_VOICE_KEEP_AUDIO", "INTERVIEWER_VOICE_PRIMING",
              "INTERVIEWER_VOICE_REFINE", "INTERVIEWER_VOICE_SPEAK", "INTERVIEWER_TTS_MODEL", "INTERVIEWER_VOICE_RATE",
-             "INTERVIEWER_VOICE_VOLUME")
+             "INTERVIEWER_VOICE_VOLUME", "INTERVIEWER_VOICE_TURNS")
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def test_defaults_use_the_bundled_model_on_the_best_device():
     voice = load_settings().voice
     assert voice == VoiceSettings(stt_model="", device="auto", compute_type="auto", auto_send=False,
                                   refine=True, keep_audio=False, priming=True, speak=True, tts_model="", rate=1.0,
-                                  volume=1.0)
+                                  volume=1.0, turns="push-to-talk")
     assert "voice" not in load_settings().public()
 
 
@@ -63,6 +63,13 @@ def test_the_interviewers_voice_settings(config, monkeypatch):
     assert load_settings(rate="1.5").voice.rate == 1.5
 
 
+def test_hands_free_turns_are_chosen_in_the_file_or_the_environment(config, monkeypatch):
+    config.write_text('[voice]\nturns = "hands-free"\n')
+    assert load_settings().voice.turns == "hands-free"
+    monkeypatch.setenv("INTERVIEWER_VOICE_TURNS", "Push-to-talk")
+    assert load_settings().voice.turns == "push-to-talk"
+
+
 @pytest.mark.parametrize("toml, env, expected", [
     ('[voice]\ndevice = "gpu"\n', {}, "voice.device is 'gpu'"),
     ("[voice]\nspeed = 2\n", {}, "unknown field voice.speed"),
@@ -74,6 +81,8 @@ def test_the_interviewers_voice_settings(config, monkeypatch):
     ("[voice]\nvolume = true\n", {}, "field voice.volume is True"),
     ("", {"INTERVIEWER_VOICE_VOLUME": "nan"}, "INTERVIEWER_VOICE_VOLUME: field voice.volume is 'nan'"),
     ("", {"INTERVIEWER_VOICE_SPEAK": "loud"}, "INTERVIEWER_VOICE_SPEAK: field voice.speak"),
+    ('[voice]\nturns = "auto"\n', {}, "field voice.turns is 'auto'; use one of push-to-talk, hands-free"),
+    ("", {"INTERVIEWER_VOICE_TURNS": "handsfree"}, "INTERVIEWER_VOICE_TURNS: field voice.turns is 'handsfree'"),
 ])
 def test_bad_voice_settings_name_the_field_and_the_fix(config, monkeypatch, toml, env, expected):
     config.write_text(toml)
@@ -93,7 +102,8 @@ def test_priming_setting_switches_vocabulary_off(library):
 def test_importing_the_voice_package_loads_nothing_heavy():
     code = ("import sys, interviewer.voice, interviewer.voice.capture, interviewer.voice.live, "
             "interviewer.voice.stt, interviewer.voice.metrics, interviewer.voice.vocabulary, interviewer.voice.tts, "
-            "interviewer.voice.speaker, interviewer.voice.speakable, interviewer.voice.say; "
+            "interviewer.voice.speaker, interviewer.voice.speakable, interviewer.voice.say, interviewer.voice.turns, "
+            "interviewer.voice.listening; "
             "print(sorted(m for m in ('numpy', 'faster_whisper', 'sounddevice', 'ctranslate2', 'textual', 'piper', "
             "'onnxruntime') "
             "if m in sys.modules))")

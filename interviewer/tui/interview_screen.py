@@ -47,6 +47,8 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         Binding("f7", "replay", "Replay", tooltip="Hear the interviewer's last reply again", priority=True),
         Binding("f8", "talk", "Talk", tooltip="Start or stop recording a spoken answer"),
         Binding("f9", "end", "End", tooltip="End the interview now and score it (asks first)"),
+        Binding("f10", "keep_talking", "Keep talking",
+                tooltip="Hands-free: hold the countdown that sends your answer until you speak again"),
     ]
 
     class SessionOpened(Message):
@@ -252,6 +254,8 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         if reply is not None and self.voice:
             self.query_one("#voice", VoicePanel).question_shown()
         self.busy = False
+        if reply is not None and not reply.finished:
+            self.listen_after_reply()
         self._tick()
         if reply is not None and reply.finished:
             self.busy = True
@@ -358,6 +362,8 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
             return self.session is not None and self.session.checked
         if action == "talk":
             return self.voice
+        if action == "keep_talking":
+            return self.voice and self.app.services.settings.voice.turns == "hands-free"
         if action in ("mute", "replay"):
             return self.speaks
         return True

@@ -16,14 +16,16 @@ class SpokenAnswers:
 
     def on_voice_panel_transcript_ready(self, message: VoicePanel.TranscriptReady) -> None:
         """A spoken answer lands in the box for a quick edit, or goes at once with auto-send."""
+        panel = self.query_one("#voice", VoicePanel)
         if not message.text.strip():
             self.notify("No speech was recognised; try again, closer to the microphone, or type.", severity="warning")
+            panel.listen()  # hands-free: still the candidate's turn
             return
         box = self.query_one("#answer", TextArea)
         box.text = f"{box.text.rstrip()} {message.text}".strip() if box.text.strip() else message.text
         self._spoken = (message.delivery, message.recording)
         self._spoken_box = box.text
-        if self.session is not None and self.session.settings.voice.auto_send:
+        if self.session is not None and panel.sends_at_once:
             self.action_send()
         else:
             box.focus()

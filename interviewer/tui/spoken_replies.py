@@ -25,6 +25,7 @@ class SpokenReplies:
     _unspoken = ""  # a reply that finished before the voice had loaded
     _speech_started: Any = None  # the `started` event of the reply being said
     _joined_midway = False  # the voice loaded while a reply streamed: say it whole once it is in
+    _voice_failed = False  # replies show as text only: a hands-free answer need not wait for them
 
     class VoiceLoaded(Message):
         def __init__(self, voice: Any) -> None:
@@ -72,6 +73,9 @@ class SpokenReplies:
 
     def on_spoken_replies_voice_failed(self, message: VoiceFailed) -> None:
         self.app.show_error(message.error, severity="warning")
+        self._voice_failed = True
+        if not self.busy:
+            self.listen_after_reply()
 
     def _use_voice(self, voice: Any) -> None:
         from ..voice.speaker import Speaker
@@ -115,6 +119,20 @@ class SpokenReplies:
         """The candidate started an answer: the interviewer stops mid-sentence."""
         if self._speaker is not None and self._speaker.speaking.is_set():
             self._speaker.stop("barge-in")
+            if self.session is not None:
+                self.session.record_barge_in(0.0, "key")
+
+    def on_hands_free_listening_barged_in(self, message: VoicePanel.BargedIn) -> None:
+        """Heard over the interviewer (the panel has silenced it and is taking the answer)."""
+        watch = message.watch
+        if self.session is not None and watch.onset_at is not None:
+            self.session.record_barge_in(max(0.0, time.monotonic() - watch.onset_at), "voice")
+
+    def listen_after_reply(self) -> None:
+        """Hands-free: a reply is on screen. The answer starts now unless the interviewer is about
+        to say it, in which case it starts when the interviewer stops (see `on_spoken_replies_spoke`)."""
+        if self.voice and (not self.speaks or self._muted or self._voice_failed):
+            self.query_one("#voice", VoicePanel).listen()
 
     def on_unmount(self) -> None:
         self.stop_speaking()
@@ -129,8 +147,14 @@ class SpokenReplies:
         self._muted = not self._muted
         if self._muted and self._speaker is not None:
             self._speaker.stop("muted")
+        if self._muted and not self.busy:
+            self.query_one("#voice", VoicePanel).listen()
         self.notify("Interviewer muted: replies show as text only (F6 to unmute)." if self._muted
                     else "Interviewer unmuted (F7 says the last reply again).", timeout=3)
+
+    def action_keep_talking(self) -> None:
+        if self.voice:
+            self.query_one("#voice", VoicePanel).keep_talking()
 
     def action_replay(self) -> None:
         if self._speaker is None:
@@ -146,16 +170,22 @@ class SpokenReplies:
         event = message.event
         if event.kind == "started":
             self._speech_started = event
+            if self._speaker is not None:
+                self.query_one("#voice", VoicePanel).watch_for_barge_in(self._speaker)
             return
         started, self._speech_started = self._speech_started, None
         if event.reason.startswith("failed"):
             self.app.show_error(RuntimeError(event.reason.removeprefix("failed: ")), severity="warning")
+            if not self.busy:
+                self.query_one("#voice", VoicePanel).listen()
         if started is None or event.reason in ("replaced", "restarted", "closed"):
             return
         if event.kind == "ended":
             # Time to first word counts from when the interviewer stopped talking, not from when
             # the text appeared: the candidate was listening until then.
             self.query_one("#voice", VoicePanel).question_shown(at=event.at, spoken=True)
+            if not self.busy:
+                self.query_one("#voice", VoicePanel).listen()
         session = self.session
         if session is not None:
             now = time.monotonic()

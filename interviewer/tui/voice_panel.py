@@ -18,12 +18,13 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ..transcript import mmss
+from .hands_free import HandsFreeListening
 
 METER_CELLS = 20
 QUIET_DBFS = -60.0
 
 
-class VoicePanel(Static):
+class VoicePanel(HandsFreeListening, Static):
     DEFAULT_CSS = """
     VoicePanel { height: auto; min-height: 1; max-height: 4; padding: 0 1; color: $text-muted; }
     VoicePanel.recording { color: $text; background: $error 15%; }
@@ -100,6 +101,7 @@ class VoicePanel(Static):
         self._question_spoken = False  # the gap counts from the end of the interviewer's speech
         self._started_at = 0.0
         self._meter_timer = None
+        self._handover_lock = threading.Lock()
 
     def on_mount(self) -> None:
         if self.model is None:
@@ -143,20 +145,31 @@ class VoicePanel(Static):
         from ..voice.capture import Recorder
         from ..voice.live import LiveTranscriber
 
+        # The microphone may already be open, listening for the candidate cutting in: go on with it.
+        taken = self._take_barge_watch()
+        recorder, preroll = taken if taken is not None else (Recorder(stream_factory=self.stream_factory), None)
         try:
-            recorder = Recorder(stream_factory=self.stream_factory)
             if self._model_ready.is_set():
-                live = LiveTranscriber(self.model, prompt=self.prompt, hotwords=self.hotwords,
-                                       on_caption=lambda text: self.post_message(self.Captioned(text)))
-                live.start(recorder)
+                turn = self._make_turn_watch() if self.hands_free else None
+
+                def captioned(text: str) -> None:
+                    self.post_message(self.Captioned(text))
+                    if turn is not None:
+                        turn.caption(text, live.captioned_s)
+
+                live = LiveTranscriber(self.model, prompt=self.prompt, hotwords=self.hotwords, on_caption=captioned,
+                                       on_scores=turn.scores if turn is not None else None)
+                live.start(recorder, preroll=preroll)
                 self._live = live
             else:
                 # The model is still loading: record now, transcribe the whole answer once it is in.
-                recorder.start()
+                if preroll is None:
+                    recorder.start()
                 threading.Thread(target=recorder.pump, name="voice-capture", daemon=True).start()
             self._recorder = recorder
             self.post_message(self.RecordingStarted())
         except Exception as error:  # noqa: BLE001
+            recorder.close()
             self.post_message(self.Failed(error))
             self.post_message(self.ModelProgressed("idle", ""))
 
@@ -167,7 +180,7 @@ class VoicePanel(Static):
             if live is not None:
                 transcription = live.finish()
                 recording = live.recording
-                if self.voice.refine and self.voice.auto_send:
+                if self.voice.refine and self.sends_at_once:
                     transcription, refined = self._refined_or_quick(live, transcription)
             else:
                 recording = self._recorder.stop()
@@ -179,7 +192,7 @@ class VoicePanel(Static):
             if recording is not None and recording.interrupted is not None:
                 self.post_message(self.Failed(recording.interrupted, severity="warning"))
             self.post_message(self.TranscriptReady(transcription.text, delivery, recording))
-            if live is not None and self.voice.refine and not self.voice.auto_send and transcription.text.strip():
+            if live is not None and self.voice.refine and not self.sends_at_once and transcription.text.strip():
                 self.app.call_from_thread(self._refine, live, transcription.text, question_gap_s, after_speech)
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
@@ -234,6 +247,7 @@ class VoicePanel(Static):
         if self.state == "loading":
             self.state = "ready"
             self._show_ready()
+        self._model_loaded_hands_free()
 
     def on_voice_panel_recording_started(self, message: RecordingStarted) -> None:
         self.state = "recording"
@@ -253,7 +267,15 @@ class VoicePanel(Static):
         self.state = "ready" if self._model_ready.is_set() else "loading"
         self._show_ready()
 
+    def on_unmount(self) -> None:
+        self.stop_listening()
+
     # ------------------------------------------------------------- helpers
+    @property
+    def sends_at_once(self) -> bool:
+        """The answer goes as soon as it is transcribed: auto-send, or a hands-free turn."""
+        return self.voice.auto_send or self.hands_free
+
     def _start(self) -> None:
         self.state = "starting"
         self._show("Opening the microphone…")
@@ -279,7 +301,11 @@ class VoicePanel(Static):
         text.append(f"{mmss(recorder.elapsed_s)}  ")
         text.append("█" * filled, style="green" if level < -6 else "red")
         text.append("░" * (METER_CELLS - filled), style="dim")
-        text.append(f" {level:5.0f} dB   F8 stops\n")
+        text.append(f" {level:5.0f} dB")
+        text.append("\n" if self.hands_free else "   F8 stops\n")
+        if self.hands_free:
+            text.append_text(self.countdown())
+            text.append("\n")
         if self.caption:
             text.append(self.caption[-300:], style="italic")
         self.update(text)
@@ -291,7 +317,10 @@ class VoicePanel(Static):
             model = self.model
             where = f"{getattr(model, 'name', 'speech model')} on {getattr(model, 'device', '?')}"
             keys = " · F6 mute · F7 replay" if self.voice.speak else ""
-            self._show(f"F8 to talk, F8 again to stop{keys} · {where}")
+            if self.hands_free:
+                self._show(f"Hands-free: listening starts when the interviewer stops (F8 to talk now){keys} · {where}")
+            else:
+                self._show(f"F8 to talk, F8 again to stop{keys} · {where}")
         else:
             self._show("Loading the speech model… (you can start talking; the answer waits for it)")
 

@@ -164,6 +164,19 @@ class Recorder:
             self._level = Level(_dbfs(rms), _dbfs(peak))
         return samples
 
+    def keep_last(self, samples: int) -> "np.ndarray":
+        """Forget all but the last `samples` read, and return those: a recording that ran while
+        the interviewer talked becomes the answer from just before the candidate spoke. Call it
+        while no consumer is reading."""
+        import numpy as np
+
+        with self._lock:
+            audio = np.concatenate(self._blocks) if self._blocks else np.zeros(0, dtype=np.float32)
+            kept = audio[max(0, len(audio) - samples):].copy() if samples > 0 else audio[:0].copy()
+            self._blocks = [kept] if len(kept) else []
+            self._samples = len(kept)
+        return kept
+
     def queue_empty(self) -> bool:
         """No delivered block is waiting to be read."""
         return self._queue.empty()

@@ -5,7 +5,8 @@ own thread, in blocks of `blocksize` samples, paced like a microphone (`speed=1.
 (`speed=20`), or as fast as the consumer can take it (`speed=None`). After the audio it keeps
 sending silence at the same pace, as a microphone does while the key is still held; `played` is
 set once the audio itself is through. `fail_at_s` makes it stop on its own partway, the way a
-stream does when its device is unplugged.
+stream does when its device is unplugged. With `silent_until` (an Event) it sends silence until
+that is set, then the audio: a candidate who waits for the interviewer to finish.
 
     Recorder(stream_factory=FakeInputStream.factory("answer.flac", speed=20))
 """
@@ -36,7 +37,8 @@ class FakeInputStream:
     def __init__(self, audio: "np.ndarray", *, samplerate: int = SAMPLE_RATE, blocksize: int = 480,
                  callback: Callable[..., None], finished_callback: Callable[[], None] | None = None,
                  speed: float | None = 1.0, fail_at_s: float | None = None, channels: int = 1,
-                 dtype: str = "float32", device: Any = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 dtype: str = "float32", device: Any = None, clock: Callable[[], float] = time.monotonic,
+                 silent_until: threading.Event | None = None) -> None:
         import numpy as np
 
         self.audio = np.asarray(audio, dtype=np.float32).reshape(-1)
@@ -45,6 +47,7 @@ class FakeInputStream:
         self.channels = channels
         self.speed = speed
         self.fail_at_s = fail_at_s
+        self.silent_until = silent_until
         self._callback = callback
         self._finished_callback = finished_callback
         self._clock = clock
@@ -103,7 +106,8 @@ class FakeInputStream:
         import numpy as np
 
         started = self._clock()
-        position = 0
+        position = 0  # of the audio
+        sent = 0  # samples delivered, silence included
         silence = np.zeros(self.blocksize, dtype=np.float32)
         while not self._stop.is_set():
             if self.fail_at_s is not None and position >= self.fail_at_s * self.samplerate:
@@ -112,20 +116,29 @@ class FakeInputStream:
                 self._finish()
                 return
             block = self.audio[position:position + self.blocksize]
-            if block.size == 0:
+            waiting = self.silent_until is not None and not self.silent_until.is_set()
+            if waiting and self.speed is None:  # unpaced: nothing to send until then
+                self.silent_until.wait(0.05)
+                continue
+            if waiting:
+                block = silence
+            elif block.size == 0:
                 self.played.set()
                 if self.speed is None:  # unpaced: nothing more to hurry; wait for stop
                     self._stop.wait()
                     return
                 block = silence
             if self.speed is not None:
-                due = started + (position + block.size) / self.samplerate / self.speed
+                due = started + (sent + block.size) / self.samplerate / self.speed
                 wait = due - self._clock()
                 if wait > 0 and self._stop.wait(wait):
                     return
             frames = block.size
             indata = np.repeat(block[:, None], self.channels, axis=1) if self.channels > 1 else block[:, None]
             self._callback(indata, frames, None, _NoStatus())
+            sent += frames
+            if waiting:
+                continue
             position += frames
             self.sent_samples = position
             if position >= self.audio.size:

@@ -70,13 +70,15 @@ REFINE_CONTEXT_S = 2.0
 class LiveTranscriber:
     def __init__(self, model: "SpeechModel", *, prompt: str | None = None, hotwords: str | None = None,
                  on_caption: Callable[[str], None] | None = None, options: SegmenterOptions | None = None,
-                 beam_size: int = 5) -> None:
+                 beam_size: int = 5, on_scores: Callable[["np.ndarray"], None] | None = None) -> None:
         import numpy as np
 
         self.model = model
         self.prompt = prompt
         self.hotwords = hotwords
         self.on_caption = on_caption
+        self.on_scores = on_scores  # each block's speech scores, on the capture thread (hands-free turns)
+        self.captioned_s = 0.0  # the recording's clock up to which `text` has been heard
         self.beam_size = beam_size
         self.segmenter = Segmenter(options)
         self.recording: Recording | None = None
@@ -109,10 +111,15 @@ class LiveTranscriber:
         self._worker.start()
 
     # --- capture side -------------------------------------------------------------------------------
-    def start(self, recorder: "Recorder") -> None:
-        """Start recording and transcribing as the audio comes in."""
+    def start(self, recorder: "Recorder", preroll: "np.ndarray | None" = None) -> None:
+        """Start recording and transcribing as the audio comes in. A recorder that is already
+        running (it was listening for the candidate to talk over the interviewer) is taken over
+        as it is, with `preroll`, the audio it kept from before, heard first."""
         self.recorder = recorder
-        recorder.start()
+        if preroll is not None:
+            self.feed(preroll)
+        else:
+            recorder.start()
         self._consumer = threading.Thread(target=recorder.pump, args=(self.feed,), name="live-capture",
                                           daemon=True)
         self._consumer.start()
@@ -133,6 +140,8 @@ class LiveTranscriber:
         first_window = self.segmenter.windows_seen
         spoken = np.flatnonzero(scores >= self.segmenter.options.threshold)
         closed = self.segmenter.push(scores)
+        if self.on_scores is not None:
+            self.on_scores(scores)
         with self._cond:
             if spoken.size:
                 self._last_speech = (first_window + int(spoken[-1]) + 1) * WINDOW
@@ -285,6 +294,7 @@ class LiveTranscriber:
         self._caption()
 
     def _caption(self) -> None:
+        self.captioned_s = self._pieces[-1].end / SAMPLE_RATE
         if self.on_caption is not None:
             try:
                 self.on_caption(self.text)

@@ -15,9 +15,11 @@ message for its own thread.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BLOCK_S = 0.05  # how much audio is handed to the output at once: the longest `stop()` waits
+LEVELS_KEPT = 100  # loudness of the last blocks written (five seconds), for telling echo from the candidate
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Speaker:
         self._first_text_at: float | None = None
         self.last_reply = ""  # the last reply's full text, for replay
         self.speaking = threading.Event()  # audio is going out now
+        self._levels: deque = deque(maxlen=LEVELS_KEPT)  # (clock, RMS) of each block written
         self.idle = threading.Event()  # nothing queued or playing
         self.idle.set()
         self._closed = False
@@ -117,7 +121,18 @@ class Speaker:
             self._generation += 1
             self._stop_reason = reason
             self._stream_text.reset()
-        self._sentences.put((self._generation, self._reply, "\0wake"))
+            generation = self._generation
+        self._sentences.put((generation, self._reply, "\0wake"))
+        # Straight to the playback thread too: it may be waiting for a sentence still being
+        # synthesized, and the stop must not wait for that.
+        self._audio.put((generation, self._reply, None, "stale"))
+
+    def played_rms(self, within_s: float = 2.0, now: float | None = None) -> float:
+        """The loudest block written in the last `within_s` seconds (RMS, 0-1): what may be reaching
+        a microphone now. Blocks are timed when written, and PulseAudio can hold a second or more
+        before playing them, hence the long window."""
+        since = (self.clock() if now is None else now) - within_s
+        return max((rms for at, rms in list(self._levels) if at >= since), default=0.0)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         return self.idle.wait(timeout)
@@ -222,6 +237,7 @@ class Speaker:
             if generation != self._generation:
                 break
             piece = audio[start:start + block]
+            self._levels.append((self.clock(), math.sqrt(float((piece.astype("float64") ** 2).mean()))))
             try:
                 stream.write(piece.reshape(-1, 1))
             except Exception as exc:  # noqa: BLE001 - a device that vanished mid-reply

@@ -1,0 +1,273 @@
+"""Hands-free turns and barge-in, CPU, one run. Prints figures; asserts nothing; a measurement that
+did not happen is counted, never fatal.
+
+    python bench/bench_turns.py [--trials 5] [--barge-ins 10] [--replies 3]
+
+1. Hands-free turn gap: the candidate's last word to the interviewer's first audio sample, offline
+   brain, as the app does it (live transcription, end of turn, refine, reply, Piper), beside
+   push-to-talk's release-to-text (quick and refined) and release-to-first-audio on the same answers.
+   Answers are Piper speech played in real time through the real capture path.
+2. Barge-in on a private PulseAudio server, the interviewer's voice in one null sink (headphones)
+   and the candidate's speech played into the microphone's: speech onset to playback stopped.
+3. Loopback (no headphones): the interviewer's voice played into the microphone's own sink; how
+   many replies it cut off by itself, with the echo guard and without, and whether the candidate
+   talking over it is still heard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RATE = 16_000
+REPLY = ("Let's talk about failure modes. Suppose a receiver is down for an hour. Where do the retries wait, "
+         "how long does the sender keep trying, and what does the customer see on their dashboard while it is "
+         "down? Take your time and walk me through it.")
+ANSWERS = [
+    "Every event goes onto a durable queue first, keyed by endpoint. A failed delivery is retried with backoff.",
+    "I would shard the table by customer id. Each shard has two replicas in other zones.",
+    "The cache sits in front of the database. On a miss we read through and set a short expiry.",
+    "We stream tokens back over server sent events. The client renders them as they arrive.",
+    "Writes go to a write ahead log before the memtable. A crash replays the log on start.",
+    "The rate limiter keeps a token bucket per key in Redis. Refill happens lazily on each request.",
+]
+
+
+def pct(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def spread(values) -> str:
+    if not values:
+        return "no measurements"
+    return f"p50 {statistics.median(values):.2f} s, p99 {pct(values, 99):.2f} s, max {max(values):.2f} s (n={len(values)})"
+
+
+def clip(voice, text):
+    """Piper saying `text` at 16 kHz, and where its last speech ends (seconds, by the VAD)."""
+    import numpy as np
+
+    from interviewer.voice import stt, tts
+    from interviewer.voice.segmenter import WINDOW, SpeechDetector
+
+    with tempfile.TemporaryDirectory() as tmp:
+        audio = stt.read_audio(tts.write_wav(Path(tmp) / "a.wav", voice.synthesize(text), voice.sample_rate))
+    scores = SpeechDetector().feed(audio)
+    spoken = np.flatnonzero(scores >= 0.5)
+    return audio, (int(spoken[-1]) + 1) * WINDOW / RATE
+
+
+def answer_turn(whisper, voice, services, text, hands_free):
+    """One answer through capture, live transcription, (end of turn,) refine, the offline brain and
+    the speaker. Returns the figures, or None if the turn never ended."""
+    import numpy as np
+
+    from interviewer.session import Session
+    from interviewer.voice.capture import Recorder
+    from interviewer.voice.fake_stream import FakeInputStream, FakeOutputStream
+    from interviewer.voice.listening import TurnWatch
+    from interviewer.voice.live import LiveTranscriber
+    from interviewer.voice.speaker import Speaker
+
+    audio, last_word_s = clip(voice, text)
+    session = Session.create(services.library, "system-design", "webhook-delivery", services.settings, services.brain)
+    session.open()
+    ended = threading.Event()
+    watch = TurnWatch(on_end=lambda decision: ended.set())
+    live = LiveTranscriber(whisper, on_scores=watch.scores if hands_free else None,
+                           on_caption=lambda caption: watch.caption(caption, live.captioned_s))
+    tail = np.zeros(5 * RATE if hands_free else int(0.1 * RATE), dtype=np.float32)
+    microphone = FakeInputStream.factory(np.concatenate([audio, tail]), speed=1.0)
+    live.start(Recorder(stream_factory=microphone))
+    last_word_at = time.monotonic() + last_word_s  # the stream plays in real time from its start, just now
+    figures = {}
+    if hands_free:
+        if not ended.wait(30):
+            live.cancel()
+            return None
+        released = time.monotonic()
+        figures["silence_wait_s"] = released - last_word_at
+    else:
+        microphone.stream.played.wait(30)
+        released = time.monotonic()  # the key released as the last word ends
+    live.finish()
+    figures["quick_s"] = time.monotonic() - released
+    result = live.refine()
+    figures["refined_s"] = time.monotonic() - released
+    started = threading.Event()
+    events = []
+    speaker = Speaker(voice, output_factory=FakeOutputStream.factory(),
+                      on_event=lambda event: (events.append(event), started.set()))
+    reply = session.submit(result.text)
+    speaker.finish_reply(reply.text)
+    if started.wait(30):
+        first = events[0].at
+        figures["first_audio_s"] = first - (last_word_at if hands_free else released)
+    speaker.close()
+    session.close("done")
+    return figures
+
+
+def turns(whisper, voice, trials):
+    from interviewer.services import build_services
+
+    with tempfile.TemporaryDirectory() as tmp:
+        services = build_services(transcripts_dir=Path(tmp), brain="offline")
+        answer_turn(whisper, voice, services, ANSWERS[0], hands_free=False)  # warm-up
+        hands, push, missed = [], [], 0
+        for i in range(trials):
+            text = ANSWERS[i % len(ANSWERS)]
+            figures = answer_turn(whisper, voice, services, text, hands_free=True)
+            if figures is None or "first_audio_s" not in figures:
+                missed += 1
+            else:
+                hands.append(figures)
+            figures = answer_turn(whisper, voice, services, text, hands_free=False)
+            if figures is not None and "first_audio_s" in figures:
+                push.append(figures)
+    print("1. Turns (Piper answers played in real time; tiny.en; offline brain; refine on, as by default)")
+    print(f"   hands-free: last word -> interviewer's first audio      {spread([f['first_audio_s'] for f in hands])}"
+          "   (goal: p50 <= 1.5 s)")
+    print(f"     of which: last word -> turn ended (silence wait)      {spread([f['silence_wait_s'] for f in hands])}")
+    print(f"               turn ended -> quick text                    {spread([f['quick_s'] for f in hands])}")
+    print(f"               turn ended -> refined text                  {spread([f['refined_s'] for f in hands])}")
+    print(f"     turns that never ended: {missed}")
+    print(f"   push-to-talk: release -> quick text                     {spread([f['quick_s'] for f in push])}")
+    print(f"   push-to-talk: release -> refined text                   {spread([f['refined_s'] for f in push])}")
+    print(f"   push-to-talk: release -> interviewer's first audio      {spread([f['first_audio_s'] for f in push])}")
+
+
+@contextlib.contextmanager
+def pulse_server():
+    """A private PulseAudio server with a null sink `interview` whose monitor is the microphone."""
+    import os
+
+    from interviewer.voice.capture import import_sounddevice
+
+    sounddevice = import_sounddevice()
+    runtime = Path(tempfile.mkdtemp(prefix="pa-"))
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    os.environ.pop("PULSE_SERVER", None)
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--log-target=stderr", "--log-level=info",
+         "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=interview rate=16000 channels=1",
+         "-L", "module-null-sink sink_name=speakers rate=22050 channels=1"], stderr=subprocess.PIPE, text=True)
+    try:
+        for line in server.stderr:
+            if "startup complete" in line:
+                break
+        threading.Thread(target=server.stderr.read, daemon=True).start()
+        subprocess.run(["pactl", "set-default-source", "interview.monitor"], check=True, timeout=10)
+        sounddevice._terminate()
+        sounddevice._initialize()
+        yield
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def interrupted_reply(voice, interruption, speak_for_s, options=None):
+    """The interviewer says REPLY; `speak_for_s` in (None: never), the candidate's speech is played
+    into the microphone. Returns (onset -> fired, onset -> playback stopped, fired, spoken_s)."""
+    from interviewer.voice.capture import Recorder
+    from interviewer.voice.listening import BargeInWatch
+    from interviewer.voice.speaker import Speaker
+
+    events = []
+    speaker = Speaker(voice, device="pulse", on_event=events.append)
+    watch = BargeInWatch(Recorder(device="pulse"), speaker.played_rms,
+                         on_barge_in=lambda w: speaker.stop("barge-in"), options=options)
+    watch.start()
+    onset = None
+    try:
+        speaker.finish_reply(REPLY)
+        if speak_for_s is not None and speaker.speaking.wait(30):
+            # Real time: the interviewer is talking meanwhile.
+            threading.Event().wait(speak_for_s)
+            if not watch.fired:
+                onset = time.monotonic()
+                subprocess.Popen(["paplay", "--device=interview", str(interruption)])
+        speaker.wait_idle(60)
+    finally:
+        speaker.close()
+        watch.close()
+    stopped = [e for e in events if e.kind == "stopped" and e.reason == "barge-in"]
+    spoken = max((e.spoken_s for e in events if e.kind in ("stopped", "ended")), default=0.0)
+    if onset is None or not stopped:
+        return None, None, watch.fired, spoken
+    return watch.fired_at - onset, stopped[0].at - onset, True, spoken
+
+
+def barge_ins(voice, count, replies):
+    from interviewer.voice import tts
+    from interviewer.voice.turns import BargeInOptions
+
+    if not all(shutil.which(tool) for tool in ("pulseaudio", "pactl", "paplay")):
+        print("2-3. Barge-in: not measured (PulseAudio is not installed)")
+        return
+    with tempfile.TemporaryDirectory() as tmp, pulse_server():
+        interruption = tts.write_wav(Path(tmp) / "i.wav", voice.synthesize("Sorry, can I stop you there?"),
+                                     voice.sample_rate)
+        subprocess.run(["pactl", "set-default-sink", "speakers"], check=True, timeout=10)
+        heard, stopped, missed = [], [], 0
+        for i in range(count):
+            fired_s, stopped_s, _, _ = interrupted_reply(voice, interruption, 1.0 + (i % 5) * 0.4)
+            if stopped_s is None:
+                missed += 1
+            else:
+                heard.append(fired_s)
+                stopped.append(stopped_s)
+        print("2. Barge-in with headphones (the interviewer in its own sink; candidate speech played into the mic)")
+        print(f"   speech onset -> detected          {spread(heard)}")
+        print(f"   speech onset -> playback stopped  {spread(stopped)}")
+        print(f"   missed: {missed} of {count}")
+
+        subprocess.run(["pactl", "set-default-sink", "interview"], check=True, timeout=10)
+        print("3. Loopback, no headphones (the interviewer's voice played into the microphone's own sink)")
+        for label, options in (("echo guard off", BargeInOptions(echo_guard=False)), ("echo guard on ", None)):
+            cut = []
+            for _ in range(replies):
+                _, _, fired, spoken = interrupted_reply(voice, interruption, None, options)
+                if fired:
+                    cut.append(spoken)
+            said = f", cut off after {', '.join(f'{s:.1f}' for s in cut)} s" if cut else ""
+            print(f"   {label}: false barge-ins {len(cut)} of {replies} replies{said}")
+        caught = 0
+        for i in range(replies):
+            _, stopped_s, _, _ = interrupted_reply(voice, interruption, 1.5 + i * 0.5)
+            caught += stopped_s is not None
+        print(f"   echo guard on : the candidate talking over it (same level as the playback) stopped it "
+              f"{caught} of {replies} times")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--barge-ins", type=int, default=10)
+    parser.add_argument("--replies", type=int, default=3)
+    args = parser.parse_args()
+
+    from interviewer.voice import stt, tts
+
+    whisper, voice = stt.load(), tts.load()
+    turns(whisper, voice, args.trials)
+    try:
+        barge_ins(voice, args.barge_ins, args.replies)
+    except Exception as error:  # noqa: BLE001 - a bench reports what it could not measure
+        print(f"2-3. Barge-in: not measured ({type(error).__name__}: {error})")
+
+
+if __name__ == "__main__":
+    main()
