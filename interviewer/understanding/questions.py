@@ -82,7 +82,11 @@ _ASKS_LEAVE = re.compile(r"(?<!\bi )(?<!\bwe )\b(?:can|could|may|should|do|am) i
 # A stated assumption or guess about the problem, put to the interviewer to confirm or correct.
 _ASSUMING = re.compile(r"\b(?:i'm assuming|i am assuming|i'm guessing|i am guessing|presumably|i never found out"
                        r"|i just guessed|so i guessed)\b")
-_REFUSAL = re.compile(r"\b(?:rather not|prefer not|don't want to|do not want to|not comfortable)\b")
+# Declining to tell something ("I'd rather not name the client, if that's OK"): not a request for permission.
+# "I'd rather not hand-roll the softmax ... scipy, if that's allowed" declines a chore and asks about scipy.
+_REFUSAL = re.compile(r"\b(?:rather not|prefer not|don't want to|do not want to|not comfortable)(?: to)?\s+"
+                      r"(?:say|share|sharing|talk|talking|discuss|discussing|go into|going into|get into|getting into"
+                      r"|answer|answering|disclose|disclosing|name|naming|mention|mentioning|give|giving|reveal|revealing)\b")
 # Statements said as questions: they open with the speaker and ask the listener nothing.
 _UPTALK = re.compile(r"^(?:(?:so|and|well|um|uh|honestly|yeah|i mean)[,\s]+)*(?:i|i'm|i've|i'd|my|maybe|probably)\b"
                      r"(?!\s+(?:wonder|was wondering|want to know|'d like to know))")
