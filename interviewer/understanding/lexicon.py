@@ -283,6 +283,11 @@ GENERIC_FIX = re.compile(
     r"|\bhandle (?:it|that|everything) (?:gracefully|properly|correctly)\b|\buse microservices\b"
 )
 # Words that show an answer engages with what a question asked for, even without the full signal.
+# A question that asks for a verdict, and a verdict that opens the answer ("No. The except branch commits a
+# half-applied charge ..."): the position it asks for, with the reasons after it.
+ASKS_VERDICT = re.compile(r"\byes or (?:a )?no\b")
+VERDICT = re.compile(r"^\W*(?:no|yes|nope|yep|not yet|not as it stands|i wouldn't|i would(?: not)?|i'd (?:ship|approve|block"
+                     r"|hold|reject)(?: it)?)\b[.,:;!]")
 ENGAGES: dict[str, re.Pattern[str]] = {
     "failure_modes": words("fail", "crash", "die$", "dies$", "died$", "dead$", "down$", "outage", "lost$", "lose", "retry",
                            "retries", "timeout", "times out", "recover", "restart", "replay", "resume", "reconnect",
