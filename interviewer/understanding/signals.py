@@ -202,7 +202,10 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         # "It scales", "no contention", "that's what real databases use", "we'd just retry": claims, not reasons.
         concrete = False
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
+        # A question asks; it argues nothing. "How long do we keep trying a dead endpoint?" is a good question,
+        # not a failure mode handled.
         found.add("clarifying")
+        return found
     elif lx.CLARIFY.search(body) and n_words >= 5 and not vague and not lx.DISMISSIVE.search(body):
         found.add("clarifying")
     if not concrete or n_words < 5:
