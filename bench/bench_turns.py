@@ -56,6 +56,10 @@ def spread(values) -> str:
     return f"p50 {statistics.median(values):.2f} s, p99 {pct(values, 99):.2f} s, max {max(values):.2f} s (n={len(values)})"
 
 
+def mean_wer(figures) -> str:
+    return f"{statistics.mean(f['wer'] for f in figures):.3f}" if figures else "no measurements"
+
+
 def clip(voice, text):
     """Piper saying `text` at 16 kHz, and where its last speech ends (seconds, by the VAD)."""
     import numpy as np
@@ -77,6 +81,7 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     import numpy as np
 
     from interviewer.session import Session
+    from interviewer.voice.accuracy import word_error_rate
     from interviewer.voice.capture import Recorder
     from interviewer.voice.fake_stream import FakeInputStream, FakeOutputStream
     from interviewer.voice.listening import TurnWatch
@@ -112,6 +117,8 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     refined_at = time.monotonic()
     figures["refined_s"] = refined_at - released
     figures["ahead"] = live.refined_ahead
+    figures["wer"] = word_error_rate(text, result.text)
+    figures["dropped"] = live.ahead.requests - int(live.refined_ahead)  # passes ahead the candidate spoke over
     started = threading.Event()
     events = []
     speaker = Speaker(voice, output_factory=FakeOutputStream.factory(),
@@ -157,11 +164,14 @@ def turns(whisper, voice, trials):
         print(f"                 turn ended -> refined text      {spread([f['refined_s'] for f in kept])}")
         print(f"                 refined text -> reply text      {spread([f['reply_s'] for f in kept])}")
         print(f"                 refined text -> first audio     {spread([f['speak_s'] for f in kept])}")
-        print(f"       answers refined ahead: {sum(f['ahead'] for f in kept)} of {len(kept)}")
+        print(f"       answers refined ahead: {sum(f['ahead'] for f in kept)} of {len(kept)}; passes ahead dropped "
+              f"because the candidate went on: {sum(f['dropped'] for f in kept)}")
+        print(f"       word error rate of the text sent (mean)    {mean_wer(kept)}")
     print(f"   hands-free turns that never ended: {missed}")
     print(f"   push-to-talk: release -> quick text                     {spread([f['quick_s'] for f in push])}")
     print(f"   push-to-talk: release -> refined text                   {spread([f['refined_s'] for f in push])}")
     print(f"   push-to-talk: release -> interviewer's first audio      {spread([f['first_audio_s'] for f in push])}")
+    print(f"   push-to-talk: word error rate of the refined text (mean)  {mean_wer(push)}")
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import threading
 import numpy as np
 import pytest
 
-from interviewer.voice.listening import TurnWatch
+from interviewer.voice.listening import AHEAD_AFTER_S, TurnWatch
 from interviewer.voice.live import LiveTranscriber
 from interviewer.voice.refine_ahead import Heard, RefineAhead, Window, plan
 from interviewer.voice.segmenter import SAMPLE_RATE, WINDOW
@@ -41,6 +41,8 @@ class Recogniser:
     def __init__(self) -> None:
         self.calls: list[tuple[float, float]] = []  # (seconds heard, peak value) per call
         self.started = threading.Semaphore(0)
+        self.failures = 0  # calls still to fail, as a decoder fault would
+        self.pace = 0.0  # seconds of recognition it reports per second of audio
         self._gate = threading.Event()
         self._gate.set()
 
@@ -55,6 +57,9 @@ class Recogniser:
         self.calls.append((len(audio) / SAMPLE_RATE, float(np.abs(audio).max(initial=0.0))))
         self.started.release()
         self._gate.wait()
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("decoder fault")
         codes = np.rint(np.asarray(audio) * 1000).astype(int)
         edges = np.flatnonzero(np.diff(np.concatenate([[0], codes, [0]])))
         segments = []
@@ -62,7 +67,8 @@ class Recogniser:
             if codes[start]:
                 word = Word(f"w{codes[start]}.{call}", start / SAMPLE_RATE, end / SAMPLE_RATE, 1.0)
                 segments.append(Segment(word.text, word.start, word.end, (word,)))
-        return Transcription(" ".join(s.text for s in segments), segments, duration=len(audio) / SAMPLE_RATE)
+        return Transcription(" ".join(s.text for s in segments), segments, duration=len(audio) / SAMPLE_RATE,
+                             processing_s=self.pace * len(audio) / SAMPLE_RATE)
 
 
 def word(k: int, seconds: float) -> np.ndarray:
@@ -95,15 +101,18 @@ def tags(transcription: Transcription) -> set[str]:
     return {w.text.split(".")[1] for w in transcription.words}
 
 
-def test_the_pause_is_refined_ahead_and_the_end_of_the_turn_uses_it(answer):
+# A piece closes after 0.5 s of silence, or 0.25 s once it is longer than 4 s: either way after
+# the pause has asked for the pass ahead, so the piece takes that pass's words.
+@pytest.mark.parametrize("said_s", [0.8, 2.5])
+def test_the_pause_is_refined_ahead_and_the_end_of_the_turn_uses_it(answer, said_s):
     live, watch, recogniser, ended = answer
-    feed(live, np.concatenate([word(1, 0.8), quiet(0.1), word(2, 0.8), quiet(0.3)]))
-    assert watch.pauses == 0 and live.ahead.requests == 0  # 0.3 s is not yet a pause
+    feed(live, np.concatenate([word(1, said_s), quiet(0.1), word(2, said_s), quiet(0.15)]))
+    assert watch.pauses == 0 and live.ahead.requests == 0  # 0.15 s is not yet a pause
     feed(live, quiet(1.6))
     assert live.wait_caught_up(10) and ended.wait(10)
     assert watch.pauses == 1 and live.ahead.delivered == 1
     # One pass heard the whole answer; the piece that closed inside it took its words.
-    assert len(recogniser.calls) == 1 and recogniser.calls[0][0] >= 1.7 + 0.4
+    assert len(recogniser.calls) == 1 and recogniser.calls[0][0] >= 2 * said_s + 0.1 + AHEAD_AFTER_S
     quick = live.finish()
     refined = live.refine()
     assert live.refined_ahead and len(recogniser.calls) == 1
@@ -141,9 +150,36 @@ def test_speech_after_the_audio_heard_ahead_means_refining_afresh(answer):
     assert refined.text == f"w1.{calls + 1} w2.{calls + 1}"
 
 
+def test_a_pass_ahead_that_fails_is_only_a_lost_head_start(answer):
+    live, _, recogniser, _ = answer
+    recogniser.failures = 1
+    feed(live, np.concatenate([word(1, 0.8), quiet(0.6)]))
+    assert live.wait_caught_up(10)
+    assert live.ahead.requests == 1 and live.ahead.delivered == 0
+    live.finish()  # the pieces' own pass went on as usual
+    refined = live.refine()
+    assert not live.refined_ahead and refined.text == f"w1.{len(recogniser.calls)}"
+
+
+@pytest.mark.parametrize("pace, refined_ahead", [(0.1, True), (2.0, False)])
+def test_a_pass_that_cannot_end_within_the_countdown_is_not_started(answer, pace, refined_ahead):
+    live, watch, recogniser, ended = answer
+    recogniser.pace = pace  # 2.0: the answer's own passes took twice as long as the audio
+    feed(live, np.concatenate([word(1, 0.8), quiet(0.6)]))  # a first pause: the pace is not known yet
+    assert live.wait_caught_up(10) and live.ahead.requests == 1 and live.pace == pytest.approx(pace)
+    feed(live, np.concatenate([word(2, 0.8), quiet(1.6)]))
+    assert live.wait_caught_up(10) and ended.wait(10) and watch.pauses == 2
+    # The second pass would hear about 2.5 s: 5 s at a pace of 2, more than the countdown left.
+    assert live.ahead.requests == (2 if refined_ahead else 1) and live.ahead.skipped == (0 if refined_ahead else 1)
+    live.finish()
+    refined = live.refine()
+    last = len(recogniser.calls)
+    assert live.refined_ahead == refined_ahead and refined.text == f"w1.{last} w2.{last}"
+
+
 def test_ending_the_turn_before_the_pause_refines_after_it_as_before(answer):
     live, watch, recogniser, _ = answer
-    feed(live, np.concatenate([word(1, 0.8), quiet(0.2)]))
+    feed(live, np.concatenate([word(1, 0.8), quiet(0.15)]))
     live.finish()
     calls = len(recogniser.calls)
     refined = live.refine()
@@ -167,7 +203,7 @@ def scores(seconds: float, score: float) -> list[float]:
 def test_the_turn_watch_reports_each_pause_once_and_each_resumption():
     calls = []
     watch = TurnWatch(ahead_after_s=0.4)
-    watch.on_pause, watch.on_resume = lambda: calls.append("pause"), lambda: calls.append("resume")
+    watch.on_pause, watch.on_resume = lambda left: calls.append(("pause", left)), lambda: calls.append("resume")
     watch.scores(scores(0.1, 0.9))  # a click: not an answer, so no pause
     watch.scores(scores(0.6, 0.02))
     assert calls == []
@@ -175,13 +211,15 @@ def test_the_turn_watch_reports_each_pause_once_and_each_resumption():
     watch.scores(scores(0.3, 0.02))
     assert calls == []
     watch.scores(scores(0.15, 0.02))
-    assert calls == ["pause"]
+    # With the countdown left: no caption yet, so the longer wait (2.5 s) less the pause so far.
+    [(_, left)] = calls
+    assert left == pytest.approx(2.5 - 14 * WINDOW_S)
     watch.keep_talking()
     watch.scores(scores(2.0, 0.02))  # held: still the same pause
-    assert calls == ["pause"]
+    assert len(calls) == 1
     watch.scores(scores(0.5, 0.9))
     watch.scores(scores(0.5, 0.02))
-    assert calls == ["pause", "resume", "pause"]
+    assert [c if isinstance(c, str) else c[0] for c in calls] == ["pause", "resume", "pause"]
 
 
 def heard(generation: int, end: int, begin: int = 0) -> Heard:

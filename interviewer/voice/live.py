@@ -30,10 +30,9 @@ an answer that short is simply transcribed whole, and a longer one keeps its rev
 takes the rest from that window. It costs the same for any answer length (one window), and the
 app shows the quick text first and swaps in the refined one if the candidate has not edited it.
 
-In a hands-free turn the answer ends after a silence, so that pass can be heard ahead, during
-the countdown (`refine_ahead`, from the turn watch; see `refine_ahead`): the worker runs it before
-anything else, pieces that close within the audio it heard take its words without another pass,
-and `refine` returns it at once if no speech came after it.
+A hands-free answer ends after a silence, so that pass can run during the countdown
+(`refine_ahead`; see the `refine_ahead` module): the worker runs it first, pieces that close inside
+its audio take its words, and `refine` returns it at once if no speech came after it.
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable
 
 from .errors import VoiceError
-from .refine_ahead import Heard, RefineAhead, joined, plan
+from .refine_ahead import Heard, RefineAhead, Window, joined, plan
 from .segmenter import SAMPLE_RATE, WINDOW, Piece, Segmenter, SegmenterOptions, SpeechDetector
 from .transcription import Transcription, join_text
 
@@ -101,6 +100,7 @@ class LiveTranscriber:
         self._audio = np.zeros(SAMPLE_RATE * 30, dtype=np.float32)
         self._filled = 0
         self._last_speech = -1  # sample where the latest speech window ended
+        self._passed_s, self._passing_s = 0.0, 0.0  # audio this answer's passes heard, time they took
         self._audio_lock = threading.Lock()
         self._pieces: list[Piece] = []  # transcribed at least once, in order
         self._texts: list[Transcription | None] = []  # the latest text of each piece
@@ -156,7 +156,8 @@ class LiveTranscriber:
 
     def wait_caught_up(self, timeout: float | None = None) -> bool:
         """Wait until every block the recorder has delivered is fed in, every closed piece has
-        been transcribed once and a refinement asked for ahead has run (a test or benchmark releasing the key when a live session would)."""
+        been transcribed once and a refinement asked for ahead has run (a test or benchmark
+        releasing the key when a live session would)."""
         def caught_up() -> bool:
             recorder = self.recorder
             unread = recorder is not None and (not recorder.queue_empty() or recorder.samples != self._filled)
@@ -232,21 +233,31 @@ class LiveTranscriber:
                  f" (heard ahead, in {heard.seconds:.2f} s)" if self.refined_ahead else "")
         return joined(again, window, pieces, self._texts, self.captured_s, self.processing_s)
 
-    def refine_ahead(self) -> None:
-        """The candidate has paused: start the refinement of everything heard so far on the worker
-        (called on the capture thread; returns at once)."""
+    def refine_ahead(self, within_s: float | None = None) -> None:
+        """The candidate has paused: refine all heard so far on the worker (called on the capture
+        thread). Not if this answer's pace says it cannot end `within_s` (the countdown left): a
+        long pass outlives pauses and holds up the pieces said after them, and gains nothing."""
+        window = plan([p.start for p in self._pieces], self._last_speech, self._filled)
+        expected_s = (window.end - window.begin) / SAMPLE_RATE * (self.pace or 0.0)
+        if within_s is not None and expected_s > within_s:
+            self.ahead.skipped += 1
+            log.debug("not refining ahead: %.1f s expected, %.1f s of countdown left", expected_s, within_s)
+            return
         with self._cond:
-            if self._releasing or self._stopped:
-                return
-            generation = self.ahead.request(self._filled)
-            self._cond.notify_all()
-        log.debug("refining ahead up to %.2f s (generation %d)", self._filled / SAMPLE_RATE, generation)
+            if not (self._releasing or self._stopped):
+                log.debug("refining ahead up to %.2f s (generation %d)", self._filled / SAMPLE_RATE,
+                          self.ahead.request(self._filled))
+                self._cond.notify_all()
+
+    @property
+    def pace(self) -> float | None:  # seconds of recognition per second of audio, once passes have run
+        return self._passing_s / self._passed_s if self._passed_s else None
 
     def drop_ahead(self) -> None:
         """The candidate spoke again: what was heard ahead no longer covers the answer."""
         self.ahead.cancel()
 
-    def _hear(self, window) -> Transcription:
+    def _hear(self, window: Window) -> Transcription:  # the refinement pass
         with self._audio_lock:
             audio = self._audio[window.begin:window.end].copy()
         return self.model.transcribe(audio, prompt=self.prompt, hotwords=self.hotwords,
@@ -256,10 +267,15 @@ class LiveTranscriber:
         generation, end = claim
         started = time.perf_counter()
         window = plan([p.start for p in self._pieces], self._last_speech, end)
-        heard = Heard(window, self._hear(window), time.perf_counter() - started, generation)
+        try:
+            heard = Heard(window, self._hear(window), time.perf_counter() - started, generation)
+        except Exception:  # noqa: BLE001 - only a head start: the pass after the turn runs and reports
+            log.warning("refining ahead failed", exc_info=True)
+            return
+        self._passed(window.end - window.begin, heard.transcription)
         kept = self.ahead.deliver(heard)
-        log.debug("heard ahead up to %.2f s in %.2f s%s", end / SAMPLE_RATE, heard.seconds,
-                  "" if kept else " (the candidate spoke again: dropped)")
+        log.debug("heard ahead up to %.2f s in %.2f s%s: %s", end / SAMPLE_RATE, heard.seconds,
+                  "" if kept else " (the candidate spoke again: dropped)", heard.transcription.text)
 
     def cancel(self) -> None:
         """Drop the answer: stop recording and transcribing without waiting for results."""
@@ -353,9 +369,13 @@ class LiveTranscriber:
         result = result.shifted(begin / SAMPLE_RATE)
         self._assign(result, first, last)
         self.processing_s += result.processing_s
+        self._passed(len(audio), result)
         log.debug("pieces %d-%d, %.2f-%.2f s (%.1f s of context, beam %d): %.2f s: %s", first, last,
                   pieces[first].start / SAMPLE_RATE, pieces[last].end / SAMPLE_RATE,
                   (pieces[first].start - begin) / SAMPLE_RATE, beam, result.processing_s, result.text)
+
+    def _passed(self, samples: int, result: Transcription) -> None:
+        self._passed_s, self._passing_s = self._passed_s + samples / SAMPLE_RATE, self._passing_s + result.processing_s
 
     def _assign(self, result: Transcription, first: int, last: int) -> None:
         """Give pieces first..last the words of `result` that fall inside each."""

@@ -76,6 +76,7 @@ class RefineAhead:
         self.requests = 0
         self.delivered = 0
         self.discarded = 0  # passes that finished after their pause was over
+        self.skipped = 0  # pauses too short for the pass, by the answer's pace (see LiveTranscriber.refine_ahead)
 
     @property
     def pending(self) -> bool:
