@@ -57,7 +57,13 @@ def spread(values) -> str:
 
 
 def mean_wer(figures) -> str:
-    return f"{statistics.mean(f['wer'] for f in figures):.3f}" if figures else "no measurements"
+    """Mean and median word error rate, and the worst text: one runaway transcript moves the mean."""
+    if not figures:
+        return "no measurements"
+    worst = max(figures, key=lambda f: f["wer"])
+    rates = [f["wer"] for f in figures]
+    return (f"{statistics.mean(rates):.3f} (median {statistics.median(rates):.3f}; "
+            f"worst {worst['wer']:.2f}: {worst['text'][:90]!r})")
 
 
 def clip(voice, text):
@@ -117,7 +123,7 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     refined_at = time.monotonic()
     figures["refined_s"] = refined_at - released
     figures["ahead"] = live.refined_ahead
-    figures["wer"] = word_error_rate(text, result.text)
+    figures["wer"], figures["text"] = word_error_rate(text, result.text), result.text
     figures["dropped"] = live.ahead.requests - int(live.refined_ahead)  # passes ahead the candidate spoke over
     started = threading.Event()
     events = []
@@ -166,12 +172,12 @@ def turns(whisper, voice, trials):
         print(f"                 refined text -> first audio     {spread([f['speak_s'] for f in kept])}")
         print(f"       answers refined ahead: {sum(f['ahead'] for f in kept)} of {len(kept)}; passes ahead dropped "
               f"because the candidate went on: {sum(f['dropped'] for f in kept)}")
-        print(f"       word error rate of the text sent (mean)    {mean_wer(kept)}")
+        print(f"       word error rate of the text sent, mean    {mean_wer(kept)}")
     print(f"   hands-free turns that never ended: {missed}")
     print(f"   push-to-talk: release -> quick text                     {spread([f['quick_s'] for f in push])}")
     print(f"   push-to-talk: release -> refined text                   {spread([f['refined_s'] for f in push])}")
     print(f"   push-to-talk: release -> interviewer's first audio      {spread([f['first_audio_s'] for f in push])}")
-    print(f"   push-to-talk: word error rate of the refined text (mean)  {mean_wer(push)}")
+    print(f"   push-to-talk: word error rate of the refined text, mean  {mean_wer(push)}")
 
 
 @contextlib.contextmanager
