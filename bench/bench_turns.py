@@ -6,6 +6,8 @@ did not happen is counted, never fatal.
 1. Hands-free turn gap: the candidate's last word to the interviewer's first audio sample, offline
    brain, as the app does it (live transcription, end of turn, refine, reply, Piper), beside
    push-to-talk's release-to-text (quick and refined) and release-to-first-audio on the same answers.
+   Hands-free is measured both ways, turn by turn: with the refinement heard ahead during the
+   countdown (as the app does it) and with it heard only once the turn has ended.
    Answers are Piper speech played in real time through the real capture path.
 2. Barge-in on a private PulseAudio server, the interviewer's voice in one null sink (headphones)
    and the candidate's speech played into the microphone's: speech onset to playback stopped.
@@ -54,6 +56,16 @@ def spread(values) -> str:
     return f"p50 {statistics.median(values):.2f} s, p99 {pct(values, 99):.2f} s, max {max(values):.2f} s (n={len(values)})"
 
 
+def mean_wer(figures) -> str:
+    """Mean and median word error rate, and the worst text: one runaway transcript moves the mean."""
+    if not figures:
+        return "no measurements"
+    worst = max(figures, key=lambda f: f["wer"])
+    rates = [f["wer"] for f in figures]
+    return (f"{statistics.mean(rates):.3f} (median {statistics.median(rates):.3f}; "
+            f"worst {worst['wer']:.2f}: {worst['text'][:90]!r})")
+
+
 def clip(voice, text):
     """Piper saying `text` at 16 kHz, and where its last speech ends (seconds, by the VAD)."""
     import numpy as np
@@ -68,12 +80,14 @@ def clip(voice, text):
     return audio, (int(spoken[-1]) + 1) * WINDOW / RATE
 
 
-def answer_turn(whisper, voice, services, text, hands_free):
+def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     """One answer through capture, live transcription, (end of turn,) refine, the offline brain and
-    the speaker. Returns the figures, or None if the turn never ended."""
+    the speaker; `ahead`: the refinement starts during the countdown. Returns the figures, or None
+    if the turn never ended."""
     import numpy as np
 
     from interviewer.session import Session
+    from interviewer.voice.accuracy import word_error_rate
     from interviewer.voice.capture import Recorder
     from interviewer.voice.fake_stream import FakeInputStream, FakeOutputStream
     from interviewer.voice.listening import TurnWatch
@@ -87,6 +101,8 @@ def answer_turn(whisper, voice, services, text, hands_free):
     watch = TurnWatch(on_end=lambda decision: ended.set())
     live = LiveTranscriber(whisper, on_scores=watch.scores if hands_free else None,
                            on_caption=lambda caption: watch.caption(caption, live.captioned_s))
+    if hands_free and ahead:
+        watch.on_pause, watch.on_resume = live.refine_ahead, live.drop_ahead
     tail = np.zeros(5 * RATE if hands_free else int(0.1 * RATE), dtype=np.float32)
     microphone = FakeInputStream.factory(np.concatenate([audio, tail]), speed=1.0)
     live.start(Recorder(stream_factory=microphone))
@@ -104,16 +120,23 @@ def answer_turn(whisper, voice, services, text, hands_free):
     live.finish()
     figures["quick_s"] = time.monotonic() - released
     result = live.refine()
-    figures["refined_s"] = time.monotonic() - released
+    refined_at = time.monotonic()
+    figures["refined_s"] = refined_at - released
+    figures["ahead"] = live.refined_ahead
+    figures["wer"], figures["text"] = word_error_rate(text, result.text), result.text
+    figures["dropped"] = live.ahead.requests - int(live.refined_ahead)  # passes ahead the candidate spoke over
     started = threading.Event()
     events = []
     speaker = Speaker(voice, output_factory=FakeOutputStream.factory(),
                       on_event=lambda event: (events.append(event), started.set()))
+    session.on_chunk = speaker.feed  # as the app does: each sentence is said as its text arrives
     reply = session.submit(result.text)
+    figures["reply_s"] = time.monotonic() - refined_at
     speaker.finish_reply(reply.text)
     if started.wait(30):
         first = events[0].at
         figures["first_audio_s"] = first - (last_word_at if hands_free else released)
+        figures["speak_s"] = first - refined_at
     speaker.close()
     session.close("done")
     return figures
@@ -125,27 +148,36 @@ def turns(whisper, voice, trials):
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(transcripts_dir=Path(tmp), brain="offline")
         answer_turn(whisper, voice, services, ANSWERS[0], hands_free=False)  # warm-up
-        hands, push, missed = [], [], 0
+        hands, after, push, missed = [], [], [], 0
         for i in range(trials):
             text = ANSWERS[i % len(ANSWERS)]
-            figures = answer_turn(whisper, voice, services, text, hands_free=True)
-            if figures is None or "first_audio_s" not in figures:
-                missed += 1
-            else:
-                hands.append(figures)
+            for ahead, kept in ((True, hands), (False, after)):
+                figures = answer_turn(whisper, voice, services, text, hands_free=True, ahead=ahead)
+                if figures is None or "first_audio_s" not in figures:
+                    missed += 1
+                else:
+                    kept.append(figures)
             figures = answer_turn(whisper, voice, services, text, hands_free=False)
             if figures is not None and "first_audio_s" in figures:
                 push.append(figures)
     print("1. Turns (Piper answers played in real time; tiny.en; offline brain; refine on, as by default)")
-    print(f"   hands-free: last word -> interviewer's first audio      {spread([f['first_audio_s'] for f in hands])}"
-          "   (goal: p50 <= 1.5 s)")
-    print(f"     of which: last word -> turn ended (silence wait)      {spread([f['silence_wait_s'] for f in hands])}")
-    print(f"               turn ended -> quick text                    {spread([f['quick_s'] for f in hands])}")
-    print(f"               turn ended -> refined text                  {spread([f['refined_s'] for f in hands])}")
-    print(f"     turns that never ended: {missed}")
+    for label, kept in (("refined ahead, in the countdown", hands), ("refined after the turn ended", after)):
+        print(f"   hands-free, {label}:")
+        print(f"     last word -> interviewer's first audio      {spread([f['first_audio_s'] for f in kept])}"
+              "   (goal: p50 <= 1.5 s)")
+        print(f"       of which: last word -> turn ended         {spread([f['silence_wait_s'] for f in kept])}")
+        print(f"                 turn ended -> quick text        {spread([f['quick_s'] for f in kept])}")
+        print(f"                 turn ended -> refined text      {spread([f['refined_s'] for f in kept])}")
+        print(f"                 refined text -> reply text      {spread([f['reply_s'] for f in kept])}")
+        print(f"                 refined text -> first audio     {spread([f['speak_s'] for f in kept])}")
+        print(f"       answers refined ahead: {sum(f['ahead'] for f in kept)} of {len(kept)}; passes ahead dropped "
+              f"because the candidate went on: {sum(f['dropped'] for f in kept)}")
+        print(f"       word error rate of the text sent, mean    {mean_wer(kept)}")
+    print(f"   hands-free turns that never ended: {missed}")
     print(f"   push-to-talk: release -> quick text                     {spread([f['quick_s'] for f in push])}")
     print(f"   push-to-talk: release -> refined text                   {spread([f['refined_s'] for f in push])}")
     print(f"   push-to-talk: release -> interviewer's first audio      {spread([f['first_audio_s'] for f in push])}")
+    print(f"   push-to-talk: word error rate of the refined text, mean  {mean_wer(push)}")
 
 
 @contextlib.contextmanager

@@ -62,6 +62,8 @@ async def test_listening_starts_when_the_interviewer_stops_and_the_answer_goes_a
         assert len(kept) == 1 and not kept[0].aborted
         candidate_speaks.set()
         await until(pilot, lambda: microphone.stream is not None and microphone.stream.played.is_set())
+        # Answered: the candidate now listens to the next question (a new stream would replay the answer).
+        candidate_speaks.clear()
         countdown = []
         await until(pilot, lambda: countdown.append(str(panel.render())) or panel.state != "recording")
         assert any("Sending in" in shown and "F10 keep talking" in shown for shown in countdown), countdown[-3:]

@@ -12,7 +12,8 @@ from interviewer.voice import stt
 from interviewer.voice.capture import Recorder
 from interviewer.voice.fake_stream import FakeInputStream
 from interviewer.voice.accuracy import word_error_rate
-from interviewer.voice.live import REFINE_WINDOW_S, LiveTranscriber
+from interviewer.voice.live import LiveTranscriber
+from interviewer.voice.refine_ahead import REFINE_WINDOW_S
 from interviewer.voice.segmenter import SegmenterOptions, Segmenter, SpeechDetector
 
 SPEECH = Path(__file__).resolve().parent / "fixtures" / "speech"

@@ -3,10 +3,12 @@ stream as soon as they are whole, and never from inside a code block."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interviewer.voice.speakable import CODE_ON_SCREEN, SentenceStream, sentences, speakable, speakable_sentences
+from interviewer.voice.speakable import (CODE_ON_SCREEN, SentenceStream, opening, sentences, speakable,
+                                        speakable_sentences)
 
 REPLY = """## Requirements
 
@@ -65,6 +67,25 @@ def test_a_long_sentence_is_said_in_clauses_so_the_first_sound_comes_soon():
             "with jitter until the receiver answers again.")
     parts = sentences(long)
     assert len(parts) > 1 and " ".join(parts) == long
+
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Before we go further, what are you assuming about who uses this and how?",
+     ["Before we go further,", "what are you assuming about who uses this and how?"]),
+    ("So, before we go further, what are you assuming about the users?",  # "So," alone would sound clipped
+     ["So, before we go further,", "what are you assuming about the users?"]),
+    ("Good — now walk me through the write path and its retries.",
+     ["Good — now walk me through the write path and its retries."]),
+    ("How many writes a second at peak?", ["How many writes a second at peak?"]),  # short: said whole
+    ("Walk me through the write path from the client to the disk, please.",  # no clause to cut at
+     ["Walk me through the write path from the client to the disk, please."]),
+    ("It holds 1,000 events per shard and two replicas across the zones.",  # a thousands comma is no clause
+     ["It holds 1,000 events per shard and two replicas across the zones."]),
+])
+def test_a_long_opening_sentence_is_cut_at_its_first_clause(sentence, expected):
+    assert opening(sentence) == expected
+    assert " ".join(opening(sentence)) == sentence
 
 
 @settings(max_examples=60, deadline=None)

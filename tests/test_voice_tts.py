@@ -131,6 +131,34 @@ def test_the_first_sentence_plays_before_the_reply_has_finished_arriving(voice):
     assert len(kept) == 1 and len(kept[0].audio) > voice.sample_rate  # both sentences, one stream
 
 
+def test_a_long_opening_sentence_starts_with_its_first_clause_and_is_heard_as_well(voice, whisper, tmp_path):
+    asked: list = []
+
+    class Noted:
+        """The real voice, noting what it is asked to say."""
+
+        sample_rate = voice.sample_rate
+
+        def synthesize(self, text):
+            asked.append(text)
+            return voice.synthesize(text)
+
+    text = "Before we go further, what are you assuming about who uses this and how? Then give me the peak load."
+    kept: list = []
+    speaker = Speaker(Noted(), output_factory=FakeOutputStream.factory(kept))
+    try:
+        speaker.finish_reply(text)
+        assert speaker.wait_idle(60)
+    finally:
+        speaker.close()
+    assert asked == ["Before we go further,", "what are you assuming about who uses this and how?",
+                     "Then give me the peak load."]
+    # Cut or whole, Whisper hears the same words.
+    whole = np.concatenate([voice.synthesize(" ".join(asked[:2])), voice.synthesize(asked[2])])
+    cut, heard_whole = (hear(whisper, audio, voice.sample_rate, tmp_path) for audio in (kept[0].audio, whole))
+    assert word_error_rate(text, cut) <= max(0.1, word_error_rate(text, heard_whole)), (cut, heard_whole)
+
+
 def test_stop_silences_a_reply_midway(voice):
     kept: list = []
     events: list = []

@@ -5,6 +5,7 @@ them into messages for its own thread.
     watch = TurnWatch(on_end=report)            # report(decision), once
     live = LiveTranscriber(model, on_scores=watch.scores,
                            on_caption=lambda text: watch.caption(text, live.captioned_s))
+    watch.on_pause, watch.on_resume = live.refine_ahead, live.drop_ahead   # refine during the countdown
     watch.decision()                            # any thread: the countdown to show
     watch.end_now(); watch.keep_talking()       # the keys
 
@@ -32,19 +33,35 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREROLL_S = 0.8  # audio kept from before a barge-in fired: the run that fired it, and a breath before
+# A pause this long starts the refinement ahead of the end of the turn. It is when the segmenter
+# closes a piece longer than 4 s (SegmenterOptions.short_silence_s): asked for by then, the pass
+# runs before that piece's first pass, which takes its words instead of a pass of its own (at
+# 0.4 s both ran, one after the other, and the second was often still running when the turn
+# ended). The pass hears 0.25 s after the last speech, more than a live piece does.
+AHEAD_AFTER_S = 0.25
 
 
 class TurnWatch:
     """An `EndOfTurn` shared by the capture thread (scores), the transcriber (captions) and the
-    keys, behind a lock. `on_end(decision)` is called once, on whichever thread ended the turn."""
+    keys, behind a lock. `on_end(decision)` is called once, on whichever thread ended the turn.
+
+    `on_pause(remaining_s)` is called on the capture thread once a pause has lasted
+    `ahead_after_s` (the countdown is running, or held), with the countdown left as things stand,
+    and `on_resume()` if the candidate then speaks again: the transcriber refines ahead in between
+    (`LiveTranscriber.refine_ahead`, `drop_ahead`)."""
 
     def __init__(self, options: TurnOptions | None = None,
                  on_end: Callable[[TurnDecision], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, ahead_after_s: float = AHEAD_AFTER_S) -> None:
         self._turn = EndOfTurn(options)
         self._lock = threading.Lock()
         self._on_end = on_end
         self._clock = clock
+        self.on_pause: Callable[[float], None] | None = None
+        self.on_resume: Callable[[], None] | None = None
+        self.ahead_after_s = ahead_after_s
+        self.pauses = 0  # pauses that started a refinement ahead
+        self._paused = False
         self.ended_at: float | None = None  # the clock when the turn ended
         self.last_speech_at: float | None = None  # the clock when the last speech was heard
 
@@ -55,7 +72,23 @@ class TurnWatch:
             if decision.last_speech_s != before:
                 # Wall time of the last speech: behind the clock by the silence heard since.
                 self.last_speech_at = self._clock() - (decision.at_s - decision.last_speech_s)
+            change = self._pause_change(decision)
+        if change is not None:
+            change()
         self._report(decision)
+
+    def _pause_change(self, decision: TurnDecision) -> Callable[[], None] | None:
+        """Under the lock: the call a pause starting or ending asks for, if any."""
+        pausing = decision.state in ("counting", "held") and decision.silence_s + 1e-9 >= self.ahead_after_s
+        if pausing and not self._paused:
+            self._paused = True
+            self.pauses += 1
+            on_pause = self.on_pause
+            return None if on_pause is None else lambda: on_pause(decision.remaining_s)
+        if decision.state == "speaking" and self._paused:
+            self._paused = False
+            return self.on_resume
+        return None
 
     def caption(self, text: str, until_s: float) -> None:
         with self._lock:

@@ -29,6 +29,10 @@ again as one window of at most REFINE_WINDOW_S, the way transcribing the whole r
 an answer that short is simply transcribed whole, and a longer one keeps its revised pieces and
 takes the rest from that window. It costs the same for any answer length (one window), and the
 app shows the quick text first and swaps in the refined one if the candidate has not edited it.
+
+A hands-free answer ends after a silence, so that pass can run during the countdown
+(`refine_ahead`; see the `refine_ahead` module): the worker runs it first, pieces that close inside
+its audio take its words, and `refine` returns it at once if no speech came after it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable
 
 from .errors import VoiceError
+from .refine_ahead import Heard, RefineAhead, Window, joined, plan
 from .segmenter import SAMPLE_RATE, WINDOW, Piece, Segmenter, SegmenterOptions, SpeechDetector
 from .transcription import Transcription, join_text
 
@@ -61,16 +66,13 @@ SPEAKING_WINDOW_S = 0.3
 CONTEXT_WORDS = 0  # words of previous text put in each pass's prompt (see above: off)
 # Greedy decoding for a long final stretch keeps release latency down; short ones use the beam.
 TAIL_BEAM_MAX_S = 6.0
-# One Whisper window (30 s): the refinement pass hears the last pieces that fit in it, plus a
-# little audio before them whose words are dropped.
-REFINE_WINDOW_S = 28.0
-REFINE_CONTEXT_S = 2.0
 
 
 class LiveTranscriber:
     def __init__(self, model: "SpeechModel", *, prompt: str | None = None, hotwords: str | None = None,
                  on_caption: Callable[[str], None] | None = None, options: SegmenterOptions | None = None,
-                 beam_size: int = 5, on_scores: Callable[["np.ndarray"], None] | None = None) -> None:
+                 beam_size: int = 5, on_scores: Callable[["np.ndarray"], None] | None = None,
+                 detector: "SpeechDetector | None" = None) -> None:
         import numpy as np
 
         self.model = model
@@ -91,11 +93,14 @@ class LiveTranscriber:
         self.processing_s = 0.0
         self.refine_s = 0.0  # how long the refinement pass took
         self.refined_from_s = 0.0  # where the refined words begin (0: the whole answer was heard again)
+        self.refined_ahead = False  # refine() returned the pass heard during the countdown
+        self.ahead = RefineAhead()
         self.result: Transcription | None = None  # what finish() returned
-        self._detector = SpeechDetector()
+        self._detector = detector or SpeechDetector()  # anything with feed(block) -> scores per window
         self._audio = np.zeros(SAMPLE_RATE * 30, dtype=np.float32)
         self._filled = 0
         self._last_speech = -1  # sample where the latest speech window ended
+        self._passed_s, self._passing_s = 0.0, 0.0  # audio this answer's passes heard, time they took
         self._audio_lock = threading.Lock()
         self._pieces: list[Piece] = []  # transcribed at least once, in order
         self._texts: list[Transcription | None] = []  # the latest text of each piece
@@ -150,12 +155,13 @@ class LiveTranscriber:
             self._cond.notify_all()
 
     def wait_caught_up(self, timeout: float | None = None) -> bool:
-        """Wait until every block the recorder has delivered is fed in and every closed piece has
-        been transcribed once (a test or benchmark releasing the key when a live session would)."""
+        """Wait until every block the recorder has delivered is fed in, every closed piece has
+        been transcribed once and a refinement asked for ahead has run (a test or benchmark
+        releasing the key when a live session would)."""
         def caught_up() -> bool:
             recorder = self.recorder
             unread = recorder is not None and (not recorder.queue_empty() or recorder.samples != self._filled)
-            return not unread and not self._new and not self._busy
+            return not unread and not self._new and not self._busy and not self.ahead.pending
 
         with self._cond:
             return self._cond.wait_for(caught_up, timeout)
@@ -213,29 +219,69 @@ class LiveTranscriber:
         if not pieces:
             return self.result
         started = time.perf_counter()
-        end = self._filled
-        window = int(REFINE_WINDOW_S * SAMPLE_RATE)
-        # Silence after the last word does not count: the pass skips it (VAD), as a whole one would.
-        spoken_end = pieces[-1].end
-        first = next((i for i, p in enumerate(pieces) if spoken_end - p.start <= window), len(pieces) - 1)
-        begin = 0 if first == 0 else max(0, pieces[first].start - int(REFINE_CONTEXT_S * SAMPLE_RATE))
-        with self._audio_lock:
-            audio = self._audio[begin:end].copy()
-        again = self.model.transcribe(audio, prompt=self.prompt, hotwords=self.hotwords,
-                                      beam_size=self.beam_size).shifted(begin / SAMPLE_RATE)
-        kept = [t for t in self._texts[:first] if t is not None]
-        tail = again.between(pieces[first].start / SAMPLE_RATE) if first else again
-        self.refined_from_s = pieces[first].start / SAMPLE_RATE if first else 0.0
+        heard = self.ahead.take(self._last_speech)
+        self.refined_ahead = heard is not None and heard.window.first < len(pieces)
+        if self.refined_ahead:
+            window, again = heard.window, heard.transcription
+        else:
+            window = plan([p.start for p in pieces], pieces[-1].end, self._filled)
+            again = self._hear(window)
+        self.refined_from_s = pieces[window.first].start / SAMPLE_RATE if window.first else 0.0
         self.refine_s = time.perf_counter() - started
-        log.info("refined the last %.1f s (%d of %d pieces) in %.2f s", (end - begin) / SAMPLE_RATE,
-                 len(pieces) - first, len(pieces), self.refine_s)
-        return Transcription.join(kept + [tail], duration=self.captured_s,
-                                  processing_s=self.processing_s + again.processing_s)
+        log.info("refined the last %.1f s (%d of %d pieces) in %.2f s%s", (window.end - window.begin) / SAMPLE_RATE,
+                 len(pieces) - window.first, len(pieces), self.refine_s,
+                 f" (heard ahead, in {heard.seconds:.2f} s)" if self.refined_ahead else "")
+        return joined(again, window, pieces, self._texts, self.captured_s, self.processing_s)
+
+    def refine_ahead(self, within_s: float | None = None) -> None:
+        """The candidate has paused: refine all heard so far on the worker (called on the capture
+        thread). Not if this answer's pace says it cannot end `within_s` (the countdown left): a
+        long pass outlives pauses and holds up the pieces said after them, and gains nothing."""
+        window = plan([p.start for p in self._pieces], self._last_speech, self._filled)
+        expected_s = (window.end - window.begin) / SAMPLE_RATE * (self.pace or 0.0)
+        if within_s is not None and expected_s > within_s:
+            self.ahead.skipped += 1
+            log.debug("not refining ahead: %.1f s expected, %.1f s of countdown left", expected_s, within_s)
+            return
+        with self._cond:
+            if not (self._releasing or self._stopped):
+                log.debug("refining ahead up to %.2f s (generation %d)", self._filled / SAMPLE_RATE,
+                          self.ahead.request(self._filled))
+                self._cond.notify_all()
+
+    @property
+    def pace(self) -> float | None:  # seconds of recognition per second of audio, once passes have run
+        return self._passing_s / self._passed_s if self._passed_s else None
+
+    def drop_ahead(self) -> None:
+        """The candidate spoke again: what was heard ahead no longer covers the answer."""
+        self.ahead.cancel()
+
+    def _hear(self, window: Window) -> Transcription:  # the refinement pass
+        with self._audio_lock:
+            audio = self._audio[window.begin:window.end].copy()
+        return self.model.transcribe(audio, prompt=self.prompt, hotwords=self.hotwords,
+                                     beam_size=self.beam_size).shifted(window.begin / SAMPLE_RATE)
+
+    def _hear_ahead(self, claim: tuple[int, int]) -> None:
+        generation, end = claim
+        started = time.perf_counter()
+        window = plan([p.start for p in self._pieces], self._last_speech, end)
+        try:
+            heard = Heard(window, self._hear(window), time.perf_counter() - started, generation)
+        except Exception:  # noqa: BLE001 - only a head start: the pass after the turn runs and reports
+            log.warning("refining ahead failed", exc_info=True)
+            return
+        self._passed(window.end - window.begin, heard.transcription)
+        kept = self.ahead.deliver(heard)
+        log.debug("heard ahead up to %.2f s in %.2f s%s: %s", end / SAMPLE_RATE, heard.seconds,
+                  "" if kept else " (the candidate spoke again: dropped)", heard.transcription.text)
 
     def cancel(self) -> None:
         """Drop the answer: stop recording and transcribing without waiting for results."""
         if self.recorder is not None:
             self.recorder.close()
+        self.ahead.cancel()
         with self._cond:
             self._stopped = True
             self._new.clear()
@@ -249,6 +295,11 @@ class LiveTranscriber:
                 while True:
                     if self._stopped:
                         return
+                    # Ahead of new pieces: those that close inside its audio then need no pass.
+                    claim = None if self._releasing else self.ahead.claim()
+                    if claim is not None:
+                        job, arg = self._hear_ahead, claim
+                        break
                     if self._new:
                         job, arg = self._first_pass, [self._new.popleft()]
                         break
@@ -281,7 +332,11 @@ class LiveTranscriber:
         self._pieces.extend(pieces)
         self._texts.extend([None] * len(pieces))
         last = len(self._pieces) - 1
-        self._transcribe(first, last, TAIL_CONTEXT_S if self._releasing else FIRST_CONTEXT_S)
+        heard = self.ahead.take(self._last_speech, start=self._pieces[first].start)
+        if heard is not None:
+            self._assign(heard.transcription, first, last)
+        else:
+            self._transcribe(first, last, TAIL_CONTEXT_S if self._releasing else FIRST_CONTEXT_S)
         if not self._releasing:
             if last > 0:
                 with self._cond:
@@ -312,13 +367,22 @@ class LiveTranscriber:
         beam = 1 if self._releasing and seconds > TAIL_BEAM_MAX_S else self.beam_size
         result = self.model.transcribe(audio, prompt=self._prompt(first), hotwords=self.hotwords, beam_size=beam)
         result = result.shifted(begin / SAMPLE_RATE)
-        for i in range(first, last + 1):
-            until = pieces[i + 1].start / SAMPLE_RATE if i < last else float("inf")
-            self._texts[i] = result.between(pieces[i].start / SAMPLE_RATE, until)
+        self._assign(result, first, last)
         self.processing_s += result.processing_s
+        self._passed(len(audio), result)
         log.debug("pieces %d-%d, %.2f-%.2f s (%.1f s of context, beam %d): %.2f s: %s", first, last,
                   pieces[first].start / SAMPLE_RATE, pieces[last].end / SAMPLE_RATE,
                   (pieces[first].start - begin) / SAMPLE_RATE, beam, result.processing_s, result.text)
+
+    def _passed(self, samples: int, result: Transcription) -> None:
+        self._passed_s, self._passing_s = self._passed_s + samples / SAMPLE_RATE, self._passing_s + result.processing_s
+
+    def _assign(self, result: Transcription, first: int, last: int) -> None:
+        """Give pieces first..last the words of `result` that fall inside each."""
+        pieces = self._pieces
+        for i in range(first, last + 1):
+            until = pieces[i + 1].start / SAMPLE_RATE if i < last else float("inf")
+            self._texts[i] = result.between(pieces[i].start / SAMPLE_RATE, until)
 
     def _context_start(self, first: int, seconds: float) -> int:
         """Where the audio sent with piece `first` begins: the earliest earlier piece that started

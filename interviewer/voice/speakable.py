@@ -20,6 +20,11 @@ LINK_ON_SCREEN = "the link on screen"
 # Synthesis takes about a quarter of the speech's length, so a 25-word opening sentence would
 # keep the candidate waiting a second for the first sound: a long sentence is said in clauses.
 CLAUSE_WORDS = 14
+# The first sound of a reply waits for its whole first sentence, while every later sentence is
+# synthesized as the one before plays: so the opening sentence is cut sooner, at its first clause
+# of three words or more ("Before we go further, ..."), which Piper says in a third of the time.
+OPENING_WORDS = 8
+OPENING_CLAUSE_WORDS = 3
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 _FENCED_BLOCK = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
@@ -85,6 +90,18 @@ def sentences(text: str) -> list[str]:
 
 def speakable_sentences(markdown: str) -> list[str]:
     return sentences(speakable(markdown))
+
+
+def opening(sentence: str) -> list[str]:
+    """A reply's first sentence as its opening clause and the rest, when it is long enough for
+    that to bring the first sound forward (see OPENING_WORDS); else the sentence alone."""
+    if len(sentence.split()) <= OPENING_WORDS:
+        return [sentence]
+    for match in _CLAUSE_END.finditer(sentence):
+        head, rest = sentence[:match.start()].strip(), sentence[match.end():].strip()
+        if len(head.split()) >= OPENING_CLAUSE_WORDS:
+            return [head, rest] if len(rest.split()) >= OPENING_CLAUSE_WORDS else [sentence]
+    return [sentence]
 
 
 class SentenceStream:

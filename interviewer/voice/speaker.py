@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import SpeechOutputError
-from .speakable import SentenceStream, speakable_sentences
+from .speakable import SentenceStream, opening, speakable_sentences
 
 if TYPE_CHECKING:
     import numpy as np
@@ -160,6 +160,7 @@ class Speaker:
             return
         if self._first_text_at is None:
             self._first_text_at = self.clock()
+            sentences = opening(sentences[0]) + sentences[1:]  # the first sound sooner (see `opening`)
         self.idle.clear()
         for sentence in sentences:
             self._sentences.put((self._generation, self._reply, sentence))

@@ -1,0 +1,126 @@
+"""The refinement pass of a live answer (see `live`), and hearing it ahead of time.
+
+`refine` hears the end of the answer again as one window once the answer is over. In a
+hands-free turn the answer is over only after a silence of a second and a half, and the
+refinement then took another second or more. Nothing new is said during that silence, so the
+pass can start while the countdown runs: `RefineAhead` keeps the books of that speculative pass.
+The turn watch asks for it once the pause is long enough (`request`, with the audio heard so
+far), drops it when the candidate speaks again (`cancel`); the transcriber's worker runs it
+(`claim`, `deliver`); at the end of the turn it is used only if no speech came after the audio
+it heard (`take`). Every request gets a new generation, and a pass whose generation is no longer
+current is thrown away on delivery, so a cancelled pass can never hand back a stale transcript.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from .segmenter import SAMPLE_RATE, Piece
+from .transcription import Transcription
+
+# One Whisper window (30 s): the refinement pass hears the last pieces that fit in it, plus a
+# little audio before them whose words are dropped.
+REFINE_WINDOW_S = 28.0
+REFINE_CONTEXT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a refinement pass hears: samples begin..end; the words from pieces[first] on are
+    taken from it (first 0: the whole answer, heard from its start)."""
+
+    first: int
+    begin: int
+    end: int
+
+
+def plan(piece_starts: list[int], spoken_end: int, end: int) -> Window:
+    """The window for an answer whose pieces start at `piece_starts`, whose speech ends at
+    `spoken_end` and whose audio ends at `end`. Silence after the last word does not count
+    towards the window: the pass skips it (VAD), as a whole one would."""
+    window = int(REFINE_WINDOW_S * SAMPLE_RATE)
+    if not piece_starts:
+        return Window(0, 0, end)
+    first = next((i for i, start in enumerate(piece_starts) if spoken_end - start <= window), len(piece_starts) - 1)
+    begin = 0 if first == 0 else max(0, piece_starts[first] - int(REFINE_CONTEXT_S * SAMPLE_RATE))
+    return Window(first, begin, end)
+
+
+def joined(heard: Transcription, window: Window, pieces: list[Piece], texts: list[Transcription | None],
+           duration: float, processing_s: float) -> Transcription:
+    """The whole answer: the live text of the pieces before the window, the pass's words after."""
+    kept = [t for t in texts[:window.first] if t is not None]
+    tail = heard.between(pieces[window.first].start / SAMPLE_RATE) if window.first else heard
+    return Transcription.join(kept + [tail], duration=duration, processing_s=processing_s + heard.processing_s)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A finished speculative pass: its window, its words on the recording's clock, how long it took."""
+
+    window: Window
+    transcription: Transcription
+    seconds: float
+    generation: int
+
+
+class RefineAhead:
+    """The speculative pass's state, shared by the capture thread (`request`, `cancel`), the
+    transcriber's worker (`claim`, `deliver`) and the end of the turn (`take`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.generation = 0
+        self._pending: int | None = None  # end sample of a request no worker has claimed yet
+        self._heard: Heard | None = None
+        self.requests = 0
+        self.delivered = 0
+        self.discarded = 0  # passes that finished after their pause was over
+        self.skipped = 0  # pauses too short for the pass, by the answer's pace (see LiveTranscriber.refine_ahead)
+
+    @property
+    def pending(self) -> bool:
+        return self._pending is not None
+
+    def request(self, end: int) -> int:
+        """The candidate has paused: hear the answer up to sample `end`. Supersedes any earlier pass."""
+        with self._lock:
+            self.generation += 1
+            self._pending, self._heard = end, None
+            self.requests += 1
+            return self.generation
+
+    def cancel(self) -> None:
+        """The candidate spoke again: what was heard ahead no longer covers the answer."""
+        with self._lock:
+            self.generation += 1
+            self._pending, self._heard = None, None
+
+    def claim(self) -> tuple[int, int] | None:
+        """For the worker: (generation, end) of the request to run now, or None."""
+        with self._lock:
+            if self._pending is None:
+                return None
+            end, self._pending = self._pending, None
+            return self.generation, end
+
+    def deliver(self, heard: Heard) -> bool:
+        """The worker's finished pass; kept only if no newer request or cancel came meanwhile."""
+        with self._lock:
+            if heard.generation != self.generation:
+                self.discarded += 1
+                return False
+            self._heard = heard
+            self.delivered += 1
+            return True
+
+    def take(self, last_speech: int, start: int = 0) -> Heard | None:
+        """The current pass, if it heard every sample of speech so far (`last_speech`: where the
+        latest speech ended) and the audio from `start` on; else None."""
+        with self._lock:
+            heard = self._heard if self._heard is not None and self._heard.generation == self.generation else None
+        if heard is None:
+            return None
+        if last_speech > heard.window.end or start < heard.window.begin:
+            return None
+        return heard
