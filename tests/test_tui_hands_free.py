@@ -70,8 +70,11 @@ async def test_listening_starts_when_the_interviewer_stops_and_the_answer_goes_a
         await until(pilot, lambda: len(screen.session.history) >= 3 and not screen.busy)
         await until(pilot, lambda: panel.state == "recording")  # the next question said, listening again
         answer = screen.session.history[1][1].lower()
-        for word in ("kafka", "jitter", "replay"):
-            assert word in answer, answer
+        # The whole answer was sent (the turn mechanism is what this tests; transcription accuracy is measured in
+        # the voice tests): tiny.en on 3x-speed audio hears most key words, but one now and then ("jitter" came
+        # out as "failure" in a CI run), so most of them must be there rather than every one.
+        heard = [w for w in ("kafka", "endpoint", "jitter", "replay", "dashboard", "signature") if w in answer]
+        assert len(heard) >= 4, answer
         assert screen.query_one("#answer").text == ""  # sent without a key
     path = saved(tmp_path)[0]
     [delivery] = events(path, "delivery")
