@@ -92,10 +92,10 @@ class Listening:
         if not topics:
             return ()
         wanted = {s for s in _ASKABLE if lx.PROMPT_CUES[s].search(low)}
-        if self.knowledge.family == "conversation" and wanted <= {"tradeoffs", "reasoning"}:
+        if self.knowledge.family == "conversation" and wanted and wanted <= {"tradeoffs", "reasoning"}:
             # "Why this company?" asks for a position and its reason, which a conversation round reads as
             # specificity ("what pulls me is the reliability work: our outages were ...").
-            wanted = wanted | {"specificity"} if wanted else wanted
+            wanted |= {"specificity"}
         done = [t for t in topics if (seen := self.state.topics.get(t)) is not None
                 and (not wanted or wanted & _satisfying(set(seen["signals"])))]
         if len(done) * 2 <= len(topics):

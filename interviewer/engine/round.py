@@ -210,13 +210,11 @@ class RoundEngine(GateFlow, Listening):
             covered = self._covered(content)
             if covered:
                 self._emit("question_skipped", question=content, covered=list(covered))
-                earlier = self._extras.get("covered", ())
-                self._extras["covered"] = (*earlier, *(t for t in covered if t not in earlier))
+                self._say_covered(covered)
                 continue
             if self._walked_through(content):
                 self._emit("question_skipped", question=content, covered=["end_to_end"])
-                earlier = self._extras.get("covered", ())
-                self._extras["covered"] = (*earlier, "the design end to end")
+                self._say_covered(("the design end to end",))
                 continue
             narrowed = self._without_told(content)
             if narrowed != content:
@@ -228,11 +226,15 @@ class RoundEngine(GateFlow, Listening):
             if done:
                 # Ask only for what is missing, rather than for numbers the candidate already gave.
                 self._emit("question_narrowed", question=content, covered=list(done))
-                earlier = self._extras.get("covered", ())
-                self._extras["covered"] = (*earlier, *(t for t in done if t not in earlier))
+                self._say_covered(done)
                 content = f"What about {_listed(left)}? Give me the number you're working with."
             return Move(kind, content, phase.id, phase.title)  # type: ignore[arg-type]
         return None
+
+    def _say_covered(self, titles: tuple[str, ...]) -> None:
+        """The reply opens by naming what the candidate already covered, once each, in order."""
+        earlier = self._extras.get("covered", ())
+        self._extras["covered"] = (*earlier, *(t for t in titles if t not in earlier))
 
     def _phase_work(self, analysis: Analysis) -> Move:
         phase = self.phase

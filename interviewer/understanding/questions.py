@@ -94,8 +94,6 @@ _UPTALK = re.compile(r"^(?:(?:so|and|well|um|uh|honestly|yeah|i mean)[,\s]+)*(?:
 _CHECKING = re.compile(r"\b(?:assum|let's say|i'll take it|is that right|correct)\b")
 # A question that points back at what was just said ("Is that a problem?") asks about it.
 _ANAPHORIC = re.compile(r"\b(?:that|this|it)\b")
-# Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
-# "a proxy with its own limits sitting between us and the customers".
 # What makes "how long do we have" about this interview's clock.
 _INTERVIEW_TIME = re.compile(r"\b(?:left|remaining|in this|for this (?:interview|session|round|call|part)|on time|running out)\b")
 # A question about how many things happen in a stretch of time: the load, whatever the things are called.
@@ -103,6 +101,8 @@ _RATE_ASKED = re.compile(r"\bhow (?:many|much)\b(?:\s+[\w'-]+){0,6}?\s+(?:per|a|
 # Asking who the users are, rather than naming them as the subject of another question.
 _USERS_ASKED = re.compile(r"\bwho\b|\bwhat (?:kind|sort|type)s? of\b|\bwhich (?:users|customers|developers)\b|\buser base\b"
                           r"|\bpersonas?\b|\baudience\b|\bhow many (?:users|customers|developers)\b")
+# Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
+# "a proxy with its own limits sitting between us and the customers".
 _ATTACHES = re.compile(r"\b(?:for|of|about|on|between|around|behind|with|from)\b")
 _JOINS = re.compile(r"[,;?]|\b(?:or|also|plus)\b")
 
@@ -141,7 +141,7 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
                 found.append(Question(span.text.strip(), span, kind, tuple(topics_in(low, catalogue))))
             continue
         after = [s.text for s in sentences[index + 1:] if not _is_question(s.text.lower().strip(), s.text)]
-        for part in _parts(span.text):
+        for part in question_parts(span.text):
             part_low = part.lower()
             topics = _head_topics(part_low, catalogue)
             if index > 0 and not set(topics) & answerable and _ANAPHORIC.search(part_low) and len(part_low.split()) <= 12:
@@ -220,12 +220,7 @@ def _is_question(low: str, original: str = "") -> bool:
 
 
 def question_parts(text: str) -> list[str]:
-    """The separate questions in one sentence of a question ("Who calls this, and what do they rely on?")."""
-    return _parts(text)
-
-
-def _parts(text: str) -> list[str]:
-    """The questions in one sentence. A piece that asks nothing by itself ("Sorry,", "Before I answer,")
+    """The questions in one sentence ("Who calls this, and what do they rely on?"). A piece that asks nothing by itself ("Sorry,", "Before I answer,")
     joins the question after it."""
     parts: list[str] = []
     carry = ""

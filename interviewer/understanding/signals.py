@@ -206,7 +206,7 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         # not a failure mode handled.
         found.add("clarifying")
         return found
-    elif lx.CLARIFY.search(body) and n_words >= 5 and not vague and not lx.DISMISSIVE.search(body):
+    if lx.CLARIFY.search(body) and n_words >= 5 and not vague and not lx.DISMISSIVE.search(body):
         found.add("clarifying")
     if not concrete or n_words < 5:
         return found
