@@ -15,7 +15,6 @@ from test_tui import SIZE, saved, settle
 from interviewer.services import build_services
 from interviewer.transcript import load_transcript
 from interviewer.tui.app import InterviewerApp
-from interviewer.voice import stt
 from interviewer.voice.accuracy import word_error_rate
 from interviewer.voice.fake_stream import FakeInputStream
 
@@ -24,8 +23,8 @@ SPEECH = Path(__file__).resolve().parent / "fixtures" / "speech"
 
 
 @pytest.fixture(scope="module")
-def model():
-    return stt.load()  # the bundled tiny.en, on this machine's CPU
+def model(whisper_model):
+    return whisper_model  # loaded once per run (conftest)
 
 
 def voice_app(tmp_path, model, stream=None, **settings):

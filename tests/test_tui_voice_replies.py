@@ -24,13 +24,13 @@ SPEECH = Path(__file__).resolve().parent / "fixtures" / "speech"
 
 
 @pytest.fixture(scope="module")
-def model():
-    return stt.load()
+def model(whisper_model):
+    return whisper_model  # loaded once per run (conftest)
 
 
 @pytest.fixture(scope="module")
-def voice():
-    return tts.load()
+def voice(piper_voice):
+    return piper_voice  # loaded once per run (conftest)
 
 
 def speaking_app(tmp_path, model, voice, kept, speed=None, voice_mode=True, **settings):

@@ -21,8 +21,8 @@ RATE = 16_000
 
 
 @pytest.fixture(scope="module")
-def model():
-    return stt.load()
+def model(whisper_model):
+    return whisper_model  # loaded once per run (conftest)
 
 
 @pytest.fixture(scope="module")

@@ -36,13 +36,13 @@ SAID = ("Failure modes. Good. Now suppose a receiver is down for an hour: what h
 
 
 @pytest.fixture(scope="module")
-def voice():
-    return tts.load()  # the bundled en_US voice, on this machine's CPU
+def voice(piper_voice):
+    return piper_voice  # loaded once per run (conftest)
 
 
 @pytest.fixture(scope="module")
-def whisper():
-    return stt.load()
+def whisper(whisper_model):
+    return whisper_model  # loaded once per run (conftest)
 
 
 def script_text(name: str) -> str:
