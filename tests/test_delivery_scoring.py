@@ -26,6 +26,9 @@ def spoken_copy(tmp_path, fillers: int, wpm: float, interviewer_spoke: bool = Fa
         record = json.loads(line)
         if interviewer_spoke and record.get("type") == "turn" and record["role"] == "interviewer":
             how = "barge-in" if record["n"] == 3 else "ended"
+            if how == "barge-in":  # heard 2.5 s into the reply, which then stopped
+                out.append(json.dumps({"type": "event", "after_turn": record["n"], "kind": "barge_in",
+                                       "t": record["t"] + 2.8, "how": "voice"}))
             out.append(json.dumps({"type": "event", "after_turn": record["n"], "kind": "interviewer_speech",
                                    "started_t": record["t"] + 0.3, "ended_t": record["t"] + 6.3, "spoken_s": 6.0,
                                    "how": how, "first_audio_s": 0.4}))
@@ -78,8 +81,14 @@ def test_the_interviewers_speech_and_the_gap_after_it_are_in_the_delivery_sectio
     assert heard["spoken_s"] == 6.0 * replies and heard["median_first_audio_s"] == 0.4
     assert heard["timeline"][0]["how"] == "ended" and heard["timeline"][0]["started_t"] is not None
     assert card.delivery["median_time_to_first_word_after_speech_s"] == 1.5
+    # The cut-in is placed in the reply that was playing, and the card says how it came.
+    [cut] = heard["cut_ins"]
+    assert cut["how"] == "voice" and cut["into_reply_s"] == 2.5
+    assert any("you cut in 1 time (by talking over it, 2.5 s into the reply)." in line
+               for line in card.delivery_lines())
+    assert Scorecard.from_json(card.to_json(), rubric).delivery_lines() == card.delivery_lines()
     assert [a["after_speech"] for a in card.delivery["per_answer"]][:2] == [True, False]
     markdown = render_markdown(card)
-    assert "you cut in 1 time." in markdown
+    assert "you cut in 1 time (by talking over it" in markdown
     assert "Time to first word after the interviewer stopped speaking: 1.5 s (median)." in markdown
     assert "cut in" not in render_markdown(score(spoken_copy(tmp_path, fillers=1, wpm=140), rubric))

@@ -46,4 +46,23 @@ def delivery_section(transcript: Transcript) -> dict[str, Any]:
             "muted": sum(e.get("how") == "muted" for e in spoken),
             **({"median_first_audio_s": round(statistics.median(firsts), 3)} if firsts else {}),
             "timeline": [{k: e.get(k) for k in ("after_turn", "started_t", "ended_t", "how")} for e in spoken]}
+        cuts = _cut_ins(transcript.events, spoken)
+        if cuts:
+            summary["interviewer_speech"]["cut_ins"] = cuts
     return summary
+
+
+def _cut_ins(events: list[dict[str, Any]], spoken: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each `barge_in` event with how it came (`voice`: heard talking over the interviewer; `key`: F8)
+    and how far into the reply it was playing. A candidate who always cuts in a second into every
+    reply is not hearing the question out; one who cuts in late, to correct a misheard point, is."""
+    cuts = []
+    for event in events:
+        if event.get("kind") != "barge_in" or event.get("t") is None:
+            continue
+        t = float(event["t"])
+        # The reply that was playing: the last one to start at or before the cut.
+        playing = [s for s in spoken if s.get("started_t") is not None and float(s["started_t"]) <= t]
+        into = round(t - float(playing[-1]["started_t"]), 2) if playing else None
+        cuts.append({"t": t, "how": event.get("how"), "into_reply_s": into})
+    return cuts

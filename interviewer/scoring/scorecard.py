@@ -99,7 +99,8 @@ class Scorecard:
         if heard:
             cut_in = heard["barge_ins"]
             lines.append(f"The interviewer spoke {heard['replies']} repl{'ies' if heard['replies'] != 1 else 'y'} "
-                         f"({heard['spoken_s'] / 60:.1f} min); you cut in {cut_in} time{'s' if cut_in != 1 else ''}.")
+                         f"({heard['spoken_s'] / 60:.1f} min); you cut in {cut_in} time{'s' if cut_in != 1 else ''}"
+                         + _how_cut_in(heard.get("cut_ins") or []) + ".")
         if d.get("speech_models"):
             lines.append(f"Transcribed on this machine by {', '.join(d['speech_models'])}.")
         lines.append("Delivery is reported beside the levels and does not change them.")
@@ -181,3 +182,23 @@ class Scorecard:
             **({"delivery": self.delivery} if self.delivery else {}),
             **({"llm_judge_skipped": self.judge_skipped} if self.judge_skipped else {}),
         }
+
+
+def _how_cut_in(cuts: list[dict[str, Any]]) -> str:
+    """The delivery line's tail on the cut-ins: how each came and how far into a reply, in words."""
+    if not cuts:
+        return ""
+    ways = {"voice": "by talking over it", "key": "with F8"}
+    counts: dict[str, int] = {}
+    for cut in cuts:
+        counts[cut.get("how") or "voice"] = counts.get(cut.get("how") or "voice", 0) + 1
+    if len(counts) == 1:
+        parts = [ways.get(how, how) for how in counts]  # one way: the count is already said
+    else:
+        parts = [f"{n} {ways.get(how, how)}" for how, n in counts.items()]
+    into = sorted(c["into_reply_s"] for c in cuts if c.get("into_reply_s") is not None)
+    if len(into) == 1:
+        parts.append(f"{into[0]:.1f} s into the reply")
+    elif into:
+        parts.append(f"a median {into[len(into) // 2]:.1f} s into a reply")
+    return f" ({', '.join(parts)})"
