@@ -26,6 +26,7 @@ class Card:
     overall: str
     signal: str
     dimensions: dict[str, str]
+    dimension_scores: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,7 +57,8 @@ def scored(key: str, folder: Path = GRADED) -> Card:
 
     transcript = load_transcript(folder / f"{key}.txt")
     card = score(transcript, RubricLibrary().load(transcript.round).rubric)
-    return Card(card.overall_score, card.overall_level, _signal(card), {d.id: d.level for d in card.dimensions})
+    return Card(card.overall_score, card.overall_level, _signal(card), {d.id: d.level for d in card.dimensions},
+                {d.id: d.score for d in card.dimensions})
 
 
 def _allowed(value) -> list[str]:
@@ -83,6 +85,17 @@ def evaluate(folder: Path = GRADED) -> dict[str, Agreement]:
             ok = a.overall in LEVEL_STEPS and b.overall in LEVEL_STEPS and \
                 abs(LEVEL_STEPS[a.overall] - LEVEL_STEPS[b.overall]) <= 1
             result["within_one"].add(ok, f"{set_name}: {one} {a.overall} ~ {other} {b.overall}")
+    if expected.get("dimension_ordering"):
+        # [higher, lower, dimension]: the first file must score higher on that one dimension.
+        result["dimension_ordering"] = Agreement()
+        for set_name, triples in expected["dimension_ordering"].items():
+            for high, low, dim in triples:
+                a, b = cards[f"{set_name}/{high}"], cards[f"{set_name}/{low}"]
+                hi, lo = a.dimension_scores.get(dim), b.dimension_scores.get(dim)
+                ok = hi is not None and lo is not None and hi > lo
+                result["dimension_ordering"].add(ok, f"{set_name}: {high} > {low} on {dim} "
+                                                     f"({'missing' if hi is None else f'{hi:.1f}'} vs "
+                                                     f"{'missing' if lo is None else f'{lo:.1f}'})")
     for key, want in expected.items():
         if "/" not in key:
             continue
@@ -113,22 +126,32 @@ def test_agreement_does_not_fall_below_its_floor(agreement, measure):
     assert reached.hits >= FLOORS[measure], f"{measure} {reached} (floor {FLOORS[measure]}):\n" + "\n".join(reached.misses)
 
 
-# The second blind set (tests/fixtures/blind2), written after the scorer changes of 2026-12-03 and first run
-# then (its README has the figures). Same rule: a change that scores worse fails; keep it out of tuning.
+# Later sets, each with the floors it reached. blind2 (tests/fixtures/blind2), written after the scorer changes of
+# 2026-12-03 and first run then, is still blind: only its figures are shown, since the misses would show which
+# files to tune toward. blind3 (communication in the design rounds, code structure in the work trial) had its misses
+# read after its second run, so it is a regression check now, not a blind one (its README has the history).
 BLIND2 = HERE / "fixtures" / "blind2"
-FLOORS_BLIND2 = {"ordering": 59, "equal": 3, "within_one": 3, "overall": 16, "level_signal": 17, "dimensions": 101}
+BLIND3 = HERE / "fixtures" / "blind3"
+LATER_SETS = {
+    "blind2": (BLIND2, {"ordering": 59, "equal": 3, "within_one": 3, "overall": 16, "level_signal": 17,
+                        "dimensions": 101}, False),
+    "blind3": (BLIND3, {"ordering": 32, "equal": 3, "within_one": 6, "overall": 15, "level_signal": 15,
+                        "dimensions": 99, "dimension_ordering": 21}, True),
+}
 
 
 @pytest.fixture(scope="module")
-def blind2_agreement() -> dict[str, Agreement]:
-    return evaluate(BLIND2)
+def later_agreement() -> dict[str, dict[str, Agreement]]:
+    return {name: evaluate(folder) for name, (folder, _, _) in LATER_SETS.items()}
 
 
-@pytest.mark.parametrize("measure", sorted(FLOORS_BLIND2))
-def test_second_blind_set_does_not_fall_below_its_floor(blind2_agreement, measure):
-    # Only the figure: the misses would show which files to tune toward.
-    reached = blind2_agreement[measure]
-    assert reached.hits >= FLOORS_BLIND2[measure], f"{measure} {reached} (floor {FLOORS_BLIND2[measure]})"
+@pytest.mark.parametrize("name,measure", [(name, measure) for name, (_, floors, _) in LATER_SETS.items()
+                                          for measure in sorted(floors)])
+def test_later_sets_do_not_fall_below_their_floors(later_agreement, name, measure):
+    _, floors, show_misses = LATER_SETS[name]
+    reached = later_agreement[name][measure]
+    misses = "\n" + "\n".join(reached.misses) if show_misses else ""
+    assert reached.hits >= floors[measure], f"{name} {measure} {reached} (floor {floors[measure]}){misses}"
 
 
 def report(folder: Path = GRADED) -> int:
