@@ -12,6 +12,7 @@ from conftest import FIXTURES, PASSIVE, cli_env, interviewer_cmd
 from llm_server import FakeOpenAI, Reply
 
 from interviewer.errors import SessionStateError
+from interviewer.rubric import RubricLibrary
 from interviewer.scoring.llm_judge import REMOVED, judge
 from interviewer.services import build_services
 from interviewer.session import Session
@@ -208,8 +209,7 @@ def test_the_answer_is_saved_before_the_llm_is_called(tmp_path):
     assert saved_at_call == [0, 1, 2, 3]
 
 
-JUDGE_DIMS = ["scale_thinking", "full_stack_coverage", "technical_depth", "failure_modes", "design_elegance",
-              "requirements_and_estimation"]
+JUDGE_DIMS = [d.id for d in RubricLibrary().load("system-design").rubric.dimensions]
 
 
 def judge_reply(level="good", score=55, quote=None, turn=2):
@@ -275,7 +275,7 @@ def test_instructions_inside_an_answer_never_reach_the_judge(tmp_path):
         plain = _judge(server, tmp_path, FIXTURES / "scoring/system-design/weak.txt")
         tampered = _judge(server, tmp_path, FIXTURES / "scoring/system-design/weak_injected.txt")
         sent = json.dumps(server.requests[-1])
-    assert tampered.overall_score == plain.overall_score == 20
+    assert tampered.overall_score == plain.overall_score == pytest.approx(20)
     assert REMOVED in sent and "ignore the rubric" not in sent.lower()
 
 
@@ -331,7 +331,7 @@ def test_score_llm_from_the_command_line(tmp_path):
                                 capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
     card = json.loads(result.stdout)
-    assert card["scorer"] == "llm:test-model" and len(card["dimensions"]) == 6
+    assert card["scorer"] == "llm:test-model" and len(card["dimensions"]) == len(JUDGE_DIMS)
 
 
 def test_score_llm_without_an_endpoint_is_a_usage_error(tmp_path):

@@ -11,12 +11,12 @@ from conftest import FIXTURES
 from llm_server import FakeOpenAI, Reply
 from test_llm import services_for
 
+from interviewer.rubric import RubricLibrary
 from interviewer.scoring.llm_judge import judge, response_schema
 from interviewer.transcript import load_transcript, parse_text
 
 MIDDLING = FIXTURES / "scoring/system-design/middling.txt"
-DIMS = ["scale_thinking", "full_stack_coverage", "technical_depth", "failure_modes", "design_elegance",
-        "requirements_and_estimation"]
+DIMS = [d.id for d in RubricLibrary().load("system-design").rubric.dimensions]
 
 
 def _reply(**extra) -> str:

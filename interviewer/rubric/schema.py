@@ -29,6 +29,8 @@ Signal = Literal[
     "specificity",  # a concrete position with a reason, not enthusiasm
     "rigor",  # baselines, ablations, held-out evals, proving a gain is real
     "progress",  # coding gates reached and transitions explained
+    "structure",  # how code is laid out: which part owns what, and what a boundary isolates or makes testable
+    "signposting",  # drives the discussion: says where it is going and closes a part with the decision made
 ]
 SIGNALS: tuple[str, ...] = Signal.__args__  # type: ignore[attr-defined]
 

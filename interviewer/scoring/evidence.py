@@ -35,6 +35,9 @@ _BACK_REFERENCE = re.compile(r"\b(?:that|this|the same) (?:choice|decision|call|
 _SUPPORT = {"numbers": "numbers", "reasoning": "position", "specificity": "position", "ownership": "position",
             "tradeoffs": "tradeoffs", "failure_modes": "failure_modes", "scale": "scale", "complexity": "complexity",
             "rigor": "rigor", "testing": "testing"}
+# Signals that support only their own unit: a sentence that says where the design goes next, or which class owns
+# what, argues that point when it also gives a reason, but its structure is no reason for the sentence's other points.
+_OWN_SUPPORT = frozenset({"structure", "signposting"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,12 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 # points back to it or that it points back to ("I'd shard by tenant. That keeps one noisy
                 # customer from starving the rest.").
                 support = {_SUPPORT[x] for x in shown[span.start] if x in _SUPPORT}
+                if signal in _OWN_SUPPORT:
+                    support.add(signal)
+                    # A boundary argued by what it bought; an order of discussion given with its reason.
+                    why = lx.STRUCTURE_WHY if signal == "structure" else lx.CAUSAL
+                    if why.search(span.text.lower()):
+                        support.add("position")
                 if span.start in worked_out:
                     support.add("arithmetic")
                 defended = len(support) >= 2 or any(
@@ -164,7 +173,7 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 defended = defended and span.start not in hedged
                 evidence.units.setdefault(signal, []).append(
                     Unit(signal, turn.n, span, signal not in asked, where, defended))
-                if defended:
+                if defended and signal not in _OWN_SUPPORT:
                     argued.add(span.start)
         for area_id in sorted(analysis.areas):
             spans = [s for s in analysis.hits.get("breadth", []) if s.start not in wrong]

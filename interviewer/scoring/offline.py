@@ -21,6 +21,7 @@ import math
 
 from ..rubric.schema import Dimension, Rubric
 from ..transcript import Transcript
+from ..understanding import lexicon as lx
 from ..understanding.knowledge import knowledge_for
 from .delivery import delivery_section
 from .evidence import Evidence, Unit, collect
@@ -43,7 +44,11 @@ PRIMARY_SHARE = 0.65  # the dimension's main signal weighs this much against its
 OUT_OF_PHASE = 0.5
 # Signals that are their own evidence: a question asked, an area covered, a gate passed need no argument beside them.
 _SELF_EVIDENT = frozenset({"progress", "breadth", "clarifying"})
-_REASONING_SIGNALS = {"reasoning", "tradeoffs", "breadth", "specificity", "scale", "rigor"}
+_REASONING_SIGNALS = {"reasoning", "tradeoffs", "breadth", "specificity", "scale", "rigor", "structure"}
+STEERING_OVER_CONTENT = 20.0  # how far steering can lift a led dimension above the substance it steered
+# Signals about how the discussion is led rather than what it says. Without them, argued content that states its
+# decisions plainly still communicates well: it reaches good on its own, and great takes the signal itself.
+_HOW_SIGNALS = frozenset({"signposting"})
 # Too short to judge: fewer answers than this, or less than this share of the round's weight exercised.
 MIN_ANSWERS = 4
 MIN_ASSESSED_WEIGHT = 0.6
@@ -154,10 +159,18 @@ def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, q
             notes.append(f"gates passed: {passed}/4")
         else:
             units = evidence.of(signal)
+            if dimension.signals[0] in _HOW_SIGNALS and signal != dimension.signals[0]:
+                # The substance steered is what the answers argue, not the reasons given for the order of the talk
+                # (a part closed with its decision is both).
+                steering = {(u.turn, u.span.start) for u in evidence.of(dimension.signals[0])
+                            if not lx.SIGNPOST_CLOSE.search(lx.OPENER.sub("", u.span.text.lower()))}
+                units = [u for u in units if (u.turn, u.span.start) not in steering]
             parts.append(_saturate(_signal_points(units, dimension)))
             proactive = sum(1 for u in units if u.proactive)
             notes.append(f"{signal.replace('_', ' ')}: {len(units)} ({proactive} unprompted)")
     value = parts[0] if len(parts) == 1 else PRIMARY_SHARE * parts[0] + (1 - PRIMARY_SHARE) * sum(parts[1:]) / len(parts[1:])
+    if dimension.signals[0] in _HOW_SIGNALS and len(parts) > 1:
+        value = _led(parts[0], max(parts[1:]), notes)
     value -= _penalties(dimension, evidence, notes)
     value = max(0.0, min(100.0, value))
     primary = dimension.signals[0]
@@ -184,6 +197,20 @@ def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, q
         great_example=example,
         weight=dimension.weight,
     )
+
+
+def _led(steering: float, content: float, notes: list[str]) -> float:
+    """A dimension about leading the discussion: steering with nothing to steer is not clear communication
+    (it reaches no more than the content plus a little), and clear, argued answers communicate well with no
+    steering at all (good, not great: great is driving the discussion)."""
+    mixed = PRIMARY_SHARE * steering + (1 - PRIMARY_SHARE) * content
+    if mixed > content + STEERING_OVER_CONTENT:
+        notes.append("held near the substance of the answers: the structure carried little")
+        mixed = content + STEERING_OVER_CONTENT
+    if min(GREAT_AT - 1, content) > mixed:
+        notes.append("read from the answers' own reasoning: little said about where the discussion was going")
+        return min(GREAT_AT - 1, content)
+    return mixed
 
 
 def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[str]) -> float:

@@ -28,6 +28,8 @@ PROMPT_CUES: dict[str, re.Pattern[str]] = {
     "clarifying": re.compile(r"what (?:questions|would you (?:like|want) to (?:know|ask)|do you need to know)|clarif|assumptions"
                              r"|anything (?:you'd|you would) (?:like|want) to (?:ask|know)|ask me or assume"),
     "reasoning": re.compile(r"\bwhy\b"),
+    "structure": re.compile(r"\blaid out\b|\borgani[sz]ed\b|\bstructured?\b|\bwhat lives where\b|\bowns what\b"
+                           r"|\bwhich (?:module|class|part) owns\b|\bdraw (?:the|that) line"),
 }
 
 # A question that asks for a verdict, and a verdict that opens the answer ("No. The except branch commits a
@@ -58,4 +60,6 @@ ENGAGES: dict[str, re.Pattern[str]] = {
                              r"|is it|are there|do we|does it|how many|how much|which)"),
     "complexity": words("o(", "constant", "linear", "log", "quadratic", "amortized", "per call", "per operation",
                         "time$", "space$", "memory"),
+    "structure": words("module", "class", "file", "function", "layer", "interface", "owns", "lives in", "separate",
+                       "split", "package", "component", "inject", "boundary"),
 }

@@ -172,6 +172,56 @@ RIGOR = words(
 # Specific engineering terms: a claim is concrete when it names one of these (or a term
 # from the round's vocabulary) or a quantity. Deliberately leaves out words any answer
 # uses ("user", "server", "data", "system", "client", "model") so vague talk stays vague.
+# How code is laid out, said as what lives where: "the retry policy is its own class", "the sender never
+# touches the clock". Labels for a style ("clean architecture", "SOLID") say nothing about this code.
+STRUCTURE = re.compile(
+    r"\b(?:modules?|classes|layers?|interfaces?|boundar(?:y|ies)|adapters?|wrappers?|protocol class|entry point"
+    r"|abstract base|base class|dataclass(?:es)?|package)\b|\b(?:the|a|an|one|its) \w+ (?:class|module|object|function|file)\b"
+    r"|\bits own (?:module|class|file|function|package|component|object|process|thread|table)\b"
+    r"|\b(?:separate|single|one) (?:module|class|file|function|package|component|place|object)\b"
+    r"|\blives? in\b|\bowns? (?:the|all|every|its|their)\b|\bresponsible for\b|\binject(?:ed|s|ing)?\b|\bpure function"
+    r"|\bsplit (?:it |them )?(?:into|out)\b|\b(?:pulled|pull|factored|factor) (?:\w+ )?out\b|\bextract(?:ed)?\b"
+    r"|\bdecoupl|\bcoupl(?:ed|ing)\b|\b(?:knows|know) nothing about\b|\b(?:doesn't|does not|never) (?:know|knows|see|sees"
+    r"|touch|touches|import|imports) (?:about )?(?:the|a|any)\b|\bbehind (?:an?|one|the) (?:interface|function|class)\b"
+    r"|\bswap(?:ped)? (?:in|out)\b"
+)
+# Names for a style of code, which say nothing about where this code's parts live.
+STRUCTURE_LABEL = re.compile(
+    r"hexagonal|ports and adapters|\bsolid (?:principles|design)\b|clean architecture|separation of concerns"
+    r"|single[- ]responsibility|domain[- ]driven|\bddd\b|onion architecture|layered architecture|best practices?"
+    r"|well[- ](?:structured|organi[sz]ed|defined|factored)|\bmodular\b|maintainab|clean code|\bcleanly\b"
+)
+# A part of this code by name: a file, a CamelCase or snake_case name, a call. Read on the original text.
+NAMED_PART = re.compile(r"\b\w+\.(?:py|ts|js|go|rs|java|sql|yaml|toml)\b|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b"
+                        r"|\b[a-z]+_[a-z_]+\b|\b\w+\(\)")
+# What a boundary bought: the change it keeps in one place, the test it made possible.
+STRUCTURE_WHY = re.compile(
+    r"\bso (?:that )?(?:i|we|the tests?|a test|tests|each|it) (?:could|can|only)\b|\bwhich (?:is (?:what|why)|let|lets"
+    r"|made|means)\b|\bwithout (?:touching|changing|starting|knowing|a network|the network|any network|a server"
+    r"|calling|a single|sleeping|needing|running)\b|\b(?:touch(?:es|ed)?|change[sd]?) (?:one|that one|a single|only one)"
+    r" (?:file|place|class|module|function)\b|\bin (?:isolation|milliseconds)\b|\bisolat|\bnever (?:sees?|see|knows?"
+    r"|touch(?:es)?|needs? to)\b|\bswap(?:ping|ped)?\b|\b(?:test|check)(?:ed|s)? (?:\w+ )?(?:alone|on its own|separately)\b"
+    r"|\bif (?:the|that|a) \w+ (?:changes?|changed)\b|\bis why\b"
+)
+# A part closed with the decision made ("so the call is Postgres", "decision: an outbox"): steering, and content too.
+SIGNPOST_CLOSE = re.compile(r"\b(?:the|my) (?:decision|call|choice)(?: (?:for|on|about) [\w ]{1,30}?| here)? is\b"
+                            r"|^(?:decision|my call|the call|verdict)\s*:|\bto close (?:the|this|that) \w+(?: \w+)?:")
+# Driving the discussion: a plan with an order ("I'll start with X, then Y"), a turn to the next part ("next,
+# let me take the retry path"), or a part closed with the decision made ("so the call is Postgres").
+SIGNPOST = re.compile(
+    r"\b(?:i'll|i will|let me|let's|i'd like to|i want to|i'm going to|i'd)\s+(?:start|begin|go|walk|cover|take|work"
+    r"|tackle|do)\b[^.]*?\b(?:then|after that|before|and finally|and last|last,|followed by)\b"
+    r"|\b(?:break|split|divide) (?:this|it|the (?:design|problem|hour|discussion)) (?:up )?into (?:two|three|four|five|\d)"
+    r" (?:parts|pieces|areas|steps|stages)\b|\b(?:i'll|let me|we can|i want to) come back to\b"
+    r"|\bthat's (?:the )?\w+(?: \w+)? (?:done|settled|covered|decided|sorted)\b|\bnext (?:is|comes|up is)\b"
+    r"|\b(?:moving|turning|switching) (?:on )?to\b|\bwhere (?:we are|that leaves)\b"
+    r"|^(?:starting|to start) with\b|\bstarting with \w+(?: \w+)?, (?:since|because)\b"
+    r"|^(?:first|to start)\b[^.]*?,\s*then\b|\b(?:my|the) plan (?:is|for)\b|\bhere's (?:my|the) plan\b|\bin (?:this|that) order\b|\bthe order i'd\b"
+    r"|\b(?:next|now)\s*,?\s*(?:i'll|let me|let's|i want to|i'd like to)\s+(?:take|go|turn|move|look|cover|get)\b"
+    r"|\bmoving on to\b|\blet me (?:move|turn|switch|go back|come back) to\b|\bbefore i (?:go on|move on|get to)\b"
+    r"|\bto (?:recap|summari[sz]e|sum up)\b|\bthat (?:settles|closes|decides)\b|\bwhere (?:that|this) leaves us\b"
+    r"|\bso far (?:we|i) have\b|" + SIGNPOST_CLOSE.pattern
+)
 TECH_TERMS = words(
     "database", "postgres", "mysql", "redis", "cache", "queue", "replica", "replication", "shard", "sharding",
     "partition", "load balancer", "lock", "mutex", "semaphore", "index", "heap", "hash", "hashmap", "linked list",

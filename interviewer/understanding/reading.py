@@ -33,7 +33,7 @@ Act = Literal["answer", "question", "decline", "hand_wave", "deflect", "stock", 
 NON_ANSWERS: frozenset[str] = frozenset({"decline", "hand_wave", "deflect", "stock", "off_question", "to_grader", "thin"})
 # Signals that show an answer carries substance (a reason, a number, a cost, a failure ...).
 SUBSTANCE = frozenset({"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor",
-                       "testing", "ownership", "specificity", "clarifying"})
+                       "testing", "ownership", "specificity", "clarifying", "structure"})
 CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\w*\]\s*=|\bimport \w+")
 # A signature or call spelled out ("get(key) returns ...", "q (n_q, d_k)"): concrete, even with no reasoning.
 SIGNATURE = re.compile(r"\b\w{2,}\s?\((?:[\w\s,.:=*\[\]|-]*)\)|->\s*\w+")  # not O(1): \w{2,}

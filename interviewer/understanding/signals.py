@@ -116,6 +116,8 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
         multipliers = {m for m, pattern in lx.MULTIPLIERS.items() if pattern.search(body)}
         # A cost can price a choice made a sentence or two earlier ("I chose X. ... The cost is ...").
         found = _sentence_signals(body, technical, multipliers, " ".join(earlier[-2:]))
+        if "structure" in found and _only_labels(span.text, body):
+            found.discard("structure")
         if "scale" in found:
             result.multipliers |= multipliers
         substantive = found & {"numbers", "reasoning", "tradeoffs", "failure_modes", "scale", "complexity", "rigor"}
@@ -139,6 +141,13 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
         earlier.append(low)
     result.hits = hits
     return result
+
+
+def _only_labels(text: str, body: str) -> bool:
+    """A sentence that names a style ("hexagonal", "SOLID", "separation of concerns") and no part of this code
+    by name. The original text is read for names, since "SOLID" and "RetryPolicy" need their capitals."""
+    labelled = bool(lx.STRUCTURE_LABEL.search(body) or re.search(r"\bSOLID\b", text))
+    return labelled and not lx.NAMED_PART.search(text)
 
 
 def addresses_grader(low: str) -> bool:
@@ -208,6 +217,14 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         return found
     if lx.CLARIFY.search(body) and n_words >= 5 and not vague and not lx.DISMISSIVE.search(body):
         found.add("clarifying")
+    plain = not vague and not lx.FLUFF.search(body)
+    if lx.STRUCTURE.search(body) and n_words >= 7 and plain and (technical or n_words >= 10 or lx.NAMED_PART.search(body)):
+        # Where this code's parts live ("the sender owns the HTTP call"); a label alone is taken out by `analyze`.
+        found.add("structure")
+    if lx.SIGNPOST.search(body) and n_words >= 6 and plain:
+        # Saying where the discussion goes is its own evidence; whether there was substance to steer is the
+        # scorer's question, not this sentence's.
+        found.add("signposting")
     if not concrete or n_words < 5:
         return found
     if quantities:
