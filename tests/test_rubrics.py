@@ -11,7 +11,7 @@ from conftest import REPO, cli_env, interviewer_cmd
 from interviewer.errors import RubricError
 from interviewer.rubric import load_rubric_file
 
-ROUNDS = ["coding", "coding-refactor", "system-design", "presentation", "behavioral", "work-trial",
+ROUNDS = ["coding", "coding-refactor", "coding-lld", "system-design", "presentation", "behavioral", "work-trial",
           "recruiter-screen", "ml-system-design", "ml-coding", "ml-screen"]
 
 
