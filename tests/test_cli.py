@@ -121,14 +121,14 @@ def test_rubrics_lists_every_round(tmp_path):
     result = run(["rubrics"], tmp_path)
     assert result.returncode == 0
     listed = {line.split()[0] for line in result.stdout.splitlines()}
-    assert listed >= {"coding", "coding-refactor", "system-design", "presentation", "behavioral", "work-trial",
-                      "recruiter-screen", "ml-system-design", "ml-coding", "ml-screen"}
+    assert listed >= {"coding", "coding-refactor", "coding-lld", "system-design", "presentation", "behavioral",
+                      "work-trial", "recruiter-screen", "ml-system-design", "ml-coding", "ml-screen"}
 
 
 def test_rubrics_validate_accepts_the_shipped_folder(tmp_path):
     result = run(["rubrics", "--validate", str(REPO / "rubrics")], tmp_path)
     assert result.returncode == 0
-    assert result.stdout.count("ok ") == 10
+    assert result.stdout.count("ok ") == 11
 
 
 def test_resume_refuses_a_completed_session(tmp_path):

@@ -68,6 +68,26 @@ def test_the_mle_take_home_discusses_the_ml_brief_and_software_loops_keep_theirs
         assert software and "ml-eval-harness" not in software
 
 
+def test_the_senior_coding_and_design_stage_is_its_two_problems(library):
+    """The real stage is one hour with two problems, refactoring included: a design problem built in gates and a
+    refactoring problem, each its own sitting here, weighing together what the one stage weighs."""
+    loop = LOOPS["senior-swe"]
+    design, refactor = loop.stage("lld"), loop.stage("refactor")
+    assert (design.round, refactor.round) == ("coding-lld", "coding-refactor")
+    assert [s.id for s in loop.stages].index("refactor") == [s.id for s in loop.stages].index("lld") + 1
+    assert design.weight + refactor.weight == 1.0
+    assert all("60 min" in s.real_length for s in (design, refactor))
+    assert availability(loop, round_problems(library, loop)) == {s.id: "" for s in loop.stages}
+
+
+def test_a_loop_file_from_before_the_split_keeps_its_refactoring_session(tmp_path):
+    run = start("senior-swe", "L5", tmp_path)
+    data = json.loads(run.path.read_text())
+    data["sessions"] = {"recruiter": "a.jsonl", "coding-lld": "b.jsonl"}
+    run.path.write_text(json.dumps(data))
+    assert load(run.path).sessions == {"recruiter": "a.jsonl", "refactor": "b.jsonl"}
+
+
 def test_a_missing_round_or_problem_makes_the_stage_unavailable_not_replaced():
     loop = LOOPS["mle"]
     rounds = {"recruiter-screen": ["swe-generalist"], "ml-coding": ["attention"]}
@@ -161,11 +181,11 @@ def card(signal, *scores):
 def test_overall_is_the_weighted_read_rounded_down_on_a_tie_and_changes_rank_by_shift(tmp_path):
     run = start("senior-swe", "L5", tmp_path)
     states = {"recruiter": ("L6", 80, 90), "tech-screen": ("L5", 60, 70), "work-trial": ("L5", 55, 65),
-              "coding-lld": ("L5", 50, 62), "system-design": ("L4", 20, 50), "presentation": ("L5", 61, 66),
-              "behavioral": ("L5", 45, 70)}
+              "lld": ("L5", 50, 62), "refactor": ("L5", 52, 60), "system-design": ("L4", 20, 50),
+              "presentation": ("L5", 61, 66), "behavioral": ("L5", 45, 70)}
     found = [StageStatus(stage, None, "complete", card=card(s, a, b)) for stage, (s, a, b) in states.items()]
     result = build(run, found)
-    # (0.5*6 + 5 + 5 + 5 + 2*4 + 1.5*5 + 5) / 8 = 4.81: nearest L5.
+    # (0.5*6 + 5 + 5 + 0.5*5 + 0.5*5 + 2*4 + 1.5*5 + 5) / 8 = 4.81: nearest L5.
     assert result.overall == "L5" and round(result.weighted, 2) == 4.81
     assert result.changes[0].startswith("System design: read L4, needs L5. Its weakest line is Dim 0")
     assert len(result.changes) == 1  # only one round is below the target

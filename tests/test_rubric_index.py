@@ -73,7 +73,7 @@ def test_listing_does_not_validate_but_check_does(folder, tmp_path):
 def test_check_validates_the_shipped_rubrics(tmp_path):
     result = subprocess.run(interviewer_cmd() + ["rubrics", "--check"], capture_output=True, text=True,
                             env=cli_env(tmp_path), cwd=tmp_path)
-    assert result.returncode == 0 and result.stdout.count("ok ") == 10
+    assert result.returncode == 0 and result.stdout.count("ok ") == 11
 
 
 def test_a_corrupt_cache_is_rebuilt(folder, tmp_path):

@@ -10,8 +10,9 @@ from conftest import REPO, cli_env, interviewer_cmd
 
 from interviewer.errors import RubricError
 from interviewer.rubric import load_rubric_file
+from interviewer.workbench import has_checks
 
-ROUNDS = ["coding", "coding-refactor", "system-design", "presentation", "behavioral", "work-trial",
+ROUNDS = ["coding", "coding-refactor", "coding-lld", "system-design", "presentation", "behavioral", "work-trial",
           "recruiter-screen", "ml-system-design", "ml-coding", "ml-screen"]
 
 
@@ -50,6 +51,19 @@ def test_refactoring_round_hands_over_working_but_badly_designed_code(library):
     for problem in rubric.problems:
         compile(problem.code, problem.id, "exec")  # it is real Python
         assert len(problem.expected_issues) >= 4
+
+
+def test_design_round_hears_the_objects_before_any_gate_then_grows_by_checked_gates(library):
+    rubric = library.load("coding-lld").rubric
+    phases = [p.id for p in rubric.phases]
+    assert phases.index("design") < phases.index("gates")
+    design = next(p for p in rubric.phases if p.id == "design")
+    assert "objects" in design.questions[0] and "state" in design.questions[1]
+    assert len(rubric.problems) >= 2
+    for problem in rubric.problems:
+        assert len(problem.gates) == 4 and has_checks("coding-lld", problem.id)
+        for gate in problem.gates:
+            assert gate.adds and gate.transition_probe and gate.pass_bar and gate.hints
 
 
 def test_system_design_problems_carry_requirements_probes_and_the_drill(library):

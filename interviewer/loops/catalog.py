@@ -77,7 +77,12 @@ LOOPS: dict[str, Loop] = {loop.id: loop for loop in (
         _SWE_RECRUITER,
         Stage("tech-screen", "Technical screen: four gates", "60 min", "coding", 1.0),
         _WORK_TRIAL,
-        Stage("coding-lld", "Coding and low-level design", "60 min", "coding-refactor", 1.0),
+        # One real 60-minute stage with two problems: a design problem built in steps, and a refactoring one.
+        Stage("lld", "Coding and low-level design: the design problem", "60 min, with the refactoring problem",
+              "coding-lld", 0.5, note="The real stage fits this and the refactoring problem into one 60-minute "
+                                      "interview; here each is a sitting of its own."),
+        Stage("refactor", "Coding and low-level design: the refactoring problem", "60 min, with the design problem",
+              "coding-refactor", 0.5),
         Stage("system-design", "System design", "60 min", "system-design", 2.0),
         Stage("presentation", "Technical presentation", "45 min", "presentation", 1.5, ("own-project",)),
         Stage("behavioral", "Behavioral and mission", "45 min", "behavioral", 1.0,
@@ -100,6 +105,10 @@ LOOPS: dict[str, Loop] = {loop.id: loop for loop in (
               ("ml-experiments-and-concerns",)),
     )),
 )}
+
+# Stage ids that saved loop files may still hold, per loop, and the stage that took them over: the senior loop's
+# single `coding-lld` stage, practised by the refactoring round, became `lld` and `refactor`.
+RENAMED_STAGES: dict[tuple[str, str], str] = {("senior-swe", "coding-lld"): "refactor"}
 
 # The roles on the setup screen, each with the loop it runs.
 ROLES: dict[str, tuple[str, str]] = {loop.role: (loop.title, loop.id) for loop in LOOPS.values()}

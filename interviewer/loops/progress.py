@@ -22,7 +22,7 @@ from ..bounded_read import read_bounded
 from ..errors import InterviewerError
 from ..sessions import RESUMABLE_REASONS, list_sessions, scorecard_path, write_atomic
 from ..settings import LEVELS
-from .catalog import Loop, get_loop
+from .catalog import RENAMED_STAGES, Loop, get_loop
 
 FORMAT = 1
 FOLDER = "loops"
@@ -142,6 +142,8 @@ def load(path: str | os.PathLike[str]) -> LoopRun:
     if data.get("target") not in LEVELS:
         raise LoopFileError(f"{path}: field target: {data.get('target')!r} is not one of {', '.join(LEVELS)}; {fix}")
     sessions = data.get("sessions", {})
+    if isinstance(sessions, dict):
+        sessions = {RENAMED_STAGES.get((loop.id, k), k): v for k, v in sessions.items()}
     known = {s.id for s in loop.stages}
     if not isinstance(sessions, dict) or any(k not in known or not isinstance(v, str) or "/" in v or "\\" in v
                                              for k, v in sessions.items()):
