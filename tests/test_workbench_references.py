@@ -94,3 +94,19 @@ def test_previous_reference_fails_the_next_gate(problem, gate_number):
         f"the gate {gate_number - 1} reference should fail a check of gate {gate!r} by giving a wrong answer, "
         f"not pass it or break a limit: {describe(result)}"
     )
+
+
+HANDED = [pytest.param(loaded.rubric.id, problem, id=f"{loaded.rubric.id}/{problem.id}")
+          for loaded in RubricLibrary().all() for problem in loaded.rubric.problems
+          if problem.code and problem.gates and has_checks(loaded.rubric.id, problem.id)]
+
+
+@pytest.mark.parametrize("round_id, problem", HANDED)
+def test_handed_over_code_fails_every_gate(round_id, problem):
+    """Code handed to the candidate at the start (a debugging problem's buggy script) loads, runs and
+    gives wrong answers on every gate's own checks: each gate has a bug of its own left to find."""
+    for gate in problem.gates:
+        result = run_checks(problem.code, checks_file(round_id, problem.id), [gate.id], LIMITS)
+        assert result.status == "failed", (
+            f"the handed-over code should fail a check of gate {gate.id!r} by giving a wrong answer: {describe(result)}"
+        )

@@ -1,5 +1,6 @@
-"""Helpers that check files share: a clock a check moves by hand, and threads that start
-together. Standard library only: it is loaded in the sandboxed child beside untrusted code."""
+"""Helpers that check files share: a clock a check moves by hand, threads that start together,
+and a numeric comparison. Standard library only at import: it is loaded in the sandboxed child
+beside untrusted code, and numpy is imported inside the one helper that needs it."""
 
 from __future__ import annotations
 
@@ -64,3 +65,24 @@ def run_threads(workers, timeout: float = 10.0) -> None:
         raise AssertionError(
             f"{len(errors)} thread(s) raised during concurrent use, first: {type(error).__name__}: {error}"
         )
+
+
+def assert_close(got, expected, what: str, tolerance: float = 1e-6, dtype=None) -> None:
+    """`got` (an array or a number) has `expected`'s shape, is finite, has `dtype` when one is given,
+    and is within `tolerance` of `expected`, relative to each expected value (absolute near zero).
+    The message names the worst index so the candidate can find it."""
+    import numpy as np
+
+    expected = np.asarray(expected, dtype=np.float64)
+    got = np.asarray(got)
+    assert got.shape == expected.shape, f"{what}: expected shape {expected.shape}, got {got.shape}"
+    if dtype is not None:
+        assert got.dtype == dtype, f"{what}: expected dtype {np.dtype(dtype)}, got {got.dtype}"
+    finite = np.isfinite(got)
+    assert finite.all(), f"{what}: expected finite values, got NaN or inf at {np.argwhere(~finite)[0].tolist()}"
+    difference = np.abs(got.astype(np.float64) - expected)
+    worst = np.unravel_index(np.argmax(difference), difference.shape)
+    where = f"at index {tuple(int(i) for i in worst)} " if worst else ""
+    assert difference[worst] <= tolerance * (1 + abs(expected[worst])), (
+        f"{what}: {where}expected {expected[worst]:.6g}, got {got[worst]:.6g} (difference {difference[worst]:.3g})"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from interviewer.workbench.check_tools import assert_close
 from interviewer.workbench.spec import check
 
 TOLERANCE = 1e-6
@@ -75,20 +76,6 @@ def _oracle_multi_head(x, w_q, w_k, w_v, w_o, num_heads, allowed=None):
     return merged @ w_o
 
 
-def _assert_close(got, expected, what, tolerance=TOLERANCE):
-    import numpy as np
-
-    got = np.asarray(got)
-    assert got.shape == expected.shape, f"{what}: expected shape {expected.shape}, got {got.shape}"
-    assert np.all(np.isfinite(got)), f"{what}: expected finite values, got NaN or inf at {np.argwhere(~np.isfinite(got))[0].tolist()}"
-    difference = np.abs(got.astype(np.float64) - expected)
-    worst = np.unravel_index(np.argmax(difference), difference.shape)
-    assert difference[worst] <= tolerance * (1 + abs(expected[worst])), (
-        f"{what}: at index {tuple(int(i) for i in worst)} expected {expected[worst]:.6g}, "
-        f"got {got[worst]:.6g} (difference {difference[worst]:.3g})"
-    )
-
-
 def _weights(seed, d_model):
     return _inputs(seed, *[(d_model, d_model)] * 4)
 
@@ -99,7 +86,7 @@ def _weights(seed, d_model):
 @check("single-head", "matches softmax(q k^T / sqrt(d_k)) v on random inputs where n_q, n_k, d_k and d_v all differ")
 def single_head_matches_formula(solution):
     q, k, v = _inputs(1, (3, 4), (5, 4), (5, 6))
-    _assert_close(solution.attention(q, k, v), _oracle_attention(q, k, v), "attention(q, k, v)")
+    assert_close(solution.attention(q, k, v), _oracle_attention(q, k, v), "attention(q, k, v)")
 
 
 @check("single-head", "a tiny example worked by hand: one query whose scaled scores against two keys are 2 and 0")
@@ -139,7 +126,7 @@ def leading_batch_dimensions(solution):
 
     q, k, v = _inputs(3, (2, 3, 4, 8), (2, 3, 6, 8), (2, 3, 6, 5))
     got = np.asarray(solution.attention(q, k, v))
-    _assert_close(got, _oracle_attention(q, k, v), "attention with batch shape (2, 3)")
+    assert_close(got, _oracle_attention(q, k, v), "attention with batch shape (2, 3)")
 
 
 @check("single-head", "scores in the thousands (float32 inputs) give finite output that matches a float64 reference")
@@ -150,7 +137,7 @@ def large_scores_stay_finite(solution):
     q = (4000 * np.eye(2, 4)).astype(np.float32)
     k = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0.5, 0.5, 0, 0]], dtype=np.float32)
     v = _inputs(4, (3, 3), dtype="float32")[0]
-    _assert_close(solution.attention(q, k, v), _oracle_attention(q, k, v), "attention with large scores", 1e-4)
+    assert_close(solution.attention(q, k, v), _oracle_attention(q, k, v), "attention with large scores", 1e-4)
 
 
 # ---------------------------------------------------------------- gate 2: masking
@@ -164,7 +151,7 @@ def padding_mask_matches_reference(solution):
     lengths = np.array([5, 3])
     mask = (np.arange(5)[None, :] < lengths[:, None])[:, None, :]  # (batch, 1, n_k)
     got = solution.attention(q, k, v, mask=mask)
-    _assert_close(got, _oracle_attention(q, k, v, mask), "attention with a padding mask")
+    assert_close(got, _oracle_attention(q, k, v, mask), "attention with a padding mask")
 
 
 @check("masking", "changing keys and values at masked positions does not change the output")
@@ -179,25 +166,25 @@ def masked_values_are_ignored(solution):
     noisy_v[1, 4:] = 50 * noise_v
     before = np.asarray(solution.attention(q, k, v, mask=mask))
     after = np.asarray(solution.attention(q, noisy_k, noisy_v, mask=mask))
-    _assert_close(after, before.astype(np.float64), "output after changing masked keys and values")
-    _assert_close(before, _oracle_attention(q, k, v, mask), "attention with a padding mask")
+    assert_close(after, before.astype(np.float64), "output after changing masked keys and values")
+    assert_close(before, _oracle_attention(q, k, v, mask), "attention with a padding mask")
 
 
 @check("masking", "causal=True with n_q == n_k: query i sees keys 0..i only")
 def causal_square(solution):
     q, k, v = _inputs(8, (2, 5, 4), (2, 5, 4), (2, 5, 3))
     got = solution.attention(q, k, v, causal=True)
-    _assert_close(got, _oracle_attention(q, k, v, _causal(5, 5)), "causal attention")
+    assert_close(got, _oracle_attention(q, k, v, _causal(5, 5)), "causal attention")
 
 
 @check("masking", "causal=True with fewer queries than keys: queries are the last positions, query i sees keys up to i + n_k - n_q")
 def causal_with_fewer_queries(solution):
     q, k, v = _inputs(9, (2, 2, 4), (2, 5, 4), (2, 5, 3))
     got = solution.attention(q, k, v, causal=True)
-    _assert_close(got, _oracle_attention(q, k, v, _causal(2, 5)), "causal attention with n_q=2, n_k=5")
+    assert_close(got, _oracle_attention(q, k, v, _causal(2, 5)), "causal attention with n_q=2, n_k=5")
     one = q[:, -1:]
     got = solution.attention(one, k, v, causal=True)
-    _assert_close(got, _oracle_attention(one, k, v), "causal attention with one query (it sees every key)")
+    assert_close(got, _oracle_attention(one, k, v), "causal attention with one query (it sees every key)")
 
 
 @check("masking", "a query with every key masked returns a row of zeros, not NaN, and other rows are unaffected")
@@ -210,7 +197,7 @@ def fully_masked_row_is_zero(solution):
     got = np.asarray(solution.attention(q, k, v, mask=mask))
     assert got.shape == (3, 2), f"expected shape (3, 2), got {got.shape}"
     assert np.all(np.isfinite(got[1])), f"expected zeros for the fully masked row, got {got[1].tolist()}"
-    _assert_close(got, _oracle_attention(q, k, v, mask), "attention with a fully masked row")
+    assert_close(got, _oracle_attention(q, k, v, mask), "attention with a fully masked row")
 
 
 @check("masking", "mask and causal together: a key must be allowed by both, and an (n_q, n_k) mask broadcasts over the batch")
@@ -220,7 +207,7 @@ def mask_and_causal_together(solution):
     q, k, v = _inputs(11, (2, 4, 4), (2, 4, 4), (2, 4, 3))
     mask = np.array([[True, False, True, True]] * 4)  # key 1 is never allowed
     got = solution.attention(q, k, v, mask=mask, causal=True)
-    _assert_close(got, _oracle_attention(q, k, v, mask & _causal(4, 4)), "attention with mask and causal")
+    assert_close(got, _oracle_attention(q, k, v, mask & _causal(4, 4)), "attention with mask and causal")
 
 
 # ---------------------------------------------------------------- gate 3: multi-head
@@ -233,7 +220,7 @@ def one_head_identity_is_attention(solution):
     (x,) = _inputs(12, (2, 5, 4))
     eye = np.eye(4)
     got = solution.multi_head_attention(x, eye, eye, eye, eye, 1)
-    _assert_close(got, _oracle_attention(x, x, x), "multi_head_attention with 1 head and identity weights")
+    assert_close(got, _oracle_attention(x, x, x), "multi_head_attention with 1 head and identity weights")
 
 
 @check("multi-head", "batch 2, seq 5, d_model 12 and 3 heads: output of shape (2, 5, 12) matches a reference")
@@ -241,7 +228,7 @@ def multi_head_matches_reference(solution):
     (x,) = _inputs(13, (2, 5, 12))
     weights = _weights(14, 12)
     got = solution.multi_head_attention(x, *weights, 3)
-    _assert_close(got, _oracle_multi_head(x, *weights, 3), "multi_head_attention")
+    assert_close(got, _oracle_multi_head(x, *weights, 3), "multi_head_attention")
 
 
 @check("multi-head", "head j owns columns j*d_head:(j+1)*d_head: changing head 0's columns of w_q only moves head 0's output columns")
@@ -271,9 +258,9 @@ def masks_reach_every_head(solution):
     mask = np.ones((2, 4, 4), dtype=bool)
     mask[0, :, 3] = False  # sequence 0 is padded at position 3; sequence 1 is not
     got = solution.multi_head_attention(x, *weights, 2, mask=mask)
-    _assert_close(got, _oracle_multi_head(x, *weights, 2, mask), "multi_head_attention with a (batch, seq, seq) mask")
+    assert_close(got, _oracle_multi_head(x, *weights, 2, mask), "multi_head_attention with a (batch, seq, seq) mask")
     got = solution.multi_head_attention(x, *weights, 2, causal=True)
-    _assert_close(got, _oracle_multi_head(x, *weights, 2, _causal(4, 4)), "multi_head_attention with causal=True")
+    assert_close(got, _oracle_multi_head(x, *weights, 2, _causal(4, 4)), "multi_head_attention with causal=True")
 
 
 @check("multi-head", "raises ValueError when d_model is not divisible by num_heads")
@@ -304,7 +291,7 @@ def steps_match_full_causal(solution):
     cache = solution.CachedAttention(*weights, 3)
     for t in range(7):
         got = cache.step(x[:, t])
-        _assert_close(got, _full_causal(x, weights, 3, t), f"step {t}")
+        assert_close(got, _full_causal(x, weights, 3, t), f"step {t}")
 
 
 @check("kv-cache", "prefill(x) of a 5-token prompt, then single steps, matches full causal attention")
@@ -315,9 +302,9 @@ def prefill_then_steps(solution):
     weights = _weights(25, 12)
     cache = solution.CachedAttention(*weights, 3)
     full = _oracle_multi_head(x, *weights, 3, _causal(8, 8))
-    _assert_close(cache.prefill(x[:, :5]), full[:, :5], "prefill of 5 tokens")
+    assert_close(cache.prefill(x[:, :5]), full[:, :5], "prefill of 5 tokens")
     for t in range(5, 8):
-        _assert_close(cache.step(x[:, t]), full[:, t], f"step {t} after the prefill")
+        assert_close(cache.step(x[:, t]), full[:, t], f"step {t} after the prefill")
     assert np.asarray(cache.step(x[:, 0])).shape == (2, 12), "expected step to return shape (batch, d_model)"
 
 
@@ -340,8 +327,8 @@ def separate_caches_do_not_share_state(solution):
     weights = _weights(29, 8)
     first, second = solution.CachedAttention(*weights, 2), solution.CachedAttention(*weights, 2)
     for t in range(5):
-        _assert_close(first.step(x[:, t]), _full_causal(x, weights, 2, t), f"first cache, step {t}")
-        _assert_close(second.step(y[:, t]), _full_causal(y, weights, 2, t), f"second cache, step {t}")
+        assert_close(first.step(x[:, t]), _full_causal(x, weights, 2, t), f"first cache, step {t}")
+        assert_close(second.step(y[:, t]), _full_causal(y, weights, 2, t), f"second cache, step {t}")
 
 
 @check("kv-cache", "after 150 steps the output still matches full causal attention (the cache grows past any small buffer)")
@@ -351,7 +338,7 @@ def long_decode_stays_exact(solution):
     cache = solution.CachedAttention(*weights, 2)
     for t in range(150):
         got = cache.step(x[:, t])
-    _assert_close(got, _full_causal(x, weights, 2, 149), "step 149")
+    assert_close(got, _full_causal(x, weights, 2, 149), "step 149")
 
 
 def _counting(weight, tally):
@@ -383,7 +370,7 @@ def steps_project_only_the_new_token(solution):
     cache = solution.CachedAttention(*(_counting(w, tally) for w in weights), 2)
     for t in range(12):
         got = cache.step(x[:, t])
-    _assert_close(got, _full_causal(x, weights, 2, 11), "step 11")
+    assert_close(got, _full_causal(x, weights, 2, 11), "step 11")
     # Four projections (q, k, v and out) of one token for each of the 2 sequences, per step.
     limit = 4 * 2 * 12
     assert tally[0] <= limit, (
