@@ -18,6 +18,7 @@ OWNERSHIP = words(
     "i'd change", "i would change", "i missed", "i got wrong", "on me", "my responsibility", "i stopped",
     "i held", "i blocked", "i delayed", "i measured", "i instrumented", "i replaced", "i started",
     "i shipped", "i migrated", "i implemented", "i integrated", "i've shipped", "having shipped", "i left out",
+    "i caught", "i traced", "i spotted", "i tracked down",
     "now when i", "since then i", "i changed how", "i reverted", "i pushed back", "i owned up", "i apologized",
     "i traced", "i rewrote", "i went with", "i picked", "i ranked", "i kept", "now, before i", "these days i",
     "i rejected", "i did the integration", "i did the migration", "were mine", "was mine", "my decision",
@@ -36,7 +37,7 @@ STANCE = words(
     "i'd want", "i would want", "i'd ask", "i would ask", "i'd hold", "i would hold", "i'd block",
     "i'd ship", "my read", "i'm not convinced", "where i land", "i'd make the call", "my doubt", "i doubt",
     "my concern", "i'm skeptical", "i'm wary", "where i differ", "i'd push back", "what i'd change", "i'd change",
-    "i'd like to work on", "i want to work on", "what draws me", "what pulls me", "why i'm applying", "the reason i'm",
+    "i'd like to work on", "i want to work on", "i want to work where", "i care about most", "what draws me", "what pulls me", "why i'm applying", "the reason i'm",
     "i'm applying", "i'd need", "i'm happy to", "i can start", "i'd expect", "i expect", "i'd block", "i'd rather",
     "i'd argue", "the part i've thought", "i'd rank", "i rank", "i'd have", "i'd make sure", "i'd answer", "i'd require",
     "i'd publish", "i'd insist", "i'd switch", "the fair objection", "the strongest objection", "the best argument against",
@@ -125,7 +126,8 @@ AGENCY = re.compile(
     r"\b(?:i|i've|i'd|i'll)\s+(?:\w+ly\s+|just\s+|also\s+|then\s+|first\s+|had\s+to\s+|was\s+the\s+one\s+who\s+)?"
     r"(?!mean\b|guess\b|think\b|don't\b|dont\b|do\s+not\b|hate\b|love\b|loved\b|like\b|liked\b|enjoy\b|enjoyed\b|always\b"
     r"|care\b|feel\b|rather\s+not\b|suppose\b|know\b|wish\b|hope\b)\w+"
-    r"|\bmy\s+(?:part|call|decision|idea|job|role|proposal|design|plan|fault|mistake|miss|first|own)\b"
+    r"|\bmy\s+(?:part|call|decision|idea|job|role|proposal|design|plan|fault|mistake|miss|first|own|choice)s?\b"
+    r"|\b(?:was|were|are|is) (?:all )?mine\b"
     r"|\b(?:on|by|to)\s+me\b|\bmyself\b"
 )
 

@@ -63,6 +63,9 @@ _NOT_DONE_WORDS = 15  # "I didn't get to tests." is a decline; a longer turn tha
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
 _WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
+# A motive or reason said without "because": "Two reasons. ...", "the model needed one owner", "I wanted the whole loop".
+_MOTIVE = re.compile(r"\b(?:two|three|a few|main|one|the) reasons?\b|\b(?:needed|wanted|want to|hoped|looking for"
+                     r"|a chance to|so i could|drew me|draws me|pulls me|pulled me)\b")
 _WE = re.compile(r"\b(?:we|we're|we'd|we've|our|us)\b")
 _IF_WHEN = re.compile(r"\b(?:if|when|then|until|unless|so)\b")
 
@@ -246,7 +249,7 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
             return False
     elif not asked.topics or _INVITATION.search(asked.content.lower()):
         return False  # "walk me through ..." takes whatever the candidate chooses to walk through
-    if _WHY.search(asked.content.lower()) and (analysis.has("reasoning") or lx.CAUSAL.search(low)):
+    if _WHY.search(asked.content.lower()) and (analysis.has("reasoning") or lx.CAUSAL.search(low) or _MOTIVE.search(low)):
         return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
