@@ -15,14 +15,15 @@ from .patterns import words
 PROMPT_CUES: dict[str, re.Pattern[str]] = {
     "scale": re.compile(r"\d+\s?x\b|\bscale|grow|traffic (?:doubles|increases|spikes)|what breaks|order of magnitude|ten times|hundred times|thousand times|more load"),
     "failure_modes": re.compile(r"fail|goes down|go down|\bdies\b|\bdie\b|crash|outage|what happens (?:if|when|to)|break|backs up|worst case|recover|lost|partition|goes wrong|unavailable"),
-    "numbers": re.compile(r"how many|how much|numbers|estimate|\bload\b(?! balanc)|qps|requests per|latency target|how big|\bsize"
+    # "Your working numbers" asks for numbers; "where did the offline numbers and what users saw disagree?" does not.
+    "numbers": re.compile(r"how many|how much|(?:your|working|rough|some|the|put|give me) numbers|numbers\?|estimate|\bload\b(?! balanc)|qps|requests per|latency target|how big|\bsize"
                           r"|throughput|budget|how long|how fast"),
     "tradeoffs": re.compile(r"trade|why not|alternative|instead|versus|\bvs\b|compare|give up|pros and cons|why (?:did you |would you )?(?:choose|pick|go with)|downside|why this"),
     "testing": re.compile(r"test|edge case|corner case|verify|how do you know it works"),
     # A gate that states "must run in O(1)" sets a requirement; it doesn't ask for an analysis. "Is that O(1)?" does.
     "complexity": re.compile(r"complexity|big-o|big o|o\([^)]{0,12}\)\s*\?|how fast|runtime|time and space"),
     "breadth": re.compile(r"front ?end|client|end to end|end-to-end|user experience|\bux\b|\bcost|api contract"),
-    "ownership": re.compile(r"differently|your role|what did you (?:do|decide|own)|mistake|hindsight|you personally|your decision"),
+    "ownership": re.compile(r"differently|your role|what did you (?:do|decide|own)|mistake|hindsight|you personally|your decision|were yours|your call"),
     "specificity": re.compile(r"why (?:openai|this company|us|here)|what do you think|your (?:view|opinion|position|take)|do you agree"),
     "rigor": re.compile(r"baseline|ablation|\beval|how do you know|prove|measure|real improvement|significan"),
     "clarifying": re.compile(r"what (?:questions|would you (?:like|want) to (?:know|ask)|do you need to know)|clarif|assumptions"
