@@ -63,6 +63,8 @@ _NOT_DONE_WORDS = 15  # "I didn't get to tests." is a decline; a longer turn tha
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
 _WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
+# The candidate's own calls, named as such: "those were my calls", "the eval gate was mine".
+_MINE = re.compile(r"\bmy (?:call|decision|choice)s?\b|\b(?:was|were) (?:all )?mine\b")
 # A motive or reason said without "because": "Two reasons. ...", "the model needed one owner", "I wanted the whole loop".
 _MOTIVE = re.compile(r"\b(?:two|three|a few|main|one|the) reasons?\b|\b(?:needed|wanted|want to|hoped|looking for"
                      r"|a chance to|so i could|drew me|draws me|pulls me|pulled me)\b")
@@ -253,6 +255,8 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
         return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
+    if lx.ABOUT_YOU.search(asked.content.lower()) and (analysis.has("ownership") or _MINE.search(low)):
+        return False  # asked what was theirs, told what they decided: "the eval gate was mine"
     return not (fingerprint(asked.content) & fingerprint(low))
 
 
