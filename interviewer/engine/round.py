@@ -252,6 +252,8 @@ class RoundEngine(GateFlow, Listening):
                 continue
             if self.state.last_move.get("kind") == "followup" and self.state.last_move.get("signal") == signal:
                 continue  # the same thing, asked again in other words, right after it was answered
+            if signal == "ownership" and lx.SPEAKS_FOR_SELF.search(analysis.text.lower()):
+                continue  # "I'd build it from day one" already says whose call it is
             if signal == "specificity" and analysis.has("numbers"):
                 continue  # measured results are as concrete as an answer gets: "more concrete?" would not be listening
             probe = self._probe(signal)

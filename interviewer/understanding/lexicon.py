@@ -319,5 +319,5 @@ from .cues import ASKS_VERDICT, ENGAGES, PROMPT_CUES, VERDICT  # noqa: E402,F401
 # How people speak of their own part, and words meant for a grader: kept in their own module, read here too.
 from .people import (  # noqa: E402,F401
     ABOUT_YOU, AGENCY, BLAME, DECLINE, DEFLECTION, FLUFF, HEDGED_STANCE, INJECTION, INJECTION_ASK, INJECTION_SELF,
-    NOT_DONE, OWNERSHIP, STANCE, STOCK,
+    NOT_DONE, OWNERSHIP, SPEAKS_FOR_SELF, STANCE, STOCK,
 )

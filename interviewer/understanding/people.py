@@ -131,6 +131,11 @@ AGENCY = re.compile(
     r"|\b(?:on|by|to)\s+me\b|\bmyself\b"
 )
 
+# The speaker's own plan or decision in the first person: "I'd build it from day one", "that was my call".
+# Asking "which part of that was your call?" after it would not be listening.
+SPEAKS_FOR_SELF = re.compile(r"\b(?:i'd|i would|i'll|i will|i decided|i chose|i pushed|i built|i wrote|i led)\b"
+                             r"|\bmy (?:call|decision|choice)s?\b|\b(?:was|were) (?:all )?mine\b")
+
 # "I don't know" in its many forms: a non-answer unless the turn goes on to reason anyway.
 # "I didn't really have time for error bars": the thing asked about was not done. Short, with no reason or
 # plan after it, that is a decline even though it names the thing.

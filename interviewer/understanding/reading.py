@@ -63,8 +63,10 @@ _NOT_DONE_WORDS = 15  # "I didn't get to tests." is a decline; a longer turn tha
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
 _WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
-# The candidate's own calls, named as such: "those were my calls", "the eval gate was mine".
-_MINE = re.compile(r"\bmy (?:call|decision|choice)s?\b|\b(?:was|were) (?:all )?mine\b")
+# A question about what the candidate would do, and an answer that says what they would do.
+_WOULD_YOU = re.compile(r"\bdifferently\b|\bwould you change\b|\bwhat would you do\b|\bwith (?:another|more time|ten times)\b"
+                        r"|\bwhat would you (?:build|spend|fix|add) (?:first|next)\b")
+_I_WOULD = re.compile(r"\bi'd\b|\bi would\b|\bi should have\b|\bnext time\b|\bi'll\b|\bwe'd\b|\bwe would\b")
 # A motive or reason said without "because": "Two reasons. ...", "the model needed one owner", "I wanted the whole loop".
 _MOTIVE = re.compile(r"\b(?:two|three|a few|main|one|the) reasons?\b|\b(?:needed|wanted|want to|hoped|looking for"
                      r"|a chance to|so i could|drew me|draws me|pulls me|pulled me)\b")
@@ -255,7 +257,9 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
         return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
-    if lx.ABOUT_YOU.search(asked.content.lower()) and (analysis.has("ownership") or _MINE.search(low)):
+    if _WOULD_YOU.search(asked.content.lower()) and _I_WOULD.search(low):
+        return False  # "what would you do differently?" answered "I'd build the eval set from day one"
+    if lx.ABOUT_YOU.search(asked.content.lower()) and (analysis.has("ownership") or lx.SPEAKS_FOR_SELF.search(low)):
         return False  # asked what was theirs, told what they decided: "the eval gate was mine"
     return not (fingerprint(asked.content) & fingerprint(low))
 
