@@ -83,11 +83,7 @@ def resume(args: argparse.Namespace) -> int:
     else:
         print(f"interviewer: resuming {args.file}: {len(transcript.turns)} turns saved ({answers} answers).",
               file=sys.stderr)
-    pending = transcript.turns and transcript.turns[-1].role == "candidate"
-    if not pending:
-        last = next((t for t in reversed(transcript.turns) if t.role == "interviewer"), None)
-        if last is not None:
-            sys.stdout.write(f"\nInterviewer (where we left off): {last.text}\n")
+    plain.show_where_we_left_off(transcript, sys.stdout)
     return plain.run(session, sys.stdin.buffer, sys.stdout, sys.stderr, sys.stdin.isatty(),
                      lambda: session.pending_answer(transcript))
 

@@ -68,6 +68,8 @@ def _sit(args: argparse.Namespace, run, services) -> int:
     print(f"interviewer: this sitting: {stage.title}: {session.rubric.title} / {session.problem.title}; "
           f"{services.note}. Saving to {session.path}", file=sys.stderr)
     first = session.open if transcript is None else (lambda: session.pending_answer(transcript))
+    if transcript is not None:
+        plain.show_where_we_left_off(transcript, sys.stdout)
     code = plain.run(session, sys.stdin.buffer, sys.stdout, sys.stderr, sys.stdin.isatty(), first)
     found = statuses(run, services.library)
     print(f"\ninterviewer: {position(run, found)}.", file=sys.stderr)

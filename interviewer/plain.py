@@ -20,6 +20,7 @@ from .scoring import to_markdown
 from .session import COMMANDS, MAX_CODE_BYTES, Reply, Session
 from .stdin_lines import LineReader
 from .stop_signals import Terminated, raising_on_stop_signals
+from .transcript import Transcript
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -48,6 +49,13 @@ class _Printer:
             self.out.write("\n")
             self.out.flush()
         self.open = False
+
+
+def show_where_we_left_off(transcript: Transcript, stdout: TextIO) -> None:
+    """On resuming a session whose last turn was the interviewer's, say that turn again: the question is still
+    waiting for its answer, and a fresh terminal would otherwise start at an empty prompt."""
+    if transcript.turns and transcript.turns[-1].role == "interviewer":
+        stdout.write(f"\nInterviewer (where we left off): {transcript.turns[-1].text}\n")
 
 
 def run(session: Session, stdin: BinaryIO, stdout: TextIO, stderr: TextIO, interactive: bool,

@@ -254,3 +254,14 @@ def test_loop_command_bad_input_exits_2_with_one_line(tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "interviewer loop start" in result.stderr
     result = cli(["loop", "start", "pm", "--plain"], tmp_path)
     assert result.returncode == EXIT_USAGE and "no loop 'pm'" in result.stderr
+
+
+def test_a_sitting_stopped_at_a_question_shows_that_question_when_it_resumes(tmp_path):
+    # The first sitting stops with the interviewer's question unanswered (stdin ends there).
+    first = cli(["loop", "start", "mle", "--plain"], tmp_path, "")
+    assert first.returncode == 0, first.stderr
+    asked = "Walk me through your background."
+    assert asked in first.stdout
+    resumed = cli(["loop", "next", "--plain"], tmp_path, "")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Interviewer (where we left off):" in resumed.stdout and asked in resumed.stdout
