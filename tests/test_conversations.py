@@ -109,6 +109,11 @@ def check_reply(reply: str, expect: dict[str, Any], earlier_questions: list[str]
                 if len(shared) >= 2 and len(shared) / min(len(words), len(before)) >= 0.5:
                     failures.append(f"asks again {question!r} (earlier: {earlier!r})")
                     break
+    if expect.get("says_once"):
+        said = [" ".join(s.lower().split()) for s in sentences(reply)]
+        twice = sorted({s for s in said if said.count(s) > 1})
+        if twice:
+            failures.append(f"says twice: {twice[0]!r}")
     for kind in expect.get("recorded", []):
         if kind not in events:
             failures.append(f"no {kind} event recorded (saw {sorted(set(events))})")

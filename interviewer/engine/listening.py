@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..understanding import lexicon as lx
 from ..understanding.reading import Asked, Reading
 from ..understanding.questions import question_parts
+from ..understanding.signals import split_sentences
 from ..understanding.topics import topics_in
 from .state import TARGETS, Move
 
@@ -220,10 +221,20 @@ def _signal_asked(content: str) -> str | None:
 
 
 def _dedupe(answers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each answer once, and each sentence of the facts once: two topics' facts often share a sentence ("Scores
+    can run into the thousands ..."), and one reply must not say it twice."""
     seen: set[tuple[str, str]] = set()
+    said: set[str] = set()
     kept = []
-    for item in answers:
-        if item not in seen:
-            seen.add(item)
-            kept.append(item)
+    for kind, text in answers:
+        if (kind, text) in seen:
+            continue
+        seen.add((kind, text))
+        if kind in ("fact", "again"):
+            fresh = [s for s in split_sentences(text) if " ".join(s.text.lower().split()) not in said]
+            said |= {" ".join(s.text.lower().split()) for s in fresh}
+            if not fresh:
+                continue
+            text = " ".join(s.text for s in fresh)
+        kept.append((kind, text))
     return kept
