@@ -116,8 +116,11 @@ def agreement() -> dict[str, Agreement]:
 
 # Agreement reached so far (the first run, on the scorer before this set shaped anything, got ordering 55/65,
 # equal 3/3, within_one 6/6, overall 29/39, level_signal 22/39, dimensions 107/196). A change that scores
-# worse on a measure fails; one that scores better should raise its floor here.
-FLOORS = {"ordering": 59, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 121}
+# worse on a measure fails; one that scores better should raise its floor here. Lowered once, dimensions 121 to
+# 120 (2026-12-03): "a fully masked row" had been read as an overclaim ("fully"), which kept ml-coding/middling's
+# correct explanation of NaN rows from counting; counted, it takes numerical stability to great where the set says
+# good. Ordering rose to 60 with the new dimensions of that day.
+FLOORS = {"ordering": 60, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 120}
 
 
 @pytest.mark.parametrize("measure", sorted(FLOORS))

@@ -75,6 +75,14 @@ def test_a_question_the_problem_decides_is_answered_even_when_the_candidate_assu
      Asked("Usage grows tenfold. What breaks first?", "scale", (), "drill"), "answer"),
     ("I'd lower the cap if customers told us an hour of lag is too long, since that's the real cost.",
      Asked("What did that choice cost you?", "tradeoffs", (), "followup"), "answer"),
+    # A check described by its reference, tolerances and cases, without the word "test"; "a fully masked row" is a
+    # case, not an overclaim.
+    ("Against a float64 loop over heads and positions on random inputs, within 1e-5 in float32; plus a fully masked "
+     "row, a one-token sequence, and a prefill-then-step sequence that must equal one full causal pass to 1e-6.",
+     Asked("Before a teammate builds on this, how would you convince yourself it's correct?", None, (), "phase_start"),
+     "answer"),
+    ("It's fully scalable and handles everything automatically.",
+     Asked("What breaks first at 10x?", "scale", (), "drill"), "hand_wave"),
 ])
 def test_what_a_turn_does(text, asked, act):
     assert read(text, knowledge(), asked).act == act

@@ -155,6 +155,8 @@ TESTING = words(
     "untested", "not tested", "no test for", "no tests for", "pin the", "pin down", "pins down", "pin today's",
     "fake upstream", "fake clock", "fake mailer", "a fake", "local fake", "caught a bug", "catches the bug",
     "characterization", "check that", "checks that", "property test", "crash-injection", "fault injection",
+    "against a reference", "reference implementation", "compare against", "compared against", "against a float64",
+    "must equal", "must match", "should match",
 )
 COMPLEXITY = re.compile(
     r"\bo\([^)]{1,20}\)|constant time|linear time|logarithmic|log n\b|\blog\(n\)|amortized|quadratic|n log n|"
@@ -286,7 +288,8 @@ DISMISSIVE = words(
 OVERCLAIM = words(
     "everything just", "everything is handled", "everything scales", "nothing is lost", "nothing gets lost", "out of the box", "automatically", "infinitely",
     "isn't really a", "there's no bottleneck", "no single point", "never fails", "never goes down",
-    "zero downtime", "just works", "fully", "seamless", "takes care of", "handles all", "handles everything",
+    "zero downtime", "just works", "fully scalable", "fully reliable", "fully resilient", "fully redundant",
+    "fully fault", "fully automatic", "fully automated", "fully covered", "fully tested", "seamless", "takes care of", "handles all", "handles everything",
     "any pod can", "scales to any", "unlimited", "no downside", "no tradeoff", "all the benefits",
     "so it scales", "scales horizontally", "very scalable", "highly scalable", "infinitely scalable", "web scale",
     "production grade", "production-grade", "acid compliant", "enterprise grade", "no contention",
