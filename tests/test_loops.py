@@ -202,6 +202,18 @@ def test_every_round_at_target_aims_the_changes_one_level_up(tmp_path):
     assert result.overall == "L4" and all("needs L5" in change for change in result.changes)
 
 
+def test_at_the_top_level_an_unread_round_is_named_by_what_a_lower_read_would_do(tmp_path):
+    run = start("mle", "L5", tmp_path)
+    sat = ("recruiter", "hm-screen", "ml-coding")
+    found = [StageStatus(s.id, None, "complete", card=card("L6", 85)) if s.id in sat else StageStatus(s.id, None, "not started")
+             for s in LOOPS["mle"].stages]
+    result = build(run, found)
+    assert result.overall == "L6"
+    # Sitting a round can't lift an L6 read; what it can do is pull it down, so that is what is said, heaviest first.
+    assert result.changes[0].startswith("Sit ML system design") and "stays provisional" in result.changes[0]
+    assert "at the target (L5)" in result.changes[0] and "from 6.00 to 6.00" not in " ".join(result.changes)
+
+
 @pytest.mark.parametrize("text, field", [
     ("{", "not valid JSON"),
     ('{"type": "loop", "v": 1, "loop": "pm", "target": "L5"}', "field loop"),

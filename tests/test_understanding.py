@@ -81,6 +81,10 @@ def test_a_question_the_problem_decides_is_answered_even_when_the_candidate_assu
      "row, a one-token sequence, and a prefill-then-step sequence that must equal one full causal pass to 1e-6.",
      Asked("Before a teammate builds on this, how would you convince yourself it's correct?", None, (), "phase_start"),
      "answer"),
+    # "When would you choose the other approach?" answered with the condition under which they would.
+    ("Below a few thousand tokens I'd keep the plain full score matrix: it fits easily, it's one matmul, and tiling "
+     "only pays once the n-squared scores stop fitting in fast memory.",
+     Asked("When would you choose the other approach?", "tradeoffs", (), "followup"), "answer"),
     ("It's fully scalable and handles everything automatically.",
      Asked("What breaks first at 10x?", "scale", (), "drill"), "hand_wave"),
 ])

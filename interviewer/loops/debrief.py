@@ -173,6 +173,11 @@ def _changes(lines: list[RoundLine], target: str, weighted: float | None) -> lis
             continue
         after = _mean([pair for j, pair in read.items() if j != i] + [(line.weight, aim)])
         shift = after - weighted if weighted is not None else line.weight
+        if weighted is not None and i not in read and after <= weighted:
+            # Already at the top: sitting it cannot lift the read, but a round below it would pull it down.
+            at_target = _mean([*read.values(), (line.weight, SIGNAL_VALUE[target])])
+            moves.append((0.0, line.weight, _unread_at_top(line, target, at_target)))
+            continue
         moves.append((shift, line.weight, _say(line, VALUE_SIGNAL[aim], weighted, after)))
     moves.sort(key=lambda move: (-move[0], -move[1]))
     if moves:
@@ -197,6 +202,14 @@ def _say(line: RoundLine, aim: str, weighted: float | None, after: float | None)
         return f"{line.title}: too little was said to read a level; sit it again through to the end." + moved
     verb = "Finish" if line.state == "in progress" else "Sit"
     return f"{verb} {line.title} ({line.real_length} in the real loop) and read {aim} there." + moved
+
+
+def _unread_at_top(line: RoundLine, target: str, at_target: float | None) -> str:
+    verb = "Finish" if line.state == "in progress" else "Sit"
+    tail = (f"; read at the target ({target}) there, it would bring the weighted mean to {at_target:.2f} "
+            f"({_level(at_target)}), since the round weighs {line.weight:g}." if at_target is not None else ".")
+    return (f"{verb} {line.title} ({line.real_length} in the real loop): the overall stays provisional until it is "
+            f"read" + tail)
 
 
 def _hold(lines: list[RoundLine]) -> list[str]:

@@ -63,6 +63,10 @@ _NOT_DONE_WORDS = 15  # "I didn't get to tests." is a decline; a longer turn tha
 # What a follow-up can ask for so precisely that an answer about something else misses it.
 _PRECISE = frozenset({"failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity"})
 _WHY = re.compile(r"\b(?:why|reason|what made you|what led you)\b")
+# "When would you choose the other approach?" and an answer that names a condition.
+_WHEN_WOULD = re.compile(r"\bwhen would you\b|\bunder what (?:conditions|circumstances)\b|\bwhen (?:is|does) (?:it|that)"
+                         r" (?:worth|pay)")
+_CONDITION = re.compile(r"\b(?:below|above|under|over|once|when|if|until|unless|as long as|only pays|beyond|past)\b")
 # A question about what the candidate would do, and an answer that says what they would do.
 _WOULD_YOU = re.compile(r"\bdifferently\b|\bwould you change\b|\bwhat would you do\b|\bwith (?:another|more time|ten times)\b"
                         r"|\bwhat would you (?:build|spend|fix|add) (?:first|next)\b")
@@ -257,6 +261,8 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
         return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
+    if _WHEN_WOULD.search(asked.content.lower()) and _CONDITION.search(low):
+        return False  # "when would you choose the other?" answered with the condition: "below a few thousand tokens"
     if _WOULD_YOU.search(asked.content.lower()) and _I_WOULD.search(low):
         return False  # "what would you do differently?" answered "I'd build the eval set from day one"
     if lx.ABOUT_YOU.search(asked.content.lower()) and (analysis.has("ownership") or lx.SPEAKS_FOR_SELF.search(low)):
