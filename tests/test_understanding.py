@@ -85,6 +85,9 @@ def test_a_question_the_problem_decides_is_answered_even_when_the_candidate_assu
     ("Below a few thousand tokens I'd keep the plain full score matrix: it fits easily, it's one matmul, and tiling "
      "only pays once the n-squared scores stop fitting in fast memory.",
      Asked("When would you choose the other approach?", "tradeoffs", (), "followup"), "answer"),
+    # A yes/no question in other words, answered with a verdict and its reasons.
+    ("Mostly. The three weeks cost us a quarter's headline metric, but the 0.5% version has had no escalations since.",
+     Asked("Looking back now, were you right?", None, (), "question"), "answer"),
     ("It's fully scalable and handles everything automatically.",
      Asked("What breaks first at 10x?", "scale", (), "drill"), "hand_wave"),
 ])

@@ -128,7 +128,9 @@ class Listening:
         design for?"), the titles of those the candidate already put numbers on and of those still open, when
         both exist: the question then asks only for what is missing."""
         low = question.lower()
-        if not lx.PROMPT_CUES["numbers"].search(low):
+        if self.knowledge.family == "conversation" or not lx.PROMPT_CUES["numbers"].search(low):
+            # A story question ("... how long did it take you to accept it?") is asked whole: "what about the
+            # experiment? Give me the number" would turn it into an estimate.
             return (), ()
         topics = topics_in(low, self.knowledge.catalogue)
         # Settled: numbers the candidate gave, or a target the interviewer stated when asked ("TTFT 200-500 ms").

@@ -103,6 +103,8 @@ class RoundEngine(GateFlow, Listening):
             # "It cost us two incidents and a month" answers "what did that cost?", even where the sentence
             # alone would not read as a full tradeoff: asking for the cost again would be asking twice.
             shown.add(asked.signal)
+        if reading.act == "answer" and lx.SPEAKS_FOR_SELF.search(text.lower()):
+            shown.add("ownership")  # "I said no in the launch review": whose call it was is said; don't ask it again
         if reading.act == "answer" and lx.ASKS_VERDICT.search(asked.content.lower()) and lx.VERDICT.search(text.lower()):
             shown.add("specificity")  # "Yes or no?" answered "No. <reasons>": the position, taken and argued
         for signal in sorted(shown):

@@ -35,8 +35,8 @@ PROMPT_CUES: dict[str, re.Pattern[str]] = {
 
 # A question that asks for a verdict, and a verdict that opens the answer ("No. The except branch commits a
 # half-applied charge ..."): the position it asks for, with the reasons after it.
-ASKS_VERDICT = re.compile(r"\byes or (?:a )?no\b")
-VERDICT = re.compile(r"^\W*(?:no|yes|nope|yep|not yet|not as it stands|i wouldn't|i would(?: not)?|i'd (?:ship|approve|block"
+ASKS_VERDICT = re.compile(r"\byes or (?:a )?no\b|\bwere you right\b|\bwas (?:it|that) (?:the )?right (?:call|decision)\b")
+VERDICT = re.compile(r"^\W*(?:no|yes|nope|yep|mostly|partly|largely|in part|not entirely|not yet|not as it stands|i wouldn't|i would(?: not)?|i'd (?:ship|approve|block"
                      r"|hold|reject)(?: it)?)\b[.,:;!]")
 # Words that show an answer engages with what a question asked for, even without the full signal.
 ENGAGES: dict[str, re.Pattern[str]] = {

@@ -261,6 +261,8 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
         return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
+    if lx.ASKS_VERDICT.search(asked.content.lower()) and lx.VERDICT.search(low):
+        return False  # "were you right?" answered "Mostly. ..."
     if _WHEN_WOULD.search(asked.content.lower()) and _CONDITION.search(low):
         return False  # "when would you choose the other?" answered with the condition: "below a few thousand tokens"
     if _WOULD_YOU.search(asked.content.lower()) and _I_WOULD.search(low):
