@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from typing import Any, Callable
 
 from ..errors import SessionStateError
@@ -37,6 +38,10 @@ def context_for(rubric: Rubric) -> Context:
         tuple((a.id, tuple(a.terms)) for a in rubric.areas),
     )
 
+
+# A question about something that already happened: its follow-ups ask about what was done, not what to find out.
+_PAST_STORY = re.compile(r"^(?:\w+[,.]?\s+){0,3}?tell me about (?:a time|an?|the)\b|\ba time (?:you|when)\b"
+                         r"|\bhave you ever\b|\bwhat happened\b")
 
 class RoundEngine(GateFlow, Listening):
     def __init__(
@@ -254,6 +259,8 @@ class RoundEngine(GateFlow, Listening):
                 continue
             if self.state.last_move.get("kind") == "followup" and self.state.last_move.get("signal") == signal:
                 continue  # the same thing, asked again in other words, right after it was answered
+            if signal == "clarifying" and _PAST_STORY.search(self.state.last_content.lower()):
+                continue  # "what would you want to know before deciding?" fits a situation ahead, not a story told
             if signal == "ownership" and lx.SPEAKS_FOR_SELF.search(analysis.text.lower()):
                 continue  # "I'd build it from day one" already says whose call it is
             if signal == "specificity" and analysis.has("numbers"):
