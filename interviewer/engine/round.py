@@ -259,7 +259,7 @@ class RoundEngine(GateFlow, Listening):
                 continue
             if self.state.last_move.get("kind") == "followup" and self.state.last_move.get("signal") == signal:
                 continue  # the same thing, asked again in other words, right after it was answered
-            if signal == "clarifying" and _PAST_STORY.search(self.state.last_content.lower()):
+            if signal == "clarifying" and _PAST_STORY.search(self._last_planned().lower()):
                 continue  # "what would you want to know before deciding?" fits a situation ahead, not a story told
             if signal == "ownership" and lx.SPEAKS_FOR_SELF.search(analysis.text.lower()):
                 continue  # "I'd build it from day one" already says whose call it is
@@ -272,6 +272,11 @@ class RoundEngine(GateFlow, Listening):
             gate, title = self._gate_info()
             return Move("followup", probe, phase.id, phase.title, gate=gate, gate_title=title, signal=signal)
         return None
+
+    def _last_planned(self) -> str:
+        """The last question the round planned (not a follow-up from the probe bank): what the talk is about."""
+        probes = {q for qs in self.rubric.probe_bank.values() for q in qs}  # type: ignore[attr-defined]
+        return next((q for q in reversed(self.state.asked) if q not in probes), self.state.last_content)
 
     def _planned_ahead(self, phase: Phase, signal: str) -> bool:
         """Whether a planned question still to come in this phase asks for `signal` anyway."""
