@@ -150,7 +150,11 @@ def judge(transcript: Transcript, rubric: Rubric, model: ChatModel) -> Scorecard
     except (ValueError, ValidationError) as exc:
         first = str(exc).splitlines()[0][:160]
         return skipped(offline, f"the LLM judge's reply was not a valid scorecard ({first})")
-    return _scorecard(parsed, transcript, rubric, offline, model.name, structured)
+    card = _scorecard(parsed, transcript, rubric, offline, model.name, structured)
+    if getattr(model, "fold", None):
+        card.notes.insert(1, "Its instructions went inside the user turn: this server's chat template drops system "
+                          "messages (llm.fold_system).")
+    return card
 
 
 def _ask(transcript: Transcript, rubric: Rubric, model: ChatModel, offline: Scorecard) -> tuple[str, str]:
