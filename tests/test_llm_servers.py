@@ -351,3 +351,53 @@ def test_a_probe_the_server_cannot_answer_yet_is_tried_again_at_the_next_call(tm
         assert "".join(model.stream(messages)) == "Welcome." and model.fold is True
     assert calls == [False, True, False, False, True]
 
+
+def _longest(schema: dict):
+    """The longest instance a grammar built from `schema` allows: every list full, every string at its limit."""
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return max(schema["enum"], key=lambda v: len(json.dumps(v)))
+    if "anyOf" in schema:
+        return max((_longest(s) for s in schema["anyOf"]), key=lambda v: len(json.dumps(v)))
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: _longest(s) for name, s in schema["properties"].items()}
+    if kind == "array":
+        if "prefixItems" in schema:
+            return [_longest(s) for s in schema["prefixItems"]]
+        return [_longest(schema["items"])] * schema["maxItems"]
+    return {"string": lambda: "x" * schema["maxLength"], "integer": lambda: 9999, "boolean": lambda: False,
+            "null": lambda: None}[kind]()
+
+
+@pytest.mark.parametrize("cap", [800, 2000, 4000])
+def test_in_json_mode_the_judge_is_held_to_the_rubric_and_to_what_fits_its_cap(tmp_path, cap):
+    """llama.cpp servers turn the JSON-mode schema into a grammar: one entry per dimension with its id fixed, scores
+    0-100, and a longest reply (at three characters a token, a low count for English JSON) within the cap."""
+    from interviewer.scoring.judge_schema import CHARS_PER_TOKEN, JudgeReply
+
+    with FakeOpenAI([Reply(text=judge_reply())], **{**PROFILES["llama-cpp-python"], "context_window": 32_768}) \
+            as server:
+        services = _services(server, tmp_path, judge_max_tokens=cap)
+        card = _judge(services.chat_model(), services)
+        grammar = server.requests[-1]["response_format"]["schema"]
+    rubric = services.library.load("system-design").rubric
+    dims = grammar["properties"]["dimensions"]
+    assert [d["properties"]["id"]["const"] for d in dims["prefixItems"]] == [d.id for d in rubric.dimensions]
+    assert dims["prefixItems"][0]["properties"]["score"]["anyOf"][0]["enum"] == list(range(101))
+    longest = _longest(grammar)
+    JudgeReply.model_validate(longest)  # whatever the grammar allows is a scorecard
+    assert len(json.dumps(longest)) <= cap * CHARS_PER_TOKEN
+    assert card.scorer == "llm:test-model"
+
+
+def test_a_judge_reply_cut_at_its_cap_says_so_and_names_the_setting(tmp_path):
+    long = judge_reply().replace('"rationale": "r"', '"rationale": "' + "a long rationale " * 20 + '"')
+    with FakeOpenAI([Reply(text=long)]) as server:  # the fake cuts a reply longer than max_tokens
+        services = _services(server, tmp_path, judge_max_tokens=256)
+        card = _judge(services.chat_model(), services)
+    assert card.scorer == "offline-heuristic"
+    assert card.judge_skipped["reason"].startswith("the LLM judge's reply reached llm.judge_max_tokens = 256 before "
+                                                   "its JSON ended")
+    assert card.judge_skipped["reason"].endswith("; raise llm.judge_max_tokens")
