@@ -212,7 +212,7 @@ class OpenAIChatModel:
         elif self.fold:
             finding = (f"the server's chat template drops system messages ({count.describe()}); sending them "
                        "inside user turns for the rest of the session")
-            log.warning("%s: %s", self.config.describe(), finding)
+            log.info("%s: %s", self.config.describe(), finding)  # the session says it once, on screen
             self.findings.append(finding)
 
     # -------------------------------------------------------------- policy
