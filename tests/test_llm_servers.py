@@ -333,23 +333,30 @@ def test_fold_system_set_either_way_is_not_measured(tmp_path):
             assert (server.requests[0]["messages"][0]["role"] == "user") is fold
 
 
-def test_a_probe_the_server_cannot_answer_yet_is_tried_again_at_the_next_call(tmp_path):
+@pytest.mark.parametrize("first", ["down", "refused"])
+def test_a_probe_the_server_cannot_answer_yet_is_tried_again_and_one_it_refuses_is_not(tmp_path, first):
     with FakeOpenAI(responder=lambda body: Reply(text="Welcome."), **PROFILES["llama-cpp-python"]) as server:
         model = _services(server, tmp_path).chat_model()
         real = model.client.chat.completions.create
         calls = []
 
-        def down_once(**kwargs):
+        def fails_once(**kwargs):
             calls.append(kwargs["stream"])
             if len(calls) == 1:
-                raise model._openai.APIConnectionError(request=None)
+                if first == "down":
+                    raise model._openai.APIConnectionError(request=None)
+                raise ValueError("refused")  # neither an outage nor a timeout: a retry would not help
             return real(**kwargs)
 
-        model.client.chat.completions.create = down_once
+        model.client.chat.completions.create = fails_once
         messages = [{"role": "system", "content": system_probe.SYSTEM}, {"role": "user", "content": "Hi"}]
-        assert "".join(model.stream(messages)) == "Welcome." and model.fold is None  # not settled by a failure
-        assert "".join(model.stream(messages)) == "Welcome." and model.fold is True
-    assert calls == [False, True, False, False, True]
+        assert "".join(model.stream(messages)) == "Welcome."
+        assert model.fold is (None if first == "down" else False)  # a failure settles nothing; a refusal does
+        assert "".join(model.stream(messages)) == "Welcome."
+    if first == "down":
+        assert model.fold is True and calls == [False, True, False, False, True]
+    else:
+        assert model.fold is False and calls == [False, True, True]
 
 
 def _longest(schema: dict):

@@ -203,12 +203,13 @@ class OpenAIChatModel:
         except Exception as exc:  # noqa: BLE001 - classified below; the call itself then meets the same server
             if self._retryable(exc) is not None:
                 return
-            count = None
+            count, why = None, f"refused a one-token request ({refusals.status(exc) or type(exc).__name__})"
+        else:
+            why = "reports no prompt tokens"
         self.fold = bool(count and count.dropped)
         if count is None:
-            log.info("%s reports no prompt tokens: cannot tell whether its chat template keeps system messages; "
-                     "set llm.fold_system = true if replies ignore the interviewer's instructions",
-                     self.config.describe())
+            log.info("%s %s: cannot tell whether its chat template keeps system messages; set llm.fold_system = "
+                     "true if replies ignore the interviewer's instructions", self.config.describe(), why)
         elif self.fold:
             finding = (f"the server's chat template drops system messages ({count.describe()}); sending them "
                        "inside user turns for the rest of the session")
