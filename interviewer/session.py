@@ -22,6 +22,7 @@ from .brains.base import Brain, Conversation
 from .brains.offline import OfflineBrain
 from .engine import EngineState, Move, RoundEngine
 from .errors import AnswerError, SessionStateError, UnknownRoundError
+from .llm.base import take_findings
 from .llm.model import ModelUnavailable, Restart
 from .rubric.loader import LoadedRubric, RubricLibrary
 from .rubric.schema import Problem
@@ -393,6 +394,9 @@ class Session(GateChecks):
             if self.on_chunk is not None:
                 for chunk in parts:
                     self.on_chunk(chunk)
+        for finding in take_findings(self.llm_brain):  # e.g. a chat template that drops system messages
+            self._event({"kind": "llm_adapted", "finding": finding})
+            self._notice(finding)
         for key in ("prompt_tokens", "completion_tokens"):
             self.usage[key] += int(stats.get(key) or 0)
         return "".join(parts).strip(), stats

@@ -37,15 +37,19 @@ STRUCTURED_OUTPUTS_UNSUPPORTED = "response_format json_schema is not supported b
 #   schema_500         json_schema refused with a 500 quoting the field (llama-cpp-python 0.3 validates the
 #                      request inside its handler, so a type it does not know is a server error)
 #   no_response_format any response_format refused with a 400 naming it
-#   no_usage           no usage chunk, even when stream_options asks for one
+#   no_usage           no usage at all: no usage chunk in a stream, even when stream_options asks for one, and
+#                      none in a whole response
+#   no_stream_usage    usage in a whole response only: none in a stream, whatever stream_options asks
+#                      (llama-cpp-python 0.3.36)
 #   no_done            the stream ends after its finish chunk, with no `data: [DONE]`
-#   drops_system       the chat template drops system messages: the responder never sees them
-QUIRKS = ("schema_500", "no_response_format", "no_usage", "no_done", "drops_system")
+#   drops_system       the chat template drops system messages: the responder never sees them, and the
+#                      prompt tokens reported do not count them
+QUIRKS = ("schema_500", "no_response_format", "no_usage", "no_stream_usage", "no_done", "drops_system")
 # Servers as the tests play them: quirks, and the context window whose overflow is refused with that
 # server's error body (`context_error`). llama-cpp-python's are as measured on 0.3.36 with Gemma 3.
 PROFILES: dict[str, dict[str, Any]] = {
     "openai": {},
-    "llama-cpp-python": {"quirks": ("schema_500", "no_usage", "drops_system"), "context_window": 4096,
+    "llama-cpp-python": {"quirks": ("schema_500", "no_stream_usage", "drops_system"), "context_window": 4096,
                          "context_error": "llama-cpp-python"},
     "llama-server": {"context_window": 4096, "context_error": "llama-server"},
     "no-done-no-usage": {"quirks": ("no_done", "no_usage")},
@@ -217,7 +221,8 @@ class FakeOpenAI:
         self.context_error = context_error
         self.abandoned = threading.Event()  # set when a client closed a stream before its end
         self.hang_seconds = hang_seconds
-        self.requests: list[dict] = []          # every chat request body, in arrival order
+        self.requests: list[dict] = []          # every chat request body, in arrival order, probes aside
+        self.probes: list[dict] = []            # one-token requests that do not stream (see _handle_chat)
         self.errors: list[BaseException] = []   # unexpected exceptions inside handlers (should stay empty)
         self._replies: deque[Reply] = deque(replies or [])
         self._lock = threading.Lock()
@@ -304,6 +309,17 @@ class FakeOpenAI:
                                      "invalid_request_error"))
             return
 
+        # What the model is given once the chat template has had its way (the request as sent is recorded).
+        seen = body
+        if "drops_system" in self.quirks:
+            seen = {**body, "messages": [m for m in body.get("messages") or [] if m.get("role") != "system"]}
+        if not body.get("stream") and 1 in (body.get("max_tokens"), body.get("max_completion_tokens")):
+            # A capability probe (the product measures whether system messages are counted): answered at
+            # once, shaped by the quirks like any reply, without taking a scripted reply or the responder's turn.
+            with self._lock:
+                self.probes.append(body)
+            self._answer(h, seen, Reply(text="Hello"))
+            return
         refusal = self._refusal(body)
         reply: Reply | None = None
         with self._lock:  # record and pick under one lock so order matches across threads
@@ -313,8 +329,7 @@ class FakeOpenAI:
         if refusal is not None:
             h._send_json(*refusal)
             return
-        if "drops_system" in self.quirks:
-            body = {**body, "messages": [m for m in body.get("messages") or [] if m.get("role") != "system"]}
+        body = seen
         if reply is None:
             if self.responder is not None:
                 try:
@@ -415,7 +430,8 @@ class FakeOpenAI:
             })
             return
 
-        include_usage = bool((body.get("stream_options") or {}).get("include_usage")) and "no_usage" not in self.quirks
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage")) \
+            and not self.quirks & {"no_usage", "no_stream_usage"}
 
         def chunk(choices: list[dict], **extra: Any) -> dict:
             out = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-import os
 import subprocess
 
 import pytest
@@ -345,23 +344,3 @@ def test_without_key_or_endpoint_the_offline_interviewer_says_how_to_switch(tmp_
                             input="/quit\n", capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "using the offline interviewer" in result.stderr and "OPENAI_API_KEY" in result.stderr
-
-
-@pytest.mark.skipif(not os.environ.get("INTERVIEWER_TEST_LLM_BASE_URL"),
-                    reason="set INTERVIEWER_TEST_LLM_BASE_URL (and INTERVIEWER_TEST_LLM_MODEL) to a local "
-                           "OpenAI-compatible server, e.g. llama.cpp's, to run this")
-def test_against_a_real_local_server(tmp_path, monkeypatch):
-    services = build_services(base_url=os.environ["INTERVIEWER_TEST_LLM_BASE_URL"],
-                              model=os.environ.get("INTERVIEWER_TEST_LLM_MODEL", "local"),
-                              transcripts_dir=tmp_path / "t", llm={"timeout_s": 120, "read_timeout_s": 120})
-    session = new_session(services)
-    session.open()
-    for answer in PASSIVE[:3]:
-        assert session.submit(answer).text
-    session.close("quit")
-    transcript = load_transcript(session.path)
-    # A server that is not there, or that failed, must fail this test: the session stayed on the LLM...
-    assert not [e for e in transcript.events if e["kind"] == "brain_degraded"], transcript.events
-    card = judge(transcript, services.library.load("system-design").rubric, services.chat_model())
-    # ...and the judge ran.
-    assert card.dimensions and card.scorer.startswith("llm:"), card.notes[:1]

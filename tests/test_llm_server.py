@@ -360,3 +360,25 @@ def test_stop_is_idempotent_and_fast():
     s.stop()
     s.stop()
     assert time.monotonic() - started < 0.5
+
+
+def test_llama_cpp_python_reports_usage_only_when_not_streaming_and_without_dropped_system_messages():
+    """As measured on llama-cpp-python 0.3.36 with `--chat_format gemma`: a stream has no usage chunk even when
+    asked for one; a whole response has usage, whose prompt tokens do not count the dropped system message."""
+    with FakeOpenAI(quirks=("no_stream_usage", "drops_system")) as s:
+        c = make_client(s)
+        chunks = list(stream(c))
+        assert all(ch.usage is None for ch in chunks) and chunks[-1].choices
+        counts = [c.chat.completions.create(model="test-model", messages=m, max_tokens=1).usage.prompt_tokens
+                  for m in (MESSAGES[1:], MESSAGES)]
+        c.close()
+        assert counts[0] == counts[1]
+        # One-token requests that do not stream are probes: kept apart, never given a scripted reply.
+        assert len(s.probes) == 2 and len(s.requests) == 1
+
+
+def test_a_probe_does_not_take_a_scripted_reply(server, client):
+    server.queue(Reply(text="scripted"))
+    probe = client.chat.completions.create(model="test-model", messages=MESSAGES, max_tokens=1)
+    assert probe.usage.prompt_tokens == (len("You are terse.Say hello.") + 3) // 4
+    assert "".join(ch.choices[0].delta.content or "" for ch in stream(client) if ch.choices) == "scripted"

@@ -12,11 +12,17 @@ from conftest import FIXTURES, cli_env, interviewer_cmd
 from llm_server import PROFILES, FakeOpenAI, Reply
 from test_llm import FAST, judge_reply
 
+from interviewer.llm import system_probe
+from interviewer.llm.messages import estimate_tokens
 from interviewer.scoring.llm_judge import judge
 from interviewer.services import build_services
 from interviewer.transcript import load_transcript
 
 MIDDLING = FIXTURES / "scoring/system-design/middling.txt"
+# The fake counts four characters a token, and "Say hello." is 3 of them with or without the system message.
+DROPPED_NOTICE = (f"the server's chat template drops system messages (a {estimate_tokens(system_probe.SYSTEM)}-token "
+                  "system message added 0 prompt tokens (3 without it, 3 with it)); sending them inside user turns "
+                  "for the rest of the session")
 
 
 def _services(server, tmp_path, **llm):
@@ -264,7 +270,7 @@ def test_a_session_and_its_judge_stay_on_the_llm_on_every_server_profile(tmp_pat
     settings = PROFILES[profile]
     with FakeOpenAI(responder=model, **{**settings, "context_window": 8192 if "context_window" in settings else None}) \
             as server:
-        services = _services(server, tmp_path, fold_system="drops_system" in settings.get("quirks", ()))
+        services = _services(server, tmp_path)  # llm.fold_system left to measure: "auto"
         session, notices = _session(services)
         session.open()
         for answer in PASSIVE[:3]:
@@ -272,4 +278,133 @@ def test_a_session_and_its_judge_stay_on_the_llm_on_every_server_profile(tmp_pat
         session.close("quit")
         card, transcript = session.scorecard()
     assert not [e for e in transcript.events if e["kind"] == "brain_degraded"]
-    assert notices == [] and card.scorer == "llm:test-model", card.notes[:1]
+    assert card.scorer == "llm:test-model", card.notes[:1]
+    drops = "drops_system" in settings.get("quirks", ())
+    assert notices == ([DROPPED_NOTICE] if drops and "no_usage" not in settings.get("quirks", ()) else [])
+
+
+def test_a_template_that_drops_system_messages_is_measured_and_folded_from_the_first_call(tmp_path):
+    """llama-cpp-python's Gemma template drops system messages and reports usage only when not streaming:
+    two one-token requests, with and without a system message, tell it before the opening is asked for."""
+    seen: list[list[dict]] = []
+
+    def model(body: dict) -> Reply:
+        seen.append(body["messages"])  # what the model is given, after the template dropped system messages
+        return Reply(text=judge_reply() if "Score this interview" in json.dumps(body) else "Welcome.")
+
+    with FakeOpenAI(responder=model, **{**PROFILES["llama-cpp-python"], "context_window": 32_768}) as server:
+        session, notices = _session(_services(server, tmp_path))
+        session.open()
+        session.submit("I'd start from the requirements.")
+        session.close("quit")
+        card, transcript = session.scorecard()
+        probes = server.probes
+    assert [len(p["messages"]) for p in probes] == [1, 2] and all(p["max_tokens"] == 1 for p in probes)
+    assert len(seen) == 3 and all("ENGINE INSTRUCTION" in json.dumps(body) for body in seen[:2])
+    assert all(m["role"] != "system" for body in seen for m in body)
+    assert "Score this interview" in json.dumps(seen[2]) and "You are" in seen[2][0]["content"]  # the judge too
+    assert notices == [DROPPED_NOTICE]  # said once, for the whole session
+    [event] = [e for e in transcript.events if e["kind"] == "llm_adapted"]
+    assert event["finding"] == DROPPED_NOTICE and event["after_turn"] == 0
+    assert card.scorer == "llm:test-model" and "chat template drops system messages" in card.notes[1]
+
+
+@pytest.mark.parametrize("profile", ["openai", "no-done-no-usage"])
+def test_a_template_that_keeps_them_or_a_server_without_usage_is_sent_system_messages_as_they_are(tmp_path, profile):
+    with FakeOpenAI(responder=lambda body: Reply(text="Welcome."), **PROFILES[profile]) as server:
+        session, notices = _session(_services(server, tmp_path))
+        session.open()
+        session.submit("I'd start from the requirements.")
+        session.close("quit")
+        probes, requests = server.probes, server.requests
+    # Measured once, not again at the second call; without usage in the first answer there is nothing to compare.
+    assert len(probes) == (1 if profile == "no-done-no-usage" else 2)
+    assert all(body["messages"][0]["role"] == "system" for body in requests)
+    assert notices == []
+
+
+def test_fold_system_set_either_way_is_not_measured(tmp_path):
+    for fold in (True, False):
+        with FakeOpenAI(responder=lambda body: Reply(text="Welcome."), **PROFILES["llama-cpp-python"]) as server:
+            session, notices = _session(_services(server, tmp_path, fold_system=fold))
+            session.open()
+            session.close("quit")
+            assert server.probes == [] and notices == []
+            assert (server.requests[0]["messages"][0]["role"] == "user") is fold
+
+
+@pytest.mark.parametrize("first", ["down", "refused"])
+def test_a_probe_the_server_cannot_answer_yet_is_tried_again_and_one_it_refuses_is_not(tmp_path, first):
+    with FakeOpenAI(responder=lambda body: Reply(text="Welcome."), **PROFILES["llama-cpp-python"]) as server:
+        model = _services(server, tmp_path).chat_model()
+        real = model.client.chat.completions.create
+        calls = []
+
+        def fails_once(**kwargs):
+            calls.append(kwargs["stream"])
+            if len(calls) == 1:
+                if first == "down":
+                    raise model._openai.APIConnectionError(request=None)
+                raise ValueError("refused")  # neither an outage nor a timeout: a retry would not help
+            return real(**kwargs)
+
+        model.client.chat.completions.create = fails_once
+        messages = [{"role": "system", "content": system_probe.SYSTEM}, {"role": "user", "content": "Hi"}]
+        assert "".join(model.stream(messages)) == "Welcome."
+        assert model.fold is (None if first == "down" else False)  # a failure settles nothing; a refusal does
+        assert "".join(model.stream(messages)) == "Welcome."
+    if first == "down":
+        assert model.fold is True and calls == [False, True, False, False, True]
+    else:
+        assert model.fold is False and calls == [False, True, True]
+
+
+def _longest(schema: dict):
+    """The longest instance a grammar built from `schema` allows: every list full, every string at its limit."""
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return max(schema["enum"], key=lambda v: len(json.dumps(v)))
+    if "anyOf" in schema:
+        return max((_longest(s) for s in schema["anyOf"]), key=lambda v: len(json.dumps(v)))
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: _longest(s) for name, s in schema["properties"].items()}
+    if kind == "array":
+        if "prefixItems" in schema:
+            return [_longest(s) for s in schema["prefixItems"]]
+        return [_longest(schema["items"])] * schema["maxItems"]
+    return {"string": lambda: "x" * schema["maxLength"], "integer": lambda: 9999, "boolean": lambda: False,
+            "null": lambda: None}[kind]()
+
+
+@pytest.mark.parametrize("cap", [800, 2000, 4000])
+def test_in_json_mode_the_judge_is_held_to_the_rubric_and_to_what_fits_its_cap(tmp_path, cap):
+    """llama.cpp servers turn the JSON-mode schema into a grammar: one entry per dimension with its id fixed, scores
+    0-100, and a longest reply (at three characters a token, a low count for English JSON) within the cap."""
+    from interviewer.scoring.judge_schema import CHARS_PER_TOKEN, JudgeReply
+
+    with FakeOpenAI([Reply(text=judge_reply())], **{**PROFILES["llama-cpp-python"], "context_window": 32_768}) \
+            as server:
+        services = _services(server, tmp_path, judge_max_tokens=cap)
+        card = _judge(services.chat_model(), services)
+        grammar = server.requests[-1]["response_format"]["schema"]
+    rubric = services.library.load("system-design").rubric
+    dims = grammar["properties"]["dimensions"]
+    assert [d["properties"]["id"]["const"] for d in dims["prefixItems"]] == [d.id for d in rubric.dimensions]
+    assert dims["prefixItems"][0]["properties"]["score"]["anyOf"][0]["enum"] == list(range(101))
+    longest = _longest(grammar)
+    JudgeReply.model_validate(longest)  # whatever the grammar allows is a scorecard
+    assert len(json.dumps(longest)) <= cap * CHARS_PER_TOKEN
+    assert card.scorer == "llm:test-model"
+
+
+def test_a_judge_reply_cut_at_its_cap_says_so_and_names_the_setting(tmp_path):
+    long = judge_reply().replace('"rationale": "r"', '"rationale": "' + "a long rationale " * 20 + '"')
+    with FakeOpenAI([Reply(text=long)]) as server:  # the fake cuts a reply longer than max_tokens
+        services = _services(server, tmp_path, judge_max_tokens=256)
+        card = _judge(services.chat_model(), services)
+    assert card.scorer == "offline-heuristic"
+    assert card.judge_skipped["reason"].startswith("the LLM judge's reply reached llm.judge_max_tokens = 256 before "
+                                                   "its JSON ended")
+    assert card.judge_skipped["reason"].endswith("; raise llm.judge_max_tokens")

@@ -11,7 +11,7 @@ from .messages import Message, estimate_tokens
 
 __all__ = ["CallStats", "ChatModel", "Message", "ModelUnavailable", "Restart", "ScriptedModel",
            "StructuredOutputUnsupported", "Usage", "estimate_prompt_tokens", "estimate_tokens", "stop_waiting",
-           "watch_waits"]
+           "take_findings", "watch_waits"]
 
 
 class ModelUnavailable(InterviewerError):
@@ -116,3 +116,13 @@ def stop_waiting(brain: Any) -> None:
     cancel = getattr(getattr(brain, "model", None), "cancel", None)
     if cancel is not None:
         cancel()
+
+
+def take_findings(brain: Any) -> list[str]:
+    """What the model behind an LLM brain found out about its server since last asked (each said once)."""
+    findings = getattr(getattr(brain, "model", None), "findings", None)
+    if not findings:
+        return []
+    taken = list(findings)
+    findings.clear()
+    return taken

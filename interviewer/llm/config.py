@@ -59,7 +59,9 @@ class LLMConfig:
     judge_max_tokens: int = 2000  # the scorecard's JSON: a rationale and a few quotes per dimension
     judge_timeout_s: float = 300.0  # the whole scorecard, every attempt included; streamed, so read_timeout_s bounds silence
     context_window_tokens: int = 8192  # what the judge's request (prompt and reply) must fit in
-    fold_system: bool = False  # for chat templates that drop system messages: send them inside user turns
+    # For chat templates that drop system messages: send them inside user turns. None ("auto"): measure it
+    # once per session against the server (see `system_probe`); True or False: as set.
+    fold_system: bool | None = None
     prices: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -92,7 +94,7 @@ class LLMConfig:
                 "max_attempts": self.max_attempts, "context_budget_tokens": self.context_budget_tokens,
                 "reply_max_tokens": self.reply_max_tokens, "judge_max_tokens": self.judge_max_tokens,
                 "context_window_tokens": self.context_window_tokens,
-                **({"fold_system": True} if self.fold_system else {})}
+                **({"fold_system": self.fold_system} if self.fold_system is not None else {})}
 
     def describe(self) -> str:
         where = self.shown_url or "the OpenAI API"
@@ -132,13 +134,14 @@ def _number(value: Any, where: str, whole: bool, low: float, high: float) -> flo
     return int(value) if whole else float(value)
 
 
-def _flag(value: Any, where: str) -> bool:
+def _flag(value: Any, where: str) -> bool | None:
+    """true, false, or "auto" (None: the product finds out for itself)."""
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-        return text in ("1", "true", "yes", "on")
-    raise LLMSettingsError(f"{where} is {value!r}; use true or false")
+    if text in ("1", "true", "yes", "on", "0", "false", "no", "off", "auto"):
+        return None if text == "auto" else text in ("1", "true", "yes", "on")
+    raise LLMSettingsError(f"{where} is {value!r}; use true, false or auto")
 
 
 def _prices(value: Any, where: str) -> dict[str, tuple[float, float]]:

@@ -101,7 +101,8 @@ class Deadline:
             return kind, item
 
     def call(self, work: Callable[[], Any]) -> Any:
-        """`work()` on a helper thread, its result here, or DeadlinePassed."""
+        """`work()` on a helper thread, its result here, or DeadlinePassed. Its answer is not the reply
+        (a probe before it, say), so the wait for the reply's first token is still reported."""
         results: queue.Queue = queue.Queue()
         stop = threading.Event()
 
@@ -115,7 +116,6 @@ class Deadline:
         kind, item = self._wait_on(results, stop)
         if kind == "error":
             raise item
-        self.heard = True
         return item
 
     def stream(self, open_stream: Callable[[], Iterable[Any]]) -> Iterator[Any]:

@@ -21,7 +21,8 @@ def estimate_tokens(text: str) -> int:
 
 
 def with_schema(messages: list[Message], schema: dict, mode: str) -> tuple[list[Message], dict | None]:
-    """The messages and `response_format` for asking for `schema` (`{name, strict, schema}`) in `mode`."""
+    """The messages and `response_format` for asking for `schema` (`{name, strict, schema}`, and optionally
+    `grammar`: a tighter schema for JSON mode, where a llama.cpp server enforces it as a grammar) in `mode`."""
     if mode == "json_schema":
         return messages, {"type": "json_schema", "json_schema": schema}
     spelled = ("\n\nReply with one JSON object and nothing else (no prose, no code fence). It must match this JSON "
@@ -32,7 +33,8 @@ def with_schema(messages: list[Message], schema: dict, mode: str) -> tuple[list[
         out.append({"role": "user", "content": spelled.strip()})
     else:
         out[last_user]["content"] += spelled
-    return out, ({"type": "json_object", "schema": schema["schema"]} if mode == "json_object" else None)
+    return out, ({"type": "json_object", "schema": schema.get("grammar", schema["schema"])} if mode == "json_object"
+                 else None)
 
 
 def fold_system(messages: list[Message]) -> list[Message]:

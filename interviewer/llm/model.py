@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any, Callable, Iterator
 
-from . import refusals
+from . import refusals, system_probe
 from .base import (CallStats, ChatModel, Message, ModelUnavailable, Restart, ScriptedModel,
                    StructuredOutputUnsupported, Usage, estimate_prompt_tokens, estimate_tokens, stop_waiting,
                    watch_waits)
@@ -57,8 +57,9 @@ class OpenAIChatModel:
     in what is left is honoured as given; one that does not ends the call at once, saying so.
     `on_wait` hears how long the model has been waited on and when a retry is coming.
 
-    What the endpoint turned out not to support (a kind of structured output, `max_tokens`) is
-    remembered for as long as this object lives: a session asks the simpler way from then on."""
+    What the endpoint turned out not to support (a kind of structured output, `max_tokens`, system
+    messages its chat template drops) is remembered for as long as this object lives: a session asks
+    the simpler way from then on. `findings` holds, once each, what a session should tell the user."""
 
     def __init__(self, config: LLMConfig, sleep: Callable[[float], Any] | None = None,
                  rng: random.Random | None = None) -> None:
@@ -80,6 +81,9 @@ class OpenAIChatModel:
         self.on_wait: OnWait | None = None
         self.structured = STRUCTURED_MODES[0]
         self._cap_field = "max_tokens"  # "max_completion_tokens" once a server asks for it
+        # Whether system messages go inside user turns: as set, or None until measured (`_measure_system`).
+        self.fold = config.fold_system
+        self.findings: list[str] = []
         self._current: Deadline | None = None
         self._cancelled = False
 
@@ -127,7 +131,9 @@ class OpenAIChatModel:
         (llm.timeout_s or llm.judge_timeout_s) names."""
         stats = self.last
         deadline = self._deadline(setting)
-        if self.config.fold_system:
+        if self.fold is None and any(m["role"] == "system" for m in messages):
+            self._measure_system(deadline)
+        if self.fold:
             messages = fold_system(messages)
         cuts: list[str] = []
         limit = MAX_REPLY_CHARS * 4 if "response_format" in options or max_tokens > 4096 else MAX_REPLY_CHARS
@@ -183,6 +189,32 @@ class OpenAIChatModel:
             response._decoder = watch = _EndWatch(decoder)
             ends.append(watch)
         return response
+
+    def _measure_system(self, deadline: Deadline) -> None:
+        """Settle `fold` for this session by asking the server (see `system_probe`). The OpenAI API keeps
+        system messages; a server that cannot be asked just now (down, timing out) is asked at the next
+        call; one that refuses the probe or reports no usage is sent system messages as they are."""
+        if not self.config.base_url:
+            self.fold = False
+            return
+        try:
+            count = deadline.call(lambda: system_probe.count_system(
+                self.client.chat.completions.create, self.config.model, self._cap_field, self._timeout(deadline)))
+        except Exception as exc:  # noqa: BLE001 - classified below; the call itself then meets the same server
+            if self._retryable(exc) is not None:
+                return
+            count, why = None, f"refused a one-token request ({refusals.status(exc) or type(exc).__name__})"
+        else:
+            why = "reports no prompt tokens"
+        self.fold = bool(count and count.dropped)
+        if count is None:
+            log.info("%s %s: cannot tell whether its chat template keeps system messages; set llm.fold_system = "
+                     "true if replies ignore the interviewer's instructions", self.config.describe(), why)
+        elif self.fold:
+            finding = (f"the server's chat template drops system messages ({count.describe()}); sending them "
+                       "inside user turns for the rest of the session")
+            log.info("%s: %s", self.config.describe(), finding)  # the session says it once, on screen
+            self.findings.append(finding)
 
     # -------------------------------------------------------------- policy
     def _deadline(self, setting: str) -> Deadline:
