@@ -96,14 +96,14 @@ def _text(chars: int) -> dict:
 def bounded_schema(dimension_ids: list[str], max_tokens: int) -> dict:
     """The reply for these dimensions, no longer at its longest than about `max_tokens` tokens: of the characters
     those allow, what the JSON's fixed parts leave goes 40% to rationales, 45% to quotes and the rest to
-    corrections. Each has a floor, so a cap too small for six dimensions (under about 800 tokens) still leaves
+    corrections. Each has a floor, so a cap too small for seven dimensions (under about 800 tokens) still leaves
     a few words each, and may then be reached."""
     n = len(dimension_ids)
     fixed = 160 * n + 250  # ids, levels, scores, keys and punctuation; the overall block and flags
     free = max(max_tokens * CHARS_PER_TOKEN - fixed, 0)
-    rationale = max(free * 40 // 100 // n, 40)
-    quote = max(free * 45 // 100 // (n * QUOTES), 40)
-    claim = max(free * 15 // 100 // (CORRECTIONS * 2 + 1), 30)
+    rationale = max(free * 40 // 100 // n, 30)
+    quote = max(free * 45 // 100 // (n * QUOTES), 25)
+    claim = max(free * 15 // 100 // (CORRECTIONS * 2 + 1), 20)
     score = {"anyOf": [{"enum": list(range(101))}, {"type": "null"}]}
     level = {"enum": LEVELS}
     dimensions = [_object(id={"const": d}, level=level, score=score, rationale=_text(rationale),
