@@ -94,11 +94,14 @@ def load_from_settings(settings: "VoiceSettings", warm_up: bool = True) -> "Voic
 class Voice:
     """One loaded Piper voice. `synthesize` may be called from any thread; calls run one at a time."""
 
-    def __init__(self, piper: Any, name: str, rate: float = 1.0, volume: float = 1.0) -> None:
+    def __init__(self, piper: Any, name: str, rate: float = 1.0, volume: float = 1.0, variation: float = 1.0) -> None:
         self.piper = piper
         self.name = name
         self.rate = rate
         self.volume = volume
+        # Piper draws random noise for each phoneme's sound and length, so a line never sounds twice the same;
+        # `variation` scales that noise (0: the same audio every time, which measurements on speech need).
+        self.variation = variation
         self.sample_rate = int(piper.config.sample_rate)
         self.load_s = 0.0
         self.synthesis_s = 0.0  # totals, for the real-time factor
@@ -111,7 +114,10 @@ class Voice:
         from piper import SynthesisConfig
 
         # Piper's rate knob is a duration scale: 2.0 is half speed.
-        config = SynthesisConfig(length_scale=self.piper.config.length_scale / self.rate, volume=self.volume)
+        config = SynthesisConfig(length_scale=self.piper.config.length_scale / self.rate, volume=self.volume,
+                                 **({} if self.variation == 1.0 else {
+                                     "noise_scale": self.piper.config.noise_scale * self.variation,
+                                     "noise_w_scale": self.piper.config.noise_w_scale * self.variation}))
         started = time.perf_counter()
         with self._lock:
             pieces = [chunk.audio_float_array for chunk in self.piper.synthesize(text, syn_config=config)]
