@@ -168,9 +168,12 @@ def _score_dimension(dimension: Dimension, evidence: Evidence, rubric: Rubric, q
             parts.append(_saturate(_signal_points(units, dimension)))
             proactive = sum(1 for u in units if u.proactive)
             notes.append(f"{signal.replace('_', ' ')}: {len(units)} ({proactive} unprompted)")
-    value = parts[0] if len(parts) == 1 else PRIMARY_SHARE * parts[0] + (1 - PRIMARY_SHARE) * sum(parts[1:]) / len(parts[1:])
-    if dimension.signals[0] in _HOW_SIGNALS and len(parts) > 1:
+    if len(parts) == 1:
+        value = parts[0]
+    elif dimension.signals[0] in _HOW_SIGNALS:
         value = _led(parts[0], max(parts[1:]), notes)
+    else:
+        value = PRIMARY_SHARE * parts[0] + (1 - PRIMARY_SHARE) * sum(parts[1:]) / len(parts[1:])
     value -= _penalties(dimension, evidence, notes)
     value = max(0.0, min(100.0, value))
     primary = dimension.signals[0]

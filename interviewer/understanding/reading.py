@@ -74,6 +74,13 @@ _I_WOULD = re.compile(r"\bi'd\b|\bi would\b|\bi should have\b|\bnext time\b|\bi'
 # A motive or reason said without "because": "Two reasons. ...", "the model needed one owner", "I wanted the whole loop".
 _MOTIVE = re.compile(r"\b(?:two|three|a few|main|one|the) reasons?\b|\b(?:needed|wanted|want to|hoped|looking for"
                      r"|a chance to|so i could|drew me|draws me|pulls me|pulled me)\b")
+# Questions whose answers engage them in words of their own, each with what such an answer says.
+_ANSWERED_IN_KIND = (
+    (lx.ASKS_VERDICT, lx.VERDICT),  # "were you right?" answered "Mostly. ..."
+    (_WHEN_WOULD, _CONDITION),  # "when would you choose the other?" answered "below a few thousand tokens ..."
+    (_WOULD_YOU, _I_WOULD),  # "what would you do differently?" answered "I'd build the eval set from day one"
+    (lx.ABOUT_YOU, lx.SPEAKS_FOR_SELF),  # "which parts were your decisions?" answered "the eval gate was mine"
+)
 _WE = re.compile(r"\b(?:we|we're|we'd|we've|our|us)\b")
 _IF_WHEN = re.compile(r"\b(?:if|when|then|until|unless|so)\b")
 
@@ -261,14 +268,11 @@ def _off_question(low: str, analysis: Analysis, asked: Asked, mentioned: tuple[s
         return False  # a "why" answered with a reason, in words the question didn't use
     if set(asked.topics) & set(mentioned):
         return False
-    if lx.ASKS_VERDICT.search(asked.content.lower()) and lx.VERDICT.search(low):
-        return False  # "were you right?" answered "Mostly. ..."
-    if _WHEN_WOULD.search(asked.content.lower()) and _CONDITION.search(low):
-        return False  # "when would you choose the other?" answered with the condition: "below a few thousand tokens"
-    if _WOULD_YOU.search(asked.content.lower()) and _I_WOULD.search(low):
-        return False  # "what would you do differently?" answered "I'd build the eval set from day one"
-    if lx.ABOUT_YOU.search(asked.content.lower()) and (analysis.has("ownership") or lx.SPEAKS_FOR_SELF.search(low)):
-        return False  # asked what was theirs, told what they decided: "the eval gate was mine"
+    question = asked.content.lower()
+    if any(asks.search(question) and answers.search(low) for asks, answers in _ANSWERED_IN_KIND):
+        return False
+    if lx.ABOUT_YOU.search(question) and analysis.has("ownership"):
+        return False  # asked what was theirs, told what they decided
     return not (fingerprint(asked.content) & fingerprint(low))
 
 
