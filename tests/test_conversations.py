@@ -1,7 +1,7 @@
 """Conversation scenarios: does the interviewer listen? (format: tests/conversations/README.md)
 
 Each scenario is played through a real session with the offline interviewer. Run this file directly
-(`python tests/test_conversations.py [tuning|blind|blind2]`) for a per-round report instead of a test run;
+(`python tests/test_conversations.py [tuning|blind2]`) for a per-round report instead of a test run;
 a blind set prints totals only unless `--details` is given.
 """
 
@@ -52,7 +52,7 @@ class Outcome:
 
 
 # Sets kept out of tuning: only their totals are read (see `report`).
-BLIND_SETS = ("blind", "blind2")
+BLIND_SETS = ("blind2",)
 
 
 def scenario_files(subset: str | None = None) -> list[Path]:
