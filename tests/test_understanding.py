@@ -25,7 +25,7 @@ def knowledge(round_id="system-design", problem="streaming-chat"):
 @pytest.mark.parametrize(("text", "kinds", "topics"), [
     ("Who are the users, and what peak request rate should I plan for?", ["fact", "fact"], [("users",), ("load",)]),
     ("what's the peak load and the latency target", ["fact"], [("load", "latency")]),
-    ("Should I use Postgres or DynamoDB for history?", ["fact"], [("history",)]),
+    ("Should I use Postgres or DynamoDB for history?", ["choice"], [("history",)]),
     ("Postgres or Cassandra?", ["open"], [()]),
     ("How much time do we have left?", ["time"], [()]),
     ("Sorry, could you repeat the question?", ["repeat"], [()]),

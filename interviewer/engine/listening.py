@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..understanding import lexicon as lx
 from ..understanding.reading import Asked, Reading
 from ..understanding.questions import question_parts
-from ..understanding.signals import split_sentences
+from ..understanding.signals import fingerprint, split_sentences
 from ..understanding.topics import topics_in
 from .state import TARGETS, Move
 
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 _ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity")
 # Moves whose question invites the candidate's own questions or a free answer: nothing to press.
 _INVITATIONS = ("clarifying",)
+# Topics whose facts fix the stack rather than leave a design choice open: asked "X or Y?", these are answered.
+# A question that points back at what was just said rather than naming its subject.
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|they|those|them)\b")
+_FIXED_STACK = frozenset({"language", "libraries", "storage", "interface"})
 # A planned question that asks for the whole design walked end to end, and how many parts of the system the
 # candidate must already have explained for that walk to have happened.
 _END_TO_END = re.compile(r"\bwalk me through\b.*\bend to end\b|\bend to end\b.*\bwalk me through\b")
@@ -165,8 +169,23 @@ class Listening:
                         topics_answered.append(topic)
             elif question.kind == "permission":
                 answers.append(("permission", ""))
+            elif question.kind == "choice":
+                # Asked to choose for them: what the problem says about that part is given ("history is durable"),
+                # a stack it fixes settles the choice ("we run Postgres"), and otherwise the choice is theirs.
+                known = [t for t in question.topics if t in facts and t not in given]
+                for topic in known:
+                    given.add(topic)
+                    answers.append(("fact", facts[topic]))
+                    topics_answered.append(topic)
+                if not set(known) & _FIXED_STACK:
+                    answers.append(("open", ""))
+                    open_topics.append("")
             elif not question.topics and (fact_asked or (previous is not None and previous.kind == "fact")):
                 continue  # "... and what does it involve?", "Like, two points up?": one more way of asking the fact
+            elif not question.topics and (said := self._about_last_told(question.text, facts)):
+                # "And is it usually from scratch?" right after the work trial was explained: about that, and
+                # answered with the part of what was said that speaks to it.
+                answers.append(("fact", said))
             else:
                 unknown = [t for t in question.topics if t not in facts]
                 answers.append(("open", self.knowledge.title(unknown[0]) if unknown else ""))
@@ -174,10 +193,22 @@ class Listening:
             previous = question
         for topic in topics_answered:
             self.state.told[topic] = facts[topic]
+        self.state.last_told = topics_answered
         if answers:
             self._emit("question_answered", turn=turn, topics=topics_answered,
                        open=[t for t in open_topics if t], kinds=[k for k, _ in answers])
         return tuple(_dedupe(answers))
+
+    def _about_last_told(self, question: str, facts: dict[str, str]) -> str:
+        """For a short question that names nothing but points back ("is it paid?", "and is that remote?"), the
+        sentences of the facts given in the last reply that share its words; "" when it is not such a question."""
+        low = question.lower()
+        if not self.state.last_told or len(low.split()) > 16 or not _POINTS_BACK.search(low):
+            return ""
+        words = fingerprint(question)
+        picked = [s.text.strip() for topic in self.state.last_told if topic in facts
+                  for s in split_sentences(facts[topic]) if fingerprint(s.text) & words]
+        return " ".join(dict.fromkeys(picked))
 
     def _wants_hint(self, reading: Reading) -> bool:
         return any(_HINT_REQUEST.search(q.text.lower()) for q in reading.questions)

@@ -28,6 +28,9 @@ log = logging.getLogger("interviewer.engine")
 _SUBSTANTIVE_WORDS = 12
 # Handing the floor back in a phase of the candidate's own questions.
 OPEN_FLOOR_AGAIN = "What else would you like to know?"
+# The hint when none of the rubric's speaks to the check that fails.
+CHECK_NUDGE = ("Build that case yourself, small enough to follow by hand, and step through your code with it: "
+               "where does what it does first part from what the check expects?")
 SAME_QUESTION = 0.3  # content-word overlap above which two questions ask the same thing
 TRACKED = ("numbers", "scale", "failure_modes", "tradeoffs", "clarifying", "testing", "complexity")
 
@@ -123,6 +126,11 @@ class RoundEngine(GateFlow, Listening):
             # Say so at once, with the fact; the question in play stays the one the candidate answers.
             return self._record(self._here("challenge", "", answers=answers, challenge=challenge),
                                 counts_as_prompt=False, keep_press=True)
+        if self.state.pressed and reading.act == "answer" and not reading.concrete and not reading.questions \
+                and not CODE.search(text):
+            # Pressed once and answered again with nothing to hold on to ("Yeah, logs, and probably some
+            # metrics too."): still unanswered, so the round records it and moves on.
+            reading = dataclasses.replace(reading, act="hand_wave")
         press = self._press(reading, turn, asked, answers)
         if press is not None:
             return self._record(press, keep_press=True)
@@ -397,15 +405,20 @@ class RoundEngine(GateFlow, Listening):
         sources += self.problem.hints + self.rubric.hints
         remaining = [h for h in sources if h not in self.state.hints_given]
         failing = self.state.failing_checks[0] if gate and self.state.failing_checks else None
+        closest = None
         if failing and remaining:
-            words = fingerprint(failing)
+            # Shared words of five letters or more: "most" or "key" alone does not tie a hint to a check.
+            words = {w for w in fingerprint(failing) if len(w) >= 5}
             best = max(remaining, key=lambda h: len(fingerprint(h) & words))
-            if fingerprint(best) & words:
-                remaining.remove(best)
-                remaining.insert(0, best)
+            closest = best if fingerprint(best) & words else None
         self.state.hints_used += 1
-        content = remaining[0] if remaining else ""
-        if content:
+        if failing and closest is None:
+            # No hint speaks to the check that fails: a stock nudge about something else would send the
+            # candidate the wrong way, so the nudge is to work that very case by hand.
+            content = CHECK_NUDGE
+        else:
+            content = closest or (remaining[0] if remaining else "")
+        if content and content != CHECK_NUDGE:
             self.state.hints_given.append(content)
         self._emit("hint", number=self.state.hints_used, gate=gate, exhausted=not remaining,
                    **({"failing": failing} if failing else {}))

@@ -108,6 +108,7 @@ class EngineState:
     # shown, the sentence), facts already given, reference facts already challenged.
     topics: dict[str, dict[str, Any]] = field(default_factory=dict)
     told: dict[str, str] = field(default_factory=dict)  # topic -> the answer given
+    last_told: list[str] = field(default_factory=list)  # the topics the last reply answered
     areas: list[str] = field(default_factory=list)  # parts of the system the candidate has argued about or explained
     challenged: list[str] = field(default_factory=list)
     # The interviewer's last question still waits for an answer (a run can land before it).

@@ -123,7 +123,7 @@ class Topic(Strict):
 
 
 class Quantity(Strict):
-    unit: Literal["GB", "ms", "tokens/s", "usd/Mtok", "%"]
+    unit: Literal["GB", "ms", "tokens/s", "writes/s", "usd/Mtok", "%"]
     min: float
     max: float
 

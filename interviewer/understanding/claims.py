@@ -30,6 +30,7 @@ _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
     "ms": ((r"(?:ms|milliseconds?|millis)\b", 1.0), (r"(?:s|secs?|seconds?)\b", 1000.0),
            (r"(?:minutes?|mins?)\b", 60000.0), (r"(?:hours?|hrs?)\b", 3600000.0), (r"days?\b", 86400000.0)),
     "tokens/s": ((r"(?:tokens?|tok)\s*(?:/\s*s(?:ec)?\b|(?:per|a|each)\s+sec(?:ond)?\b)", 1.0),),
+    "writes/s": ((r"(?:writes?|inserts?|transactions?|tps)\s*(?:/\s*s(?:ec)?\b|(?:per|a|each)\s+sec(?:ond)?\b)", 1.0),),
     "%": ((r"(?:%|percent\b)", 1.0),),
 }
 _QUANTITY = {unit: [re.compile(rf"(?<![\w.$-]){_RANGE}\s*{pattern}") for pattern, _ in options]
@@ -47,6 +48,10 @@ _HEDGED = re.compile(
     r"n't\b|\b(?:not|never|unless|myth|cannot)\b|\bonly (?:if|at|with|when)\b|\bno longer\b|\bif (?:we|you|it|the)\b"
     r"|\b(?:would|does|do|can) (?:it|they|that)\b|\bpeople (?:think|say|assume)\b|\bused to\b|\?"
 )
+
+
+# A sentence about something the sentence before named: "we served it", "that model".
+_POINTS_BACK = re.compile(r"\b(?:it|that model|the model|this model)\b")
 
 
 @dataclass(frozen=True)
@@ -133,9 +138,12 @@ class FactCheck:
         return match.start() if match else -1
 
 
-def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...]) -> list[Contradiction]:
-    """The reference facts one sentence contradicts (each fact at most once)."""
+def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...], before: str = "") -> list[Contradiction]:
+    """The reference facts one sentence contradicts (each fact at most once). `before`, the sentence
+    before it, names the subject of one that points back at it ("I led a 70B model. We served it in
+    16-bit on a single GPU."): a contradicting phrase may then be about that subject."""
     low = sentence.lower()
+    back = before.lower() + " " + low if before and _POINTS_BACK.search(low) else ""
     found: dict[str, Contradiction] = {}
 
     def contradicted(fact: FactCheck) -> None:
@@ -147,7 +155,8 @@ def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...]) -> 
         if _HEDGED.search(clause):
             continue
         for fact in checks:
-            if fact.wrong_if is not None and fact.wrong_if.search(clause) and _about_here(fact, clause, low):
+            if fact.wrong_if is not None and fact.wrong_if.search(clause) and (
+                    _about_here(fact, clause, low) or (back and _about_here(fact, clause, back))):
                 contradicted(fact)
         if clause_start is None:
             continue  # its figures were read in the clauses it came from

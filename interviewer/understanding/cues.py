@@ -64,3 +64,8 @@ ENGAGES: dict[str, re.Pattern[str]] = {
     "structure": words("module", "class", "file", "function", "layer", "interface", "owns", "lives in", "separate",
                        "split", "package", "component", "inject", "boundary"),
 }
+
+# A judgment passed on a past call ("Looking back, I was half right.", "the call was the right one"): the answer
+# to "were you right?", even said without a reason in the same sentence.
+JUDGED = re.compile(r"\b(?:i|we|they|the call|the decision|my call|that call|it)\s+(?:was|were|wasn't|weren't|turned out|proved|ended up)"
+                    r"\s+(?:\w+\s+){0,2}(?:right|wrong|correct|mistaken|the right (?:call|one|decision)|the wrong (?:call|one|decision))\b")

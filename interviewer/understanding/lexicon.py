@@ -317,7 +317,7 @@ GENERIC_FIX = re.compile(
     r"|\bhandle (?:it|that|everything) (?:gracefully|properly|correctly)\b|\buse microservices\b"
 )
 # What the interviewer's questions ask for and what engages with it: kept in their own module, read here too.
-from .cues import ASKS_VERDICT, ENGAGES, PROMPT_CUES, VERDICT  # noqa: E402,F401
+from .cues import ASKS_VERDICT, ENGAGES, JUDGED, PROMPT_CUES, VERDICT  # noqa: E402,F401
 
 # How people speak of their own part, and words meant for a grader: kept in their own module, read here too.
 from .people import (  # noqa: E402,F401

@@ -134,7 +134,8 @@ AGENCY = re.compile(
 # The speaker's own plan or decision in the first person: "I'd build it from day one", "that was my call".
 # Asking "which part of that was your call?" after it would not be listening.
 SPEAKS_FOR_SELF = re.compile(r"\b(?:i'd|i would|i'll|i will|i decided|i chose|i pushed|i built|i wrote|i led|i said no"
-                             r"|i refused|i objected|i raised|i proposed|i blocked|i held)\b"
+                             r"|i refused|i objected|i raised|i proposed|i blocked|i held|i pitched|i scoped|i drove"
+                             r"|i owned|i designed|i shipped|i convinced|i negotiated|i ran the)\b"
                              r"|\bmy (?:call|decision|choice)s?\b|\b(?:was|were) (?:all )?mine\b")
 
 # "I don't know" in its many forms: a non-answer unless the turn goes on to reason anyway.

@@ -16,7 +16,7 @@ from typing import Literal
 from .signals import Span, fingerprint
 from .topics import REPEAT, TIME_LEFT, TopicTerms, topic_spans, topics_in
 
-QuestionKind = Literal["fact", "time", "repeat", "permission", "open"]
+QuestionKind = Literal["fact", "time", "repeat", "permission", "open", "choice"]
 
 _OPENS_LIKE_QUESTION = re.compile(
     r"^(?:(?:so|and|or|also|ok|okay|um|uh|right|quick question|one more thing|last one)[,\s]+)*"
@@ -79,6 +79,11 @@ _MID_QUESTION = re.compile(
 )
 # A yes/no question mid-sentence, as spoken: "for the expiry index can I just use sortedcontainers".
 _ASKS_LEAVE = re.compile(r"(?<!\bi )(?<!\bwe )\b(?:can|could|may|should|do|am) i (?!think\b|guess\b|see\b|say\b|be\b)\w+")
+# A statement that opens with a condition and its subject ("When a member calls it ...", "If the queue
+# backs up, ..."), as opposed to "When does it run?": said without a question mark, it asks nothing.
+_SUBORDINATE = re.compile(
+    r"^(?:(?:so|and|but|then|ok|okay|right|now)[,\s]+)*(?:when|whenever|if|once|while)\s+(?:a|an|the|we|i|you|it|they"
+    r"|this|that|these|those|someone|somebody|anyone|nobody|there|my|our|your|its|their|every|each|one|two)\b")
 # A stated assumption or guess about the problem, put to the interviewer to confirm or correct.
 _ASSUMING = re.compile(r"\b(?:i'm assuming|i am assuming|i'm guessing|i am guessing|presumably|i never found out"
                        r"|i just guessed|so i guessed)\b")
@@ -104,7 +109,14 @@ _USERS_ASKED = re.compile(r"\bwho\b|\bwhat (?:kind|sort|type)s? of\b|\bwhich (?:
 # Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
 # "a proxy with its own limits sitting between us and the customers".
 _ATTACHES = re.compile(r"\b(?:for|of|about|on|between|around|behind|with|from)\b")
+# Topics whose fact is the whole brief: named beside a narrower topic, the question is about the narrower one.
+_WHOLE_BRIEF = frozenset({"brief"})
 _JOINS = re.compile(r"[,;?]|\b(?:or|also|plus)\b")
+# The candidate asking the interviewer to make a design choice for them: that is what the round tests.
+_CHOICE_ASKED = re.compile(
+    r"\b(?:do you have a preference|any preference|a preference between|which (?:one )?(?:would|do) you (?:prefer|pick|choose|recommend)"
+    r"|would you (?:rather|prefer|pick|choose|recommend|go with)|what would you (?:pick|choose|use|go with)"
+    r"|should i (?:use|go with|pick|choose) (?:\w+ ){0,3}or\b|do you want me to (?:use|go with|pick) (?:\w+ ){0,3}or\b)")
 
 # Tags that turn a statement into a question in form only: "..., you know?", "Honestly?".
 _TAG = re.compile(r"(?:,?\s*(?:you know|right|no|yeah|isn't it|doesn't it|wouldn't it|don't you think|see what i mean"
@@ -159,6 +171,10 @@ def _head_topics(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[str, ...]
     """The topics a question asks about. One named only to qualify another ("a runbook for regional
     latency", "the range for this role") is not asked about: the question is about the first."""
     spans = topic_spans(low, catalogue)
+    if any(t in _WHOLE_BRIEF for *_, t in spans) and any(t not in _WHOLE_BRIEF for *_, t in spans):
+        # "Did the brief say anything about how long keys live?" asks about key lifetime; the brief is where
+        # the answer would be, and its whole text would bury it.
+        spans = [span for span in spans if span[2] not in _WHOLE_BRIEF]
     kept: list[str] = []
     for index, (start, end, topic) in enumerate(spans):
         if topic in kept:
@@ -216,6 +232,8 @@ def _is_question(low: str, original: str = "") -> bool:
         return True
     if len(low.split()) >= 5 and ((_MID_QUESTION.search(low) and not _STATEMENT_START.search(low)) or _ASKS_LEAVE.search(low)):
         return True
+    if _SUBORDINATE.search(low):
+        return False  # "So when a member calls it with no coupons, MEMBER5 goes onto the shared list."
     return bool(_OPENS_LIKE_QUESTION.search(low)) and len(low.split()) >= 3
 
 
@@ -228,7 +246,9 @@ def question_parts(text: str) -> list[str]:
         if not part.strip(" ,;?"):
             continue
         low = part.strip().lower()
-        if not low.endswith("?") and not _OPENS_LIKE_QUESTION.search(low) and not _ASKS_OUTRIGHT.search(low):
+        # "So before I size anything: what hardware ...": the question opens after a lead-in and a colon.
+        opens = _OPENS_LIKE_QUESTION.search(low) or _OPENS_LIKE_QUESTION.search(low.rsplit(":", 1)[-1].strip())
+        if not low.endswith("?") and not opens and not _ASKS_OUTRIGHT.search(low):
             carry += part.strip() + " "
             continue
         parts.append((carry + part.strip()).strip())
@@ -246,6 +266,8 @@ def _kind(low: str, topics: tuple[str, ...], answerable: frozenset[str]) -> Ques
         return "time"  # "how long do we have for the run?" asks about the problem's schedule, not this interview
     if REPEAT.search(low):
         return "repeat"
+    if _CHOICE_ASKED.search(low):
+        return "choice"  # "Postgres or Cassandra for the delivery log, any preference?": the design is theirs
     if any(t in answerable for t in topics):
         return "fact"
     if _PERMISSION.search(low):

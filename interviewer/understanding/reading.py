@@ -81,6 +81,13 @@ _ANSWERED_IN_KIND = (
     (_WOULD_YOU, _I_WOULD),  # "what would you do differently?" answered "I'd build the eval set from day one"
     (lx.ABOUT_YOU, lx.SPEAKS_FOR_SELF),  # "which parts were your decisions?" answered "the eval gate was mine"
 )
+# How someone usually works, said in place of the story that was asked for ("For me the big thing in incidents
+# is communication. I always ...").
+_HABITUAL = re.compile(r"\b(?:i always|i usually|i typically|i tend to|i generally|i normally|for me the (?:big|main|key|most "
+                       r"important) thing|in general\b|generally|as a rule|every time)")
+# ... as opposed to a story that happened once.
+_TOLD_STORY = re.compile(r"\b(?:was|were|did|had|happened|last (?:year|month|quarter|week)|i (?:led|built|wrote|shipped|owned"
+                         r"|decided|pitched|found|fixed|started|joined))\b")
 _WE = re.compile(r"\b(?:we|we're|we'd|we've|our|us)\b")
 _IF_WHEN = re.compile(r"\b(?:if|when|then|until|unless|so)\b")
 
@@ -139,7 +146,8 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
         if span in asked_spans or span in analysis.injections:
             continue
         low = span.text.lower()
-        claims += contradictions(span.text, span.start, knowledge.checks)
+        claims += contradictions(span.text, span.start, knowledge.checks,
+                                 before=sentences[index - 1].text if index else "")
         own = _specific(low, knowledge)
         if own:
             # A claim about this problem's own parts with a consequence or a decision attached ("a coupon
@@ -152,6 +160,8 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
         after = sentences[index + 1] if index + 1 < len(sentences) else None
         signals = (per_span.get((span.start, span.end), set())
                    | (per_span.get((after.start, after.end), set()) if after else set())) & SUBSTANCE
+        if not signals and lx.JUDGED.search(low):
+            signals = {"specificity"}  # a verdict on a past call settles "were you right?" by itself
         if not signals:
             continue
         topics = topics_in(low, knowledge.catalogue)
@@ -195,6 +205,8 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
             return kind, quote if len(quote) <= _MAX_VAGUE_CHARS else None
     if not code and family == "conversation" and lx.ABOUT_YOU.search(asked.content.lower()) \
             and not lx.AGENCY.search(low):
+        if _HABITUAL.search(low) and not _TOLD_STORY.search(low):
+            return "off_question", None  # asked for a project they owned, told how they usually work
         if _WE.search(low):
             return "deflect", None  # asked what they did, told what "we" did
         if not substantive and statements:
@@ -224,7 +236,10 @@ def _specific(low: str, knowledge: Knowledge) -> set[str]:
     failure = bool(lx.FAILURE.search(low))
     own = bool(lx.AGENCY.search(low) or lx.DECISION.search(low) or lx.OWNERSHIP.search(low)
                or committed(low))
-    if not (causal or failure or own):
+    # "When a member calls it with no coupons, MEMBER5 goes onto the shared default list": what the code
+    # does in a case of its own, said of this problem's parts, is specific even with no "because".
+    conditional = bool(_IF_WHEN.search(low))
+    if not (causal or failure or own or conditional):
         return set()
     found = {"specificity"}
     if causal:
