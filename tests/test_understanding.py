@@ -191,3 +191,31 @@ def test_a_limit_on_what_the_candidate_can_share_asks_how_to_handle_it():
     assert [q.topics for q in said.questions] == [("confidentiality",)]
     # Without a ground rule about it in the round, the same words are part of the story, not a question.
     assert read("The client was under NDA, so I can't share their name.", knowledge()).questions == ()
+
+
+@pytest.mark.parametrize(("text", "challenged"), [
+    ("At an 80% pass rate the 95% error bar on 500 items is tiny, like a tenth of a point.", "3.5"),
+    ("The 95% confidence interval on 1,000 examples at 90% accuracy is plus or minus 10 points.", "1.9"),
+    ("On 2,000 prompts at a 70% pass rate the error bar is about plus or minus 2 points.", None),
+    ("So it's more like plus or minus three and a half points on 500 items at an 80% pass rate.", None),
+    ("I'd want 5,000 items to get the error bar down to about a point.", None),  # no rate: nothing to work out
+])
+def test_an_error_bar_is_worked_out_from_the_candidates_own_inputs(text, challenged):
+    from interviewer.understanding.arithmetic import error_bar
+
+    found = error_bar(text, 0)
+    assert (found.says if found else None) is None if challenged is None else challenged in found.says
+
+
+@pytest.mark.parametrize(("text", "challenged"), [
+    ("Reads hit Redis at about a 95% hit rate. If Redis died, the database would see roughly double its usual read load.",
+     "20 times"),
+    ("We run a 90% hit rate. If the cache goes down the database gets about 10x the reads.", None),
+    ("We run a 90% hit rate. If traffic doubles we add a replica to the database.", None),  # no cache lost
+])
+def test_losing_a_cache_is_worked_out_from_its_hit_rate(text, challenged):
+    from interviewer.understanding.arithmetic import cache_loss
+    from interviewer.understanding.signals import split_sentences
+
+    found = [c for s in split_sentences(text) if (c := cache_loss(s.text, s.start, text))]
+    assert (challenged is None and not found) or (found and challenged in found[0].says)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import lexicon as lx
+from .arithmetic import cache_loss, error_bar
 from .claims import Contradiction, contradictions
 from .knowledge import Knowledge
 from .questions import Question, find_questions
@@ -146,8 +147,10 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
         if span in asked_spans or span in analysis.injections:
             continue
         low = span.text.lower()
-        claims += contradictions(span.text, span.start, knowledge.checks,
-                                 before=sentences[index - 1].text if index else "")
+        before = sentences[index - 1].text if index else ""
+        claims += contradictions(span.text, span.start, knowledge.checks, before=before)
+        claims += [c for c in (error_bar(span.text, span.start, before),
+                                                 cache_loss(span.text, span.start, text)) if c is not None]
         own = _specific(low, knowledge)
         if own:
             # A claim about this problem's own parts with a consequence or a decision attached ("a coupon
