@@ -194,6 +194,11 @@ class Listening:
         for topic in topics_answered:
             self.state.told[topic] = facts[topic]
         self.state.last_told = topics_answered
+        heard = " ".join(self.state.asked + [reading.text])
+        scopes: set[str] = set()
+        answers = [(kind, _in_scope(text, heard, scopes)) if kind in ("fact", "again") else (kind, text)
+                   for kind, text in answers]
+        answers = [(kind, text) for kind, text in answers if text or kind not in ("fact", "again")]
         if answers:
             self._emit("question_answered", turn=turn, topics=topics_answered,
                        open=[t for t in open_topics if t], kinds=[k for k, _ in answers])
@@ -251,6 +256,30 @@ def _satisfying(shown: set[str]) -> set[str]:
 def _signal_asked(content: str) -> str | None:
     low = content.lower()
     return next((s for s in _ASKABLE if lx.PROMPT_CUES[s].search(low)), None)
+
+
+_SCOPE = re.compile(r"^for the ([^,]+),", re.I)
+
+
+def _in_scope(fact: str, heard: str, scopes: set[str]) -> str:
+    """A fact's sentences less those scoped to a situation not raised yet: in a round of two situations,
+    "For the customer request, ..." waits until the customer request has come up. A scope already named
+    in this reply (`scopes`, updated) is not named again."""
+    said = fingerprint(heard)
+    kept = []
+    for sentence in split_sentences(fact):
+        text = sentence.text.strip()
+        scope = _SCOPE.match(text)
+        if scope is None:
+            kept.append(text)
+        elif fingerprint(scope.group(1)) & said:
+            name = scope.group(1).lower()
+            if name in scopes:
+                text = text[scope.end():].strip()
+                text = text[:1].upper() + text[1:]
+            scopes.add(name)
+            kept.append(text)
+    return " ".join(kept)
 
 
 def _dedupe(answers: list[tuple[str, str]]) -> list[tuple[str, str]]:

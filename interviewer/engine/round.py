@@ -27,6 +27,8 @@ log = logging.getLogger("interviewer.engine")
 # A gate counts as worked on once an answer carries this much: code, or a real explanation.
 _SUBSTANTIVE_WORDS = 12
 # Handing the floor back in a phase of the candidate's own questions.
+# A figure of any kind in an answer: "4 points", "18%", "200k tickets".
+_FIGURE = re.compile(r"\b\d[\d,.]*\b")
 OPEN_FLOOR_AGAIN = "What else would you like to know?"
 # The hint when none of the rubric's speaks to the check that fails.
 CHECK_NUDGE = ("Build that case yourself, small enough to follow by hand, and step through your code with it: "
@@ -271,8 +273,10 @@ class RoundEngine(GateFlow, Listening):
                 continue  # "what would you want to know before deciding?" fits a situation ahead, not a story told
             if signal == "ownership" and lx.SPEAKS_FOR_SELF.search(analysis.text.lower()):
                 continue  # "I'd build it from day one" already says whose call it is
-            if signal == "specificity" and analysis.has("numbers"):
-                continue  # measured results are as concrete as an answer gets: "more concrete?" would not be listening
+            if signal == "specificity" and (analysis.has("numbers") or _FIGURE.search(analysis.text)):
+                # Measured results ("inflated by about 4 points") are as concrete as an answer gets: "the exact
+                # example?" would not be listening.
+                continue
             probe = self._probe(signal)
             if probe is None:
                 continue

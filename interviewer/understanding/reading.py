@@ -82,6 +82,16 @@ _ANSWERED_IN_KIND = (
     (_WOULD_YOU, _I_WOULD),  # "what would you do differently?" answered "I'd build the eval set from day one"
     (lx.ABOUT_YOU, lx.SPEAKS_FOR_SELF),  # "which parts were your decisions?" answered "the eval gate was mine"
 )
+# Words in quotes are mentioned, not said: "the rate of honest 'I don't know' answers" declines nothing.
+_QUOTED_WORDS = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u201c][^\n]*?['\"\u2019\u201d](?=[\s,.;:!?)]|$)")
+
+
+def _declines(low: str) -> bool:
+    return bool(lx.DECLINE.search(_QUOTED_WORDS.sub(" ", low)))
+
+
+# A decline that goes on to answer anyway: "I haven't used Kafka, but I'd put a durable queue there".
+_GOES_ON = re.compile(r"\b(?:but|though|however|although|still|anyway|that said)\b")
 # How someone usually works, said in place of the story that was asked for ("For me the big thing in incidents
 # is communication. I always ...").
 _HABITUAL = re.compile(r"\b(?:i always|i usually|i typically|i tend to|i generally|i normally|for me the (?:big|main|key|most "
@@ -195,7 +205,12 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
         return "question", None
     if analysis.injections and not substantive and not code:
         return "to_grader", None
-    if lx.DECLINE.search(low) and not substantive and not code:
+    # "We didn't do RLHF, so I'm not too familiar with that side": the only reasoning is why they can't answer.
+    # "I haven't used Kafka, but I'd ..." goes on to answer anyway.
+    reasons_beyond = any((_reasoned(s, analysis) or s in specific) and s not in deflecting
+                         and not (_declines(s.text.lower()) and not _GOES_ON.search(s.text.lower()))
+                         for s in statements)
+    if _declines(low) and not reasons_beyond and not code:
         return "decline", None
     if lx.NOT_DONE.search(low) and len(text.split()) <= _NOT_DONE_WORDS and not lx.CAUSAL.search(low) and not code:
         return "decline", None
@@ -208,6 +223,8 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
             return kind, quote if len(quote) <= _MAX_VAGUE_CHARS else None
     if not code and family == "conversation" and lx.ABOUT_YOU.search(asked.content.lower()) \
             and not lx.AGENCY.search(low):
+        if _declines(low):
+            return "decline", None  # "we didn't do RLHF, so I'm not too familiar with that side"
         if _HABITUAL.search(low) and not _TOLD_STORY.search(low):
             return "off_question", None  # asked for a project they owned, told how they usually work
         if _WE.search(low):
