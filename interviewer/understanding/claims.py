@@ -30,7 +30,8 @@ _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
     "ms": ((r"(?:ms|milliseconds?|millis)\b", 1.0), (r"(?:s|secs?|seconds?)\b", 1000.0),
            (r"(?:minutes?|mins?)\b", 60000.0), (r"(?:hours?|hrs?)\b", 3600000.0), (r"days?\b", 86400000.0)),
     "tokens/s": ((r"(?:tokens?|tok)\s*(?:/\s*s(?:ec)?\b|(?:per|a|each)\s+sec(?:ond)?\b)", 1.0),),
-    "writes/s": ((r"(?:writes?|inserts?|transactions?|tps)\s*(?:/\s*s(?:ec)?\b|(?:per|a|each)\s+sec(?:ond)?\b)", 1.0),),
+    "writes/s": ((r"(?:writes?|inserts?|upserts?|transactions?|tps|(?:indexing |index )?(?:operations|ops|documents|docs))"
+                  r"\s*(?:/\s*s(?:ec)?\b|(?:per|a|each)\s+sec(?:ond)?\b)", 1.0),),
     "%": ((r"(?:%|percent\b)", 1.0),),
 }
 _QUANTITY = {unit: [re.compile(rf"(?<![\w.$-]){_RANGE}\s*{pattern}") for pattern, _ in options]
