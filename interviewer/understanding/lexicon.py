@@ -282,6 +282,8 @@ DISMISSIVE = words(
     "the best place", "where it's happening", "where everything is happening",
     "wants to hear", "want to hear", "the textbook answer", "the usual suspects", "buzzword",
     "deal with it", "just move on", "and move on", "all the time", "happens to everyone", "it happens",
+    "tested pretty well", "pretty well tested", "well tested$", "it's tested$", "decently tested", "pretty solid",
+    "solid enough", "users liked it", "people liked it", "it was fine", "it's pretty good",
 )
 
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.
@@ -313,6 +315,8 @@ GENERIC_FIX = re.compile(
     r"|\bhorizontally scal|\bauto-?scal(?:e|ing) (?:it|everything|will handle)\b|\bit(?:'ll| will) (?:just )?scale\b"
     r"|\b(?:more|add|write|better) (?:unit |integration )?tests\b(?!\s+(?:for|that|on|of|where|which|around))"
     r"|\b(?:follow|use|apply) (?:the )?best practices\b|\bmake it (?:scalable|robust|reliable|fast)\b"
+    r"|\b(?:add|adding|throw in|put in) (?:some |more |basic )?(?:logging|logs|metrics|monitoring|alerts|dashboards)"
+    r"(?: and (?:some |more )?(?:logging|logs|metrics|monitoring|alerts|dashboards))?(?: too)?\s*[.!]?$"
     r"|\bshouldn't be (?:a|an) (?:problem|issue)\b|\bit(?:'ll| will) be fine\b|\bwe'd (?:figure|work) (?:it|that) out\b"
     r"|\bhandle (?:it|that|everything) (?:gracefully|properly|correctly)\b|\buse microservices\b"
 )
