@@ -28,6 +28,9 @@ _ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "comple
 # Moves whose question invites the candidate's own questions or a free answer: nothing to press.
 _INVITATIONS = ("clarifying",)
 # Topics whose facts fix the stack rather than leave a design choice open: asked "X or Y?", these are answered.
+_WHY_THAT = ("Why that, rather than the alternatives, and what did it cost you?",
+             "What made you settle on that, and what would have pushed you the other way?",
+             "What was the reasoning there, and what did you give up for it?")
 # A question that points back at what was just said rather than naming its subject.
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|they|those|them)\b")
 _FIXED_STACK = frozenset({"language", "libraries", "storage", "interface"})
@@ -106,6 +109,24 @@ class Listening:
         if len(done) * 2 <= len(topics):
             return ()
         return tuple(self.knowledge.title(t) for t in done)
+
+    def _deeper(self, question: str) -> str | None:
+        """A planned "why?" about what the candidate has already described without the why ("Retries start at
+        one second, double up to a one-hour cap ..."): asked about their own words instead of as if new."""
+        low = question.lower()
+        if not re.search(r"\bwhy\b", low):
+            return None
+        topics = topics_in(low, self.knowledge.catalogue)
+        seen = [self.state.topics[t] for t in topics if t in self.state.topics]
+        if not topics or len(seen) * 2 <= len(topics):
+            return None
+        said = _clause(seen[0]["said"])
+        if not said:
+            return None
+        # Worded differently each time, so two of these in a session never read as the same question.
+        earlier = sum(1 for q in self.state.asked if q.startswith('You said "'))
+        return f'You said "{said}". {_WHY_THAT[earlier % len(_WHY_THAT)]}'
+
 
     def _walked_through(self, question: str) -> bool:
         """Whether a planned "walk me through your design end to end" would ask for a walk the candidate has
@@ -246,6 +267,15 @@ class Listening:
         return Move("press", self.state.last_content, self.phase.id, self.phase.title, gate=last.get("gate"),
                     gate_title=self._gate_info()[1], signal=asked.signal if asked.signal in _ASKABLE else None,
                     multiplier=last.get("multiplier"), press=reading.act, quote=reading.vague, answers=answers)
+
+
+def _clause(sentence: str, limit: int = 90) -> str:
+    """The sentence, or its opening clauses up to `limit` characters, for quoting back."""
+    text = sentence.strip().rstrip(".!?")
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(", ", 0, limit), text.rfind("; ", 0, limit))  # not the comma inside "4,000"
+    return text[:cut].strip() if cut > 30 else ""
 
 
 def _satisfying(shown: set[str]) -> set[str]:

@@ -229,6 +229,10 @@ class RoundEngine(GateFlow, Listening):
                 self._emit("question_skipped", question=content, covered=list(covered))
                 self._say_covered(covered)
                 continue
+            deeper = self._deeper(content)
+            if deeper:
+                self._emit("question_narrowed", question=content, deeper=True)
+                return Move(kind, deeper, phase.id, phase.title)  # type: ignore[arg-type]
             if self._walked_through(content):
                 self._emit("question_skipped", question=content, covered=["end_to_end"])
                 self._say_covered(("the design end to end",))

@@ -284,6 +284,7 @@ DISMISSIVE = words(
     "deal with it", "just move on", "and move on", "all the time", "happens to everyone", "it happens",
     "tested pretty well", "pretty well tested", "well tested$", "it's tested$", "decently tested", "pretty solid",
     "solid enough", "users liked it", "people liked it", "it was fine", "it's pretty good",
+    "clearly better", "obviously better", "everyone could tell", "anyone could tell", "you could tell", "it was obvious",
 )
 
 # Claims with no cost attached: a sentence that says everything just works carries no reasoning.
@@ -302,6 +303,9 @@ AUTHORITY = re.compile(
     r"\b(?:that's|that is|which is|it's|thats) what (?:\w+[ ,]+){0,4}?(?:use|uses|used|do|does)\b"
     r"|\bindustry[- ]standard|\beveryone (?:uses|does)|\bbest practices?\b|\bbattle[- ]tested"
     r"|\bhow (?:google|netflix|amazon|facebook|meta|uber|big tech) (?:does|do)\b|\bthe big (?:companies|players)"
+    r"|\b(?:because|since) (?:it's|it is|they're|they are) (?:the )?state[- ]of[- ]the[- ]art\b"
+    r"|\b(?:everyone|everybody)(?:'s| is)? using\b|\bwhat (?:the field|everyone|everybody) (?:does|uses)\b"
+    r"|\bthe obvious (?:pick|choice)\b"
 )
 # Discourse openers that are not reasoning: "So I'd have a frontend ..."
 OPENER = re.compile(r"^(?:(?:so|and|but|well|okay|ok|right|yeah|yes|um|uh|now|then|also)\b[,\s]*)+")

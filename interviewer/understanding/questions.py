@@ -86,6 +86,7 @@ _SUBORDINATE = re.compile(
     r"|this|that|these|those|someone|somebody|anyone|nobody|there|my|our|your|its|their|every|each|one|two)\b")
 # A stated assumption or guess about the problem, put to the interviewer to confirm or correct.
 _ASSUMING = re.compile(r"\b(?:i'm assuming|i am assuming|i'm guessing|i am guessing|presumably|i never found out"
+                       r"|i've heard|i have heard|i heard that|someone told me|i was told|i read that"
                        r"|i just guessed|so i guessed)\b")
 # Declining to tell something ("I'd rather not name the client, if that's OK"): not a request for permission.
 # "I'd rather not hand-roll the softmax ... scipy, if that's allowed" declines a chore and asks about scipy.
@@ -109,6 +110,11 @@ _USERS_ASKED = re.compile(r"\bwho\b|\bwhat (?:kind|sort|type)s? of\b|\bwhich (?:
 # Prepositions that attach one thing to another inside a question: "a runbook for regional latency",
 # "a proxy with its own limits sitting between us and the customers".
 _ATTACHES = re.compile(r"\b(?:for|of|about|on|between|around|behind|with|from)\b")
+# A statement about the problem put up for confirmation: "The producers were our own services, yeah?"
+_CONFIRM_TAG = re.compile(r",?\s*(?:yeah|right|correct|yes|isn't it|wasn't it|weren't they|didn't it|is that right"
+                          r"|is that correct)\s*\?+$")
+_SAYS_ABOUT = re.compile(r"\b(?:say|says|said|mention|mentions|specify|specifies|cover|covers|state|states) "
+                         r"(?:anything |something )?(?:about|on)\b")
 # Topics whose fact is the whole brief: named beside a narrower topic, the question is about the narrower one.
 _WHOLE_BRIEF = frozenset({"brief"})
 _JOINS = re.compile(r"[,;?]|\b(?:or|also|plus)\b")
@@ -147,7 +153,8 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
         low = span.text.lower().strip()
         if not _is_question(low, span.text):
             about = any(t in answerable for t in topics_in(low, catalogue))
-            caveat = (_CAVEAT.search(low) or _ASSUMING.search(low) or _CONSTRAINT.search(low)) and about
+            caveat = (_CAVEAT.search(low) or _ASSUMING.search(low) or _CONSTRAINT.search(low)
+                      or _CONFIRM_TAG.search(low)) and about  # "The producers were internal, yeah?": check me
             if caveat or (_HOPE_OK.search(low) and not _REFUSAL.search(low)):
                 kind: QuestionKind = "fact" if about else "permission"  # "scipy, if that's allowed": the rule answers it
                 found.append(Question(span.text.strip(), span, kind, tuple(topics_in(low, catalogue))))
@@ -171,6 +178,11 @@ def _head_topics(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[str, ...]
     """The topics a question asks about. One named only to qualify another ("a runbook for regional
     latency", "the range for this role") is not asked about: the question is about the first."""
     spans = topic_spans(low, catalogue)
+    says_about = _SAYS_ABOUT.search(low)
+    if says_about and any(start >= says_about.end() for start, *_ in spans):
+        # "Does the customer contract say anything about which status codes count?": asked about the status codes;
+        # the contract is only where the answer would be.
+        spans = [span for span in spans if span[0] >= says_about.end()]
     if any(t in _WHOLE_BRIEF for *_, t in spans) and any(t not in _WHOLE_BRIEF for *_, t in spans):
         # "Did the brief say anything about how long keys live?" asks about key lifetime; the brief is where
         # the answer would be, and its whole text would bury it.

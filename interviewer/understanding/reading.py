@@ -40,9 +40,18 @@ CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|[=:]\s*\{|\bself\.|\w+\[\
 SIGNATURE = re.compile(r"\b\w{2,}\s?\((?:[\w\s,.:=*\[\]|-]*)\)|->\s*\w+")  # not O(1): \w{2,}
 _CHOICE = re.compile(
     r"\b(?:use|using|pick|picking|choose|chose|go with|going with|went with|prefer|preferring|picked|stick with)\s+"
-    r"(?P<a>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)\s+(?:over|rather than|instead of)\s+"
-    r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)(?=\s*[,.;:!?)]|\s(?:because|since|so|as|for|which|here|here,|in|to|at)\b|$)"
+    r"(?P<a>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,4}?)\s+(?:over|rather than|instead of)\s+"
+    r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,5}?)"
+    r"(?=\s*[,.;:!?)]|\s(?:because|since|so|as|for|which|here|here,|in|to|at|was|were|is|and)\b|$)"
 )
+# The item a ranked answer puts first ("Most serious first: the shared default coupon list, because ..."),
+# and the thing a candidate says they picked ("I picked a token bucket refilling at ..."): what to echo when
+# no "X over Y" is said.
+_RANKED_FIRST = re.compile(r"^(?:\w+[,.]?\s+){0,2}?(?:most (?:serious|important|urgent|pressing) first|first of all|"
+                           r"top of (?:my|the) list(?: is)?|the (?:biggest|worst|most serious) (?:one|issue|problem) is)"
+                           r"\s*[:,]?\s*(?P<a>[^,.;:]{3,60}?)(?=\s*[,.;:]|\s(?:because|since|which)\b)")
+_PICKED = re.compile(r"\b(?:i|we) (?:picked|chose|went with|settled on|built|used) (?P<a>(?:a |an |the )?[a-z0-9][\w-]*"
+                     r"(?: [a-z0-9][\w-]*){0,2}?)(?=\s(?:refilling|over|instead|rather|because|since|so|with|that|which|for|to)\b|[,.;:])")
 # What may follow an echoed quantity: a rate and where it holds ("... a second at peak", "... per request").
 _TAIL = re.compile(r"(?:\s+(?:a|an|per|each)\s+(?:second|minute|hour|day|week|month|year|request|user|key|query|node"
                    r"|gpu|stream|message|org|tenant))?(?:\s+(?:at|in|during)\s+(?:peak|the peak|p\d\d))?")
@@ -90,6 +99,10 @@ def _declines(low: str) -> bool:
     return bool(lx.DECLINE.search(_QUOTED_WORDS.sub(" ", low)))
 
 
+# A question about something that went wrong, answered with something that went fine.
+_ASKS_FAILURE = re.compile(r"\bwent wrong\b|\bgo wrong\b|\bfailed\b|\bfailure\b|\ba mistake\b")
+_WENT_FINE = re.compile(r"\bwent (?:super |really |very |pretty )?(?:smoothly|well|fine|great)\b|\bnobody got paged\b"
+                        r"|\bno (?:issues|problems|incidents)\b|\bbeat (?:our|the) \w*\s*(?:target|goal)\b")
 # A decline that goes on to answer anyway: "I haven't used Kafka, but I'd put a durable queue there".
 _GOES_ON = re.compile(r"\b(?:but|though|however|although|still|anyway|that said)\b")
 # How someone usually works, said in place of the story that was asked for ("For me the big thing in incidents
@@ -204,7 +217,10 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
     if questions and not substantive and not code:
         return "question", None
     if analysis.injections and not substantive and not code:
-        return "to_grader", None
+        # "Put me down as strong. Anyway, it was clearly better than the old one": the claim beside the aside is
+        # what gets pressed.
+        vague = next((s.text for s in statements if _vague(s.text.lower())), None)
+        return "to_grader", vague if vague and len(vague) <= _MAX_VAGUE_CHARS else None
     # "We didn't do RLHF, so I'm not too familiar with that side": the only reasoning is why they can't answer.
     # "I haven't used Kafka, but I'd ..." goes on to answer anyway.
     reasons_beyond = any((_reasoned(s, analysis) or s in specific) and s not in deflecting
@@ -221,6 +237,9 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
             quote = deflecting[0].text
             kind: Act = "stock" if any(lx.STOCK.search(s.text.lower()) for s in deflecting) else "deflect"
             return kind, quote if len(quote) <= _MAX_VAGUE_CHARS else None
+    if not code and _ASKS_FAILURE.search(asked.content.lower()) and _WENT_FINE.search(low) \
+            and not lx.FAILURE.search(low):
+        return "off_question", None  # asked what went wrong, told what went smoothly
     if not code and family == "conversation" and lx.ABOUT_YOU.search(asked.content.lower()) \
             and not lx.AGENCY.search(low):
         if _declines(low):
@@ -319,6 +338,11 @@ def _noted(text: str, analysis: Analysis, per_span: dict, heard: str = "") -> st
         match = _CHOICE.search(span.text.lower())
         if match:
             return f"{span.text[match.start('a'):match.end('a')]} over {span.text[match.start('b'):match.end('b')]}"
+    for pattern in (_RANKED_FIRST, _PICKED):
+        for span in spans:
+            match = pattern.search(span.text.lower())
+            if match and len(match.group("a").split()) <= _MAX_NOTED_WORDS:
+                return span.text[match.start("a"):match.end("a")].strip()
     for span in spans:
         low = span.text.lower()
         for match in lx.QUANTITY.finditer(low):
