@@ -108,9 +108,10 @@ class HandsFreeListening:
 
     def _make_turn_watch(self) -> Any:
         from ..voice.listening import TurnWatch
+        from ..voice.turns import TurnOptions
 
-        self._turn = TurnWatch(on_end=lambda decision: self.post_message(self.TurnEnded(decision)),
-                               clock=self.clock)
+        self._turn = TurnWatch(TurnOptions(silence_s=self.voice.end_silence_s),
+                               on_end=lambda decision: self.post_message(self.TurnEnded(decision)), clock=self.clock)
         return self._turn
 
     # ------------------------------------------------------------- handlers
