@@ -1,13 +1,15 @@
 """Hands-free turns and barge-in, CPU, one run. Prints figures; asserts nothing; a measurement that
 did not happen is counted, never fatal.
 
-    python bench/bench_turns.py [--trials 5] [--barge-ins 10] [--replies 3]
+    python bench/bench_turns.py [--trials 5] [--barge-ins 10] [--replies 3] [--silence S ...]
 
 1. Hands-free turn gap: the candidate's last word to the interviewer's first audio sample, offline
    brain, as the app does it (live transcription, end of turn, refine, reply, Piper), beside
    push-to-talk's release-to-text (quick and refined) and release-to-first-audio on the same answers.
-   Hands-free is measured both ways, turn by turn: with the refinement heard ahead during the
-   countdown (as the app does it) and with it heard only once the turn has ended.
+   Hands-free is measured both ways, turn by turn: as the app does it now (the end silence of
+   `voice.end_silence_s`, or each `--silence`, with the reply worked out and its first clause
+   synthesized during the countdown) and as it did before (1.5 s of silence, the reply worked out
+   once the turn has ended); the refinement is heard ahead in the countdown in both.
    Answers are Piper speech played in real time through the real capture path.
 2. Barge-in on a private PulseAudio server, the interviewer's voice in one null sink (headphones)
    and the candidate's speech played into the microphone's: speech onset to playback stopped.
@@ -80,12 +82,14 @@ def clip(voice, text):
     return audio, (int(spoken[-1]) + 1) * WINDOW / RATE
 
 
-def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
+def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply_ahead=False):
     """One answer through capture, live transcription, (end of turn,) refine, the offline brain and
-    the speaker; `ahead`: the refinement starts during the countdown. Returns the figures, or None
-    if the turn never ended."""
+    the speaker. Hands-free, the refinement starts during the countdown, and with `reply_ahead` so
+    does the reply (worked out on a fork of the engine, its first clause synthesized), as the app
+    does it. Returns the figures, or None if the turn never ended."""
     import numpy as np
 
+    from interviewer.reply_ahead import ReplyAhead, Snapshot
     from interviewer.session import Session
     from interviewer.voice.accuracy import word_error_rate
     from interviewer.voice.capture import Recorder
@@ -93,16 +97,33 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     from interviewer.voice.listening import TurnWatch
     from interviewer.voice.live import LiveTranscriber
     from interviewer.voice.speaker import Speaker
+    from interviewer.voice.turns import TurnOptions
 
     audio, last_word_s = clip(voice, text)
     session = Session.create(services.library, "system-design", "webhook-delivery", services.settings, services.brain)
     session.open()
+    started = threading.Event()
+    events = []
+    speaker = Speaker(voice, output_factory=FakeOutputStream.factory(),
+                      on_event=lambda event: (events.append(event), started.set()))
     ended = threading.Event()
-    watch = TurnWatch(on_end=lambda decision: ended.set())
+    watch = TurnWatch(TurnOptions(silence_s=silence_s), on_end=lambda decision: ended.set())
     live = LiveTranscriber(whisper, on_scores=watch.scores if hands_free else None,
                            on_caption=lambda caption: watch.caption(caption, live.captioned_s))
-    if hands_free and ahead:
+    ahead = ReplyAhead()
+    if hands_free:
         watch.on_pause, watch.on_resume = live.refine_ahead, live.drop_ahead
+    if hands_free and reply_ahead:
+        def heard_ahead(heard):  # on the transcriber's worker; the app posts it to its UI thread
+            if heard is None:
+                ahead.cancel()
+                return
+            # Nothing else steps this session meanwhile, so the snapshot may be taken here.
+            snapshot = Snapshot.take(session, watch.decision().remaining_s)
+            if snapshot is not None:
+                threading.Thread(target=ahead.prepare, args=(snapshot, heard, speaker, ahead.start()),
+                                 daemon=True).start()
+        live.on_ahead = heard_ahead
     tail = np.zeros(5 * RATE if hands_free else int(0.1 * RATE), dtype=np.float32)
     microphone = FakeInputStream.factory(np.concatenate([audio, tail]), speed=1.0)
     live.start(Recorder(stream_factory=microphone))
@@ -111,6 +132,7 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     if hands_free:
         if not ended.wait(30):
             live.cancel()
+            speaker.close()
             return None
         released = time.monotonic()
         figures["silence_wait_s"] = released - last_word_at
@@ -125,10 +147,6 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
     figures["ahead"] = live.refined_ahead
     figures["wer"], figures["text"] = word_error_rate(text, result.text), result.text
     figures["dropped"] = live.ahead.requests - int(live.refined_ahead)  # passes ahead the candidate spoke over
-    started = threading.Event()
-    events = []
-    speaker = Speaker(voice, output_factory=FakeOutputStream.factory(),
-                      on_event=lambda event: (events.append(event), started.set()))
     session.on_chunk = speaker.feed  # as the app does: each sentence is said as its text arrives
     reply = session.submit(result.text)
     figures["reply_s"] = time.monotonic() - refined_at
@@ -138,42 +156,54 @@ def answer_turn(whisper, voice, services, text, hands_free, ahead=True):
         figures["first_audio_s"] = first - (last_word_at if hands_free else released)
         figures["speak_s"] = first - refined_at
     speaker.close()
+    figures["prepared"], figures["prepared_used"] = ahead.prepared, speaker.prepared_used
     session.close("done")
     return figures
 
 
-def turns(whisper, voice, trials):
+def report(label, kept):
+    print(f"   hands-free, {label}:")
+    print(f"     last word -> interviewer's first audio      {spread([f['first_audio_s'] for f in kept])}"
+          "   (goal: p50 <= 1.5 s)")
+    print(f"       of which: last word -> turn ended         {spread([f['silence_wait_s'] for f in kept])}")
+    print(f"                 turn ended -> quick text        {spread([f['quick_s'] for f in kept])}")
+    print(f"                 turn ended -> refined text      {spread([f['refined_s'] for f in kept])}")
+    print(f"                 refined text -> reply text      {spread([f['reply_s'] for f in kept])}")
+    print(f"                 refined text -> first audio     {spread([f['speak_s'] for f in kept])}")
+    print(f"       answers refined ahead: {sum(f['ahead'] for f in kept)} of {len(kept)}; passes ahead dropped "
+          f"because the candidate went on: {sum(f['dropped'] for f in kept)}")
+    print(f"       replies whose first clause was ready: {sum(f['prepared_used'] for f in kept)} of {len(kept)} "
+          f"(worked out ahead: {sum(f['prepared'] for f in kept)})")
+    print(f"       word error rate of the text sent, mean    {mean_wer(kept)}")
+
+
+def turns(whisper, voice, trials, silences):
     from interviewer.services import build_services
 
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(transcripts_dir=Path(tmp), brain="offline")
         answer_turn(whisper, voice, services, ANSWERS[0], hands_free=False)  # warm-up
-        hands, after, push, missed = [], [], [], 0
+        ways = [(f"now: {s:.2f} s of silence, reply worked out in the countdown", s, True) for s in silences]
+        ways.append(("before: 1.50 s of silence, reply worked out after the turn", 1.5, False))
+        kept = {label: [] for label, _, _ in ways}
+        push, missed = [], {label: 0 for label, _, _ in ways}
         for i in range(trials):
             text = ANSWERS[i % len(ANSWERS)]
-            for ahead, kept in ((True, hands), (False, after)):
-                figures = answer_turn(whisper, voice, services, text, hands_free=True, ahead=ahead)
+            for label, silence_s, ahead in ways:  # interleaved, so load and warmth fall on all alike
+                figures = answer_turn(whisper, voice, services, text, hands_free=True, silence_s=silence_s,
+                                      reply_ahead=ahead)
                 if figures is None or "first_audio_s" not in figures:
-                    missed += 1
+                    missed[label] += 1
                 else:
-                    kept.append(figures)
+                    kept[label].append(figures)
             figures = answer_turn(whisper, voice, services, text, hands_free=False)
             if figures is not None and "first_audio_s" in figures:
                 push.append(figures)
     print("1. Turns (Piper answers played in real time; tiny.en; offline brain; refine on, as by default)")
-    for label, kept in (("refined ahead, in the countdown", hands), ("refined after the turn ended", after)):
-        print(f"   hands-free, {label}:")
-        print(f"     last word -> interviewer's first audio      {spread([f['first_audio_s'] for f in kept])}"
-              "   (goal: p50 <= 1.5 s)")
-        print(f"       of which: last word -> turn ended         {spread([f['silence_wait_s'] for f in kept])}")
-        print(f"                 turn ended -> quick text        {spread([f['quick_s'] for f in kept])}")
-        print(f"                 turn ended -> refined text      {spread([f['refined_s'] for f in kept])}")
-        print(f"                 refined text -> reply text      {spread([f['reply_s'] for f in kept])}")
-        print(f"                 refined text -> first audio     {spread([f['speak_s'] for f in kept])}")
-        print(f"       answers refined ahead: {sum(f['ahead'] for f in kept)} of {len(kept)}; passes ahead dropped "
-              f"because the candidate went on: {sum(f['dropped'] for f in kept)}")
-        print(f"       word error rate of the text sent, mean    {mean_wer(kept)}")
-    print(f"   hands-free turns that never ended: {missed}")
+    for label, _, _ in ways:
+        report(label, kept[label])
+    counts = ", ".join(f"{label.split(':')[0]} {n}" for label, n in missed.items())
+    print(f"   hands-free turns not measured (never ended, or no audio): {counts}")
     print(f"   push-to-talk: release -> quick text                     {spread([f['quick_s'] for f in push])}")
     print(f"   push-to-talk: release -> refined text                   {spread([f['refined_s'] for f in push])}")
     print(f"   push-to-talk: release -> interviewer's first audio      {spread([f['first_audio_s'] for f in push])}")
@@ -289,12 +319,15 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--barge-ins", type=int, default=10)
     parser.add_argument("--replies", type=int, default=3)
+    parser.add_argument("--silence", type=float, action="append",
+                        help="end silence to measure (repeatable); default: the voice.end_silence_s default")
     args = parser.parse_args()
 
     from interviewer.voice import stt, tts
+    from interviewer.voice.turns import END_SILENCE_S
 
     whisper, voice = stt.load(), tts.load()
-    turns(whisper, voice, args.trials)
+    turns(whisper, voice, args.trials, args.silence or [END_SILENCE_S])
     try:
         barge_ins(voice, args.barge_ins, args.replies)
     except Exception as error:  # noqa: BLE001 - a bench reports what it could not measure

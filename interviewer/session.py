@@ -66,6 +66,20 @@ def pick_problem(loaded: LoadedRubric, problem_id: str | None, rng: random.Rando
         raise UnknownRoundError(f"round {rubric.id!r} has no problem {problem_id!r}; choose one of: {known}") from None
 
 
+def conversation_for(session: "Session", engine: RoundEngine, interviewer_turns: int, last_answer: str | None,
+                     history: tuple[tuple[str, str], ...], now: float) -> Conversation:
+    """What the brain sees for the engine's next move (also for a reply worked out ahead, on a fork)."""
+    phase = engine.phase
+    uncovered = tuple(s for s in phase.expects if s not in engine.state.phase_signals)
+    covered = tuple(engine.knowledge.title(topic) for topic in engine.state.topics)
+    return Conversation(
+        session.rubric, session.problem, session.level, interviewer_turns, last_answer,
+        history=history, uncovered=uncovered, covered=covered,
+        phase_left_min=(phase.budget_min * 60 - (now - engine.state.phase_started_at)) / 60,
+        round_left_min=(session.rubric.duration_min * 60 - now) / 60,
+    )
+
+
 class Session(GateChecks):
     def __init__(
         self,
@@ -402,17 +416,13 @@ class Session(GateChecks):
         return "".join(parts).strip(), stats
 
     def _conversation(self) -> Conversation:
-        engine = self.engine
-        phase = engine.phase
-        uncovered = tuple(s for s in phase.expects if s not in engine.state.phase_signals)
-        now = self.elapsed()
-        covered = tuple(engine.knowledge.title(topic) for topic in engine.state.topics)
-        return Conversation(
-            self.rubric, self.problem, self.level, self.interviewer_turns, self.last_answer,
-            history=tuple(self.history), uncovered=uncovered, covered=covered,
-            phase_left_min=(phase.budget_min * 60 - (now - engine.state.phase_started_at)) / 60,
-            round_left_min=(self.rubric.duration_min * 60 - now) / 60,
-        )
+        return conversation_for(self, self.engine, self.interviewer_turns, self.last_answer, tuple(self.history),
+                                self.elapsed())
+
+    def replies_offline(self) -> bool:
+        """The next reply will be phrased by the offline interviewer (chosen, or fallen back to and
+        not yet due to try the LLM again): no tokens, and the same words for the same move."""
+        return isinstance(self.brain, OfflineBrain) and not self._llm_due()
 
     def _llm_due(self) -> bool:
         """The session fell back to the offline interviewer and its wait before trying the LLM again is over."""

@@ -11,12 +11,15 @@ from typing import Any
 from .bounded_read import read_bounded
 from .errors import InterviewerError
 from .paths import config_file, default_sessions_dir
+from .voice.turns import END_SILENCE_S, UNFINISHED_SILENCE_S
 
 LEVELS = ("L4", "L5", "L6")
 MIN_ANSWER_CHARS, MAX_ANSWER_CHARS = 100, 200_000
 CONFIG_MAX_BYTES = 1 << 20
 STT_DEVICES = ("auto", "cpu", "cuda")
-VOICE_RANGES = {"rate": (0.5, 2.0), "volume": (0.0, 1.0)}
+# end_silence_s: shorter than half a second cuts answers at a breath; longer than the wait after an
+# unfinished sentence would make a finished one wait longer than an unfinished one.
+VOICE_RANGES = {"rate": (0.5, 2.0), "volume": (0.0, 1.0), "end_silence_s": (0.5, UNFINISHED_SILENCE_S)}
 VOICE_TURNS = ("push-to-talk", "hands-free")
 STT_COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
@@ -61,8 +64,11 @@ class VoiceSettings:
     """Loudness of the interviewer's voice, 0.0 to 1.0. Env: INTERVIEWER_VOICE_VOLUME."""
     turns: str = "push-to-talk"
     """`push-to-talk` (F8 starts and stops an answer) or `hands-free`: listening starts when the
-    interviewer stops talking, the answer is sent after a silence (about 1.5 s; 2.5 s after an
-    unfinished sentence), and talking over the interviewer cuts it off. Env: INTERVIEWER_VOICE_TURNS."""
+    interviewer stops talking, the answer is sent after a silence (end_silence_s; 2.5 s after an
+    unfinished sentence or a filler), and talking over the interviewer cuts it off. Env: INTERVIEWER_VOICE_TURNS."""
+    end_silence_s: float = END_SILENCE_S
+    """Hands-free: seconds of silence after a finished sentence that end the answer, 0.5 to 2.5
+    (an unfinished sentence or a filler always waits 2.5 s). Env: INTERVIEWER_VOICE_END_SILENCE_S."""
 
     def validate(self, source: str) -> "VoiceSettings":
         for name, (low, high) in VOICE_RANGES.items():
@@ -141,6 +147,7 @@ _VOICE_ENV = {
     "rate": "INTERVIEWER_VOICE_RATE",
     "volume": "INTERVIEWER_VOICE_VOLUME",
     "turns": "INTERVIEWER_VOICE_TURNS",
+    "end_silence_s": "INTERVIEWER_VOICE_END_SILENCE_S",
 }
 
 

@@ -25,10 +25,10 @@ SPEECH = Path(__file__).resolve().parent / "fixtures" / "speech"
 RATE = 16_000
 
 
-def hands_free_app(tmp_path, model, voice, kept, microphone, speed=None):
+def hands_free_app(tmp_path, model, voice, kept, microphone, speed=None, refine=False):
     services = build_services(transcripts_dir=tmp_path / "t", brain="offline")
     services.settings.voice.turns = "hands-free"
-    services.settings.voice.refine = False  # the quick text: refining is tested with push-to-talk
+    services.settings.voice.refine = refine  # off: the quick text (refining is tested with push-to-talk)
     return InterviewerApp(services, start="practice", round_id="system-design", problem_id="webhook-delivery",
                           voice=True, voice_stream=microphone, speech_model=model,
                           voice_output=FakeOutputStream.factory(kept, speed=speed), interviewer_voice=voice)
@@ -104,3 +104,33 @@ async def test_talking_over_the_interviewer_cuts_it_off_and_becomes_the_answer(t
     # The candidate began two seconds into the microphone, while the interviewer was speaking.
     assert speech[0]["started_t"] <= barge["t"] <= speech[0]["ended_t"]
     assert speech[0]["spoken_s"] < 6
+
+
+async def test_the_reply_worked_out_in_the_countdown_starts_with_its_prepared_audio(tmp_path, whisper_model,
+                                                                                    piper_voice):
+    """Refining on (the default) and the offline interviewer: the answer heard in the countdown gets
+    its reply worked out and the reply's first clause synthesized before the turn ends, and the reply
+    the session then gives, being the same text, plays that audio. Real time, as a candidate speaks."""
+    from interviewer.voice import tts
+
+    said = piper_voice.synthesize("Every event goes onto a durable queue first, keyed by endpoint. "
+                                  "A failed delivery is retried with backoff.")
+    answer = stt.read_audio(tts.write_wav(tmp_path / "answer.wav", said, piper_voice.sample_rate))
+    kept: list = []
+    candidate_speaks = threading.Event()
+    microphone = FakeInputStream.factory(answer, speed=1.0, silent_until=candidate_speaks)
+    app = hands_free_app(tmp_path, whisper_model, piper_voice, kept, microphone, refine=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        panel = screen.query_one("#voice")
+        await until(pilot, lambda: panel.state == "recording")
+        candidate_speaks.set()
+        await until(pilot, lambda: microphone.stream is not None and microphone.stream.played.is_set())
+        candidate_speaks.clear()
+        await until(pilot, lambda: len(screen.session.history) >= 3 and len(kept) >= 2)  # the reply is playing
+        speaker = screen._speaker
+        assert screen._reply_ahead.prepared >= 1
+        assert (speaker.prepared_used, speaker.prepared_unused) == (1, 0)
+        sent = screen.session.history[1][1].lower()
+        assert "durable" in sent and "delivery" in sent, sent  # the answer went (tiny.en hears "queue" as "q")

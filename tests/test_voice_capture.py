@@ -72,6 +72,21 @@ def test_paced_playback_keeps_real_time_proportions():
     assert recording.interrupted is None
 
 
+def test_closing_wakes_a_reader_at_once_after_the_blocks_already_delivered():
+    """The answer is over when the recorder closes: a consumer waiting for the next block hears so
+    at once instead of waiting out its poll, and only after every block delivered before."""
+    recorder = Recorder(stream_factory=FakeInputStream.factory(tone(0.1), speed=None))
+    recorder._callback(np.ones((480, 1), dtype=np.float32), 480, None, None)
+    reads: list = []
+    reader = threading.Thread(target=lambda: reads.extend([recorder.read(timeout=30), recorder.read(timeout=30)]))
+    reader.start()
+    recorder.close()
+    reader.join(5)
+    assert not reader.is_alive()  # a 30 s wait cut short
+    assert np.all(reads[0] == 1) and reads[1] is None
+    assert recorder.queue_empty() and recorder.stop().duration == pytest.approx(480 / RATE)
+
+
 def test_device_unplugged_mid_recording_keeps_what_was_captured():
     recorder, stream, _ = record(tone(3.0), speed=None, fail_at_s=1.2)
     recorder.consumer.join(10)  # the consumer ends on its own when the stream dies

@@ -137,6 +137,23 @@ def test_speaking_again_drops_the_pass_under_way_and_the_next_pause_starts_anoth
     assert refined.text.split() == [f"w1.{len(recogniser.calls)}", f"w2.{len(recogniser.calls)}"]
 
 
+def test_the_text_heard_ahead_is_reported_as_refine_will_give_it_and_voided_by_new_speech(answer):
+    """What a reply can be worked out from during the countdown (see `reply_ahead`)."""
+    live, watch, recogniser, ended = answer
+    reported: list = []
+    live.on_ahead = reported.append
+    recogniser.hold()
+    feed(live, np.concatenate([word(1, 0.8), quiet(0.45)]))
+    assert recogniser.started.acquire(timeout=10)
+    feed(live, np.concatenate([quiet(0.2), word(2, 0.8), quiet(0.1)]))  # spoken over: the pass is dropped
+    recogniser.release()
+    feed(live, quiet(1.8))
+    assert live.wait_caught_up(10) and ended.wait(10)
+    live.finish()
+    refined = live.refine()
+    assert live.refined_ahead and reported == [None, refined.text]  # the dropped pass reported nothing
+
+
 def test_speech_after_the_audio_heard_ahead_means_refining_afresh(answer):
     live, watch, recogniser, _ = answer
     watch.on_resume = None  # only the transcriber's own check is left to catch the new speech

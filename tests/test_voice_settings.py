@@ -8,14 +8,15 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, cli_env, interviewer_cmd
 from interviewer.settings import SettingsError, VoiceSettings, load_settings
+from interviewer.voice.turns import END_SILENCE_S, TurnOptions
 from interviewer.voice.vocabulary import Priming, priming_for
 
 VOICE_ENV = ("INTERVIEWER_STT_MODEL", "INTERVIEWER_STT_DEVICE", "INTERVIEWER_STT_COMPUTE_TYPE",
              "INTERVIEWER_VOICE_AUTO_SEND", "INTERVIEWER_VOICE_KEEP_AUDIO", "INTERVIEWER_VOICE_PRIMING",
              "INTERVIEWER_VOICE_REFINE", "INTERVIEWER_VOICE_SPEAK", "INTERVIEWER_TTS_MODEL", "INTERVIEWER_VOICE_RATE",
-             "INTERVIEWER_VOICE_VOLUME", "INTERVIEWER_VOICE_TURNS")
+             "INTERVIEWER_VOICE_VOLUME", "INTERVIEWER_VOICE_TURNS", "INTERVIEWER_VOICE_END_SILENCE_S")
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +71,24 @@ def test_hands_free_turns_are_chosen_in_the_file_or_the_environment(config, monk
     assert load_settings().voice.turns == "push-to-talk"
 
 
+def test_the_silence_that_ends_a_finished_sentence_is_a_setting(config, monkeypatch):
+    assert load_settings().voice.end_silence_s == END_SILENCE_S == TurnOptions().silence_s
+    assert TurnOptions().unfinished_silence_s == 2.5  # after "because", "um" or a comma: unchanged
+    config.write_text("[voice]\nend_silence_s = 2\n")
+    assert load_settings().voice.end_silence_s == 2.0
+    monkeypatch.setenv("INTERVIEWER_VOICE_END_SILENCE_S", "1.2")
+    assert load_settings().voice.end_silence_s == 1.2
+
+
+def test_a_bad_end_silence_stops_the_command_in_one_line_with_exit_2(tmp_path):
+    env = {**cli_env(tmp_path), "INTERVIEWER_VOICE_END_SILENCE_S": "0.1"}
+    result = subprocess.run(interviewer_cmd() + ["paths"], capture_output=True, text=True, env=env, cwd=tmp_path,
+                            timeout=60)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert ("INTERVIEWER_VOICE_END_SILENCE_S: field voice.end_silence_s is 0.1; use a number from 0.5 to 2.5"
+            in result.stderr)
+
+
 @pytest.mark.parametrize("toml, env, expected", [
     ('[voice]\ndevice = "gpu"\n', {}, "voice.device is 'gpu'"),
     ("[voice]\nspeed = 2\n", {}, "unknown field voice.speed"),
@@ -83,6 +102,9 @@ def test_hands_free_turns_are_chosen_in_the_file_or_the_environment(config, monk
     ("", {"INTERVIEWER_VOICE_SPEAK": "loud"}, "INTERVIEWER_VOICE_SPEAK: field voice.speak"),
     ('[voice]\nturns = "auto"\n', {}, "field voice.turns is 'auto'; use one of push-to-talk, hands-free"),
     ("", {"INTERVIEWER_VOICE_TURNS": "handsfree"}, "INTERVIEWER_VOICE_TURNS: field voice.turns is 'handsfree'"),
+    ("[voice]\nend_silence_s = 3\n", {}, "field voice.end_silence_s is 3.0; use a number from 0.5 to 2.5"),
+    ('[voice]\nend_silence_s = "long"\n', {}, "field voice.end_silence_s is 'long'; use a number from 0.5 to 2.5"),
+    ("", {"INTERVIEWER_VOICE_END_SILENCE_S": "soon"}, "INTERVIEWER_VOICE_END_SILENCE_S: field voice.end_silence_s"),
 ])
 def test_bad_voice_settings_name_the_field_and_the_fix(config, monkeypatch, toml, env, expected):
     config.write_text(toml)

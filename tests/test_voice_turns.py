@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.voice.turns import WINDOW_S, BargeIn, EndOfTurn, TurnOptions, unfinished
+from interviewer.voice.turns import END_SILENCE_S, WINDOW_S, BargeIn, EndOfTurn, TurnOptions, unfinished
 
 
 def windows(seconds: float) -> int:
@@ -62,7 +62,7 @@ def test_a_finished_sentence_ends_after_the_short_silence():
     turn.caption("We shard by customer id.", until_s=2.3)
     decision = ended_after(turn)
     assert decision.reason == "silence"
-    assert decision.silence_s == pytest.approx(1.5, abs=WINDOW_S)
+    assert decision.silence_s == pytest.approx(END_SILENCE_S, abs=WINDOW_S) and END_SILENCE_S == 1.4
     assert decision.last_speech_s == pytest.approx(2.0, abs=WINDOW_S)
 
 
@@ -106,7 +106,7 @@ def test_speaking_again_cancels_the_countdown():
     turn.caption("Yes. And more.", until_s=2.9)
     decision = ended_after(turn)
     assert decision.last_speech_s == pytest.approx(2.7, abs=WINDOW_S)
-    assert decision.at_s == pytest.approx(4.2, abs=2 * WINDOW_S)
+    assert decision.at_s == pytest.approx(2.7 + END_SILENCE_S, abs=2 * WINDOW_S)
 
 
 def test_a_click_or_silence_alone_never_ends_a_turn():
@@ -148,7 +148,7 @@ def test_a_batch_of_scores_ends_the_turn_at_the_right_window():
     turn = EndOfTurn()
     turn.caption("Done.", until_s=1.3)
     decision = turn.push(speech(1.0) + silence(4.0))
-    assert decision.ended and decision.at_s == pytest.approx(2.5, abs=WINDOW_S)
+    assert decision.ended and decision.at_s == pytest.approx(1.0 + END_SILENCE_S, abs=WINDOW_S)
 
 
 # --- barge-in ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from interviewer.voice.capture import Recorder
 from interviewer.voice.listening import BargeInWatch, TurnWatch
 from interviewer.voice.live import LiveTranscriber
 from interviewer.voice.speaker import Speaker
+from interviewer.voice.turns import END_SILENCE_S
 
 REPLY = ("Let's talk about failure modes. Suppose a receiver is down for an hour. Where do the retries wait, "
          "how long does the sender keep trying, and what does the customer see on their dashboard while it "
@@ -49,7 +50,7 @@ def wait_for(condition, timeout: float) -> bool:
 
 
 def test_a_hands_free_turn_ends_on_silence_after_the_last_word(piper_voice, whisper_model, null_sink, tmp_path):
-    # A pause of 1.8 s after "because": longer than the 1.5 s that ends a finished sentence,
+    # A pause of 1.8 s after "because": longer than the 1.4 s that ends a finished sentence,
     # shorter than the 2.5 s an unfinished one gets. The answer must run on through it.
     answer = spoken(piper_voice, tmp_path, "Every event goes onto a durable queue first, because", 1.8,
                     "a receiver can be down for hours, and we retry for up to a day.")
@@ -74,7 +75,7 @@ def test_a_hands_free_turn_ends_on_silence_after_the_last_word(piper_voice, whis
     # ends can run a few hundred milliseconds past the speech the detector heard).
     last_word = result.words[-1].end
     assert 1.0 <= decision.at_s - last_word <= 2.0, (decision, last_word)
-    assert decision.silence_s == pytest.approx(1.5, abs=0.05)
+    assert decision.silence_s == pytest.approx(END_SILENCE_S, abs=0.05)
     assert decision.at_s < live.captured_s  # it ended while the microphone was still open
 
 

@@ -7,6 +7,7 @@ clock readings it makes the same moves.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import re
@@ -79,6 +80,16 @@ class RoundEngine(GateFlow, Listening):
     @property
     def finished(self) -> bool:
         return self.state.finished
+
+    def fork(self, clock: Callable[[], float]) -> "RoundEngine":
+        """A copy that decides moves without touching this engine (a reply worked out ahead of the
+        answer being sent): the rubric, problem and knowledge are shared, being read-only; the
+        state, the events and the clock are its own."""
+        twin = copy.copy(self)
+        twin.clock = clock
+        twin.state = copy.deepcopy(self.state)
+        twin._events, twin._extras = [], dict(self._extras)
+        return twin
 
     def drain_events(self) -> list[dict[str, Any]]:
         events, self._events = self._events, []

@@ -7,6 +7,10 @@ through the UI loop) and posts `BargedIn`. When the interviewer finishes, or is 
 same open recorder is handed to the live transcriber and the answer is recorded as with F8,
 with a `TurnWatch` deciding when it is over; it posts `TurnEnded`, and the panel stops the
 recording as if F8 had been pressed. Decisions are made in the voice core; this only wires them.
+
+When the refinement heard ahead in the countdown is kept, `HeardAhead` carries its text up to the
+screen, which may work out the reply to it before the turn ends (see `reply_ahead`); the same
+message with no text says the candidate spoke again and anything worked out is void.
 """
 
 from __future__ import annotations
@@ -34,6 +38,15 @@ class HandsFreeListening:
         def __init__(self, decision: Any) -> None:
             super().__init__()
             self.decision = decision
+
+    class HeardAhead(Message):
+        """The answer as it would be sent if the countdown ran out now (`text`; None: the candidate
+        spoke again), with the countdown left (`remaining_s`)."""
+
+        def __init__(self, text: str | None, remaining_s: float) -> None:
+            super().__init__()
+            self.text = text
+            self.remaining_s = remaining_s
 
     class BargedIn(Message):
         """The candidate talked over the interviewer, which has been silenced: `watch` holds the
@@ -108,10 +121,16 @@ class HandsFreeListening:
 
     def _make_turn_watch(self) -> Any:
         from ..voice.listening import TurnWatch
+        from ..voice.turns import TurnOptions
 
-        self._turn = TurnWatch(on_end=lambda decision: self.post_message(self.TurnEnded(decision)),
-                               clock=self.clock)
+        self._turn = TurnWatch(TurnOptions(silence_s=self.voice.end_silence_s),
+                               on_end=lambda decision: self.post_message(self.TurnEnded(decision)), clock=self.clock)
         return self._turn
+
+    def _refine_in_countdown(self, turn: Any, live: Any) -> None:
+        """Refine during the countdown (on the core's threads), and report what it heard."""
+        turn.on_pause, turn.on_resume = live.refine_ahead, live.drop_ahead
+        live.on_ahead = lambda text: self.post_message(self.HeardAhead(text, turn.decision().remaining_s))
 
     # ------------------------------------------------------------- handlers
     def on_hands_free_listening_turn_ended(self, message: TurnEnded) -> None:

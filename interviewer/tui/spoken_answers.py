@@ -22,7 +22,7 @@ class SpokenAnswers:
             panel.listen()  # hands-free: still the candidate's turn
             return
         box = self.query_one("#answer", TextArea)
-        box.text = f"{box.text.rstrip()} {message.text}".strip() if box.text.strip() else message.text
+        box.text = self.with_spoken(message.text)
         self._spoken = (message.delivery, message.recording)
         self._spoken_box = box.text
         if self.session is not None and panel.sends_at_once:
@@ -30,6 +30,11 @@ class SpokenAnswers:
         else:
             box.focus()
             box.move_cursor(box.document.end)
+
+    def with_spoken(self, text: str) -> str:
+        """The answer box with a spoken answer added: after what is typed there, if anything."""
+        box = self.query_one("#answer", TextArea).text
+        return f"{box.rstrip()} {text}".strip() if box.strip() else text
 
     def on_voice_panel_transcript_refined(self, message: VoicePanel.TranscriptRefined) -> None:
         """The refined text replaces the quick one only while the box holds exactly what landed:

@@ -5,10 +5,15 @@ The voice loads in a worker; the speaker's own threads synthesize and play, and 
 `Spoke` messages, so widgets and the session's speech records are touched on the UI thread only.
 Streamed reply text reaches the speaker straight from the session's worker (`speak_chunk`), which
 is what lets the first sentence play while the rest of the reply is still arriving.
+
+Hands-free with the offline interviewer, the reply to an answer heard ahead in the countdown is
+worked out on a fork of the engine and its first clause synthesized before the turn ends (see
+`reply_ahead`); the real reply plays that audio only if it is the same text.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -18,6 +23,8 @@ from textual.message import Message
 from ..llm.model import Restart
 from .voice_panel import VoicePanel
 
+log = logging.getLogger(__name__)
+
 
 class SpokenReplies:
     _speaker: Any = None
@@ -26,6 +33,7 @@ class SpokenReplies:
     _speech_started: Any = None  # the `started` event of the reply being said
     _joined_midway = False  # the voice loaded while a reply streamed: say it whole once it is in
     _voice_failed = False  # replies show as text only: a hands-free answer need not wait for them
+    _reply_ahead: Any = None  # the ReplyAhead of the answer being given (hands-free, offline interviewer)
 
     class VoiceLoaded(Message):
         def __init__(self, voice: Any) -> None:
@@ -127,6 +135,32 @@ class SpokenReplies:
         watch = message.watch
         if self.session is not None and watch.onset_at is not None:
             self.session.record_barge_in(max(0.0, time.monotonic() - watch.onset_at), "voice")
+
+    def on_hands_free_listening_heard_ahead(self, message: VoicePanel.HeardAhead) -> None:
+        """The answer heard in the countdown: work out the reply to it now, if the offline
+        interviewer gives it and it will be said; the candidate speaking again voids it."""
+        from ..reply_ahead import ReplyAhead, Snapshot
+
+        if self._reply_ahead is None:
+            self._reply_ahead = ReplyAhead()
+        if message.text is None:
+            self._reply_ahead.cancel()
+            return
+        speaker = self._speaker
+        if speaker is None or self._muted or self._joined_midway or self.busy or self.session is None:
+            return
+        # Here, on the thread that starts every step of the session and while none is under way
+        # (not busy), the engine's state can be copied safely; the rest runs on a worker.
+        snapshot = Snapshot.take(self.session, message.remaining_s)
+        if snapshot is not None:  # None: an LLM brain, never worked out ahead
+            self._work_out_reply(snapshot, self.with_spoken(message.text), speaker, self._reply_ahead.start())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reply-ahead", name="reply-ahead")
+    def _work_out_reply(self, snapshot: Any, text: str, speaker: Any, generation: int) -> None:
+        try:
+            self._reply_ahead.prepare(snapshot, text, speaker, generation)
+        except Exception:  # noqa: BLE001 - only a head start: the reply is worked out as usual
+            log.warning("working out the reply ahead failed", exc_info=True)
 
     def listen_after_reply(self) -> None:
         """Hands-free: a reply is on screen. The answer starts now unless the interviewer is about

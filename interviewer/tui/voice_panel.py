@@ -159,8 +159,8 @@ class VoicePanel(HandsFreeListening, Static):
 
                 live = LiveTranscriber(self.model, prompt=self.prompt, hotwords=self.hotwords, on_caption=captioned,
                                        on_scores=turn.scores if turn is not None else None)
-                if turn is not None and self.voice.refine:  # refining starts in the countdown, on the core's threads
-                    turn.on_pause, turn.on_resume = live.refine_ahead, live.drop_ahead
+                if turn is not None and self.voice.refine:
+                    self._refine_in_countdown(turn, live)
                 live.start(recorder, preroll=preroll)
                 self._live = live
             else:

@@ -104,6 +104,10 @@ class Recorder:
         self._closing = False  # we asked it to stop (key released), as opposed to it failing
         self._failed = False
         self._lock = threading.Lock()
+        # close() puts None on the queue, so a consumer waiting for a block learns at once that none
+        # will come (waiting out its poll kept a hands-free answer 50 ms longer after the turn ended).
+        self._wakes = 0  # markers on the queue, which queue_empty() does not count as blocks
+        self._wake_lock = threading.Lock()
 
     # --- the audio thread -------------------------------------------------------------------------
     def _callback(self, indata, frames, time_info, status) -> None:
@@ -150,9 +154,14 @@ class Recorder:
 
         with self._lock:
             try:
-                block, flagged = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
+                item = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
             except queue.Empty:
                 return None
+            if item is None:
+                with self._wake_lock:
+                    self._wakes -= 1
+                return None
+            block, flagged = item
             samples = block.reshape(-1) if block.ndim == 1 or block.shape[1] == 1 else block.mean(axis=1)
             samples = samples.astype(np.float32, copy=False)
             self._blocks.append(samples)
@@ -179,7 +188,7 @@ class Recorder:
 
     def queue_empty(self) -> bool:
         """No delivered block is waiting to be read."""
-        return self._queue.empty()
+        return self._queue.qsize() <= self._wakes
 
     def pump(self, on_block: Callable[["np.ndarray"], None] | None = None) -> None:
         """Consumer loop for a thread: read blocks (passing each to `on_block`) until the stream has
@@ -189,7 +198,7 @@ class Recorder:
             if block is not None:
                 if on_block is not None:
                     on_block(block)
-            elif self._ended() and self._queue.empty():
+            elif self._ended() and self.queue_empty():
                 return
 
     def close(self) -> None:
@@ -197,15 +206,18 @@ class Recorder:
         if not self._closing:
             self._failed = self.stream_failed  # decided before our own stop() ends the stream too
         stream, self._closing = self._stream, True
-        if stream is None:
-            self._closed.set()
-            return
-        try:
-            stream.stop()
-            stream.close()
-        except Exception as exc:  # a device that vanished can fail to stop; what we have is kept
-            log.warning("input stream did not stop cleanly: %r", exc)
+        if stream is not None:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception as exc:  # a device that vanished can fail to stop; what we have is kept
+                log.warning("input stream did not stop cleanly: %r", exc)
         self._closed.set()
+        # After the stream's last block, so everything before it is read first; counted after it is
+        # put, so that meanwhile the queue looks fuller than it is, never emptier.
+        self._queue.put(None)
+        with self._wake_lock:
+            self._wakes += 1
 
     def stop(self) -> Recording:
         """Close the stream, read what is left, and return the recording."""

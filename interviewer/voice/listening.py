@@ -6,6 +6,7 @@ them into messages for its own thread.
     live = LiveTranscriber(model, on_scores=watch.scores,
                            on_caption=lambda text: watch.caption(text, live.captioned_s))
     watch.on_pause, watch.on_resume = live.refine_ahead, live.drop_ahead   # refine during the countdown
+    live.on_ahead = heard                       # heard(text refine() will give, or None): see `reply_ahead`
     watch.decision()                            # any thread: the countdown to show
     watch.end_now(); watch.keep_talking()       # the keys
 

@@ -95,6 +95,9 @@ class LiveTranscriber:
         self.refined_from_s = 0.0  # where the refined words begin (0: the whole answer was heard again)
         self.refined_ahead = False  # refine() returned the pass heard during the countdown
         self.ahead = RefineAhead()
+        # Called on the worker with the text refine() would give, when a pass ahead is kept, and with
+        # None when the candidate speaks again: a reply can be worked out ahead (see `reply_ahead`).
+        self.on_ahead: Callable[[str | None], None] | None = None
         self.result: Transcription | None = None  # what finish() returned
         self._detector = detector or SpeechDetector()  # anything with feed(block) -> scores per window
         self._audio = np.zeros(SAMPLE_RATE * 30, dtype=np.float32)
@@ -256,6 +259,8 @@ class LiveTranscriber:
     def drop_ahead(self) -> None:
         """The candidate spoke again: what was heard ahead no longer covers the answer."""
         self.ahead.cancel()
+        if self.on_ahead is not None:
+            self.on_ahead(None)
 
     def _hear(self, window: Window) -> Transcription:  # the refinement pass
         with self._audio_lock:
@@ -276,6 +281,12 @@ class LiveTranscriber:
         kept = self.ahead.deliver(heard)
         log.debug("heard ahead up to %.2f s in %.2f s%s: %s", end / SAMPLE_RATE, heard.seconds,
                   "" if kept else " (the candidate spoke again: dropped)", heard.transcription.text)
+        if kept and self.on_ahead is not None:
+            try:  # only a head start: a listener's failure must not fail the answer
+                self.on_ahead(joined(heard.transcription, window, self._pieces, self._texts, self.captured_s,
+                                     self.processing_s).text)
+            except Exception:  # noqa: BLE001
+                log.warning("a listener of the text heard ahead failed", exc_info=True)
 
     def cancel(self) -> None:
         """Drop the answer: stop recording and transcribing without waiting for results."""

@@ -1,7 +1,7 @@
 """The refinement pass of a live answer (see `live`), and hearing it ahead of time.
 
 `refine` hears the end of the answer again as one window once the answer is over. In a
-hands-free turn the answer is over only after a silence of a second and a half, and the
+hands-free turn the answer is over only after a silence (voice.end_silence_s, 1.4 s), and the
 refinement then took another second or more. Nothing new is said during that silence, so the
 pass can start while the countdown runs: `RefineAhead` keeps the books of that speculative pass.
 The turn watch asks for it once the pause is long enough (`request`, with the audio heard so

@@ -10,6 +10,10 @@ message for its own thread.
     speaker.feed(chunk) ...                # a reply's text as it streams (Markdown is fine)
     speaker.finish_reply(full_text)        # says what is left (or all of it, if nothing streamed)
     speaker.stop("muted")                  # silence now
+
+A reply's first clause can be synthesized before the reply exists (`prepare`, with the text it is
+expected to be): if the reply then turns out to be exactly that text, its first sound needs no
+synthesis. Anything else is synthesized as usual and the prepared audio is dropped.
 """
 
 from __future__ import annotations
@@ -33,6 +37,29 @@ log = logging.getLogger(__name__)
 
 BLOCK_S = 0.05  # how much audio is handed to the output at once: the longest `stop()` waits
 LEVELS_KEPT = 100  # loudness of the last blocks written (five seconds), for telling echo from the candidate
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The first clause of a reply on the synthesis queue, with the reply's text as it stood when
+    the clause was cut: what a prepared clause must match to be played instead."""
+
+    sentence: str
+    reply_text: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    reply_text: str
+    sentence: str
+    audio: "np.ndarray"
+
+
+def first_clause(text: str) -> str:
+    """The clause a reply of `text` would start with, cut as `feed` and `finish_reply` cut it."""
+    stream = SentenceStream()
+    first = stream.feed(text) or stream.flush()
+    return opening(first[0])[0] if first else ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,12 @@ class Speaker:
         self._stop_reason = ""
         self._lock = threading.Lock()
         self._stream_text = SentenceStream()
+        self._fed_text = ""  # the reply's text fed so far (an opening clause is matched against it)
+        # One synthesis at a time: `prepare` runs on its caller's thread, sentences on this speaker's.
+        self._synth_lock = threading.Lock()
+        self._prepared: Prepared | None = None
+        self.prepared_used = 0  # replies whose first clause was played from prepared audio
+        self.prepared_unused = 0  # prepared clauses a reply did not match, or dropped
         self._reply = 0
         self._first_text_at: float | None = None
         self.last_reply = ""  # the last reply's full text, for replay
@@ -88,6 +121,7 @@ class Speaker:
         with self._lock:
             if not self._stream_text.fed:
                 self._begin_reply()
+            self._fed_text += chunk
             sentences = self._stream_text.feed(chunk)
         self._queue(sentences)
 
@@ -104,11 +138,36 @@ class Speaker:
                 sentences = self._stream_text.flush()
             else:
                 self._begin_reply()
+                self._fed_text = text
                 sentences = speakable_sentences(text)
             self._stream_text.reset()
             self.last_reply = text
         self._queue(sentences)
         self._sentences.put((self._generation, self._reply, None))  # the reply's end marker
+
+    def prepare(self, text: str, wanted: Callable[[], bool] = lambda: True) -> bool:
+        """Synthesize the first clause of a reply expected to be `text`, on the caller's thread,
+        for the next reply to play at once if it is exactly `text`. `wanted()` is asked before and
+        after synthesis: a preparation overtaken by events (the candidate spoke again) is not kept.
+        Replaces any earlier preparation; True if this one was kept."""
+        sentence = first_clause(text)
+        if not sentence:
+            return False
+        with self._synth_lock:
+            if not wanted():
+                return False
+            audio = self.voice.synthesize(sentence)
+            with self._lock:  # asked under the lock `drop_prepared` takes, so a drop is never undone
+                if not wanted():
+                    return False
+                self.prepared_unused += self._prepared is not None
+                self._prepared = Prepared(text.strip(), sentence, audio)
+        return True
+
+    def drop_prepared(self) -> None:
+        with self._lock:
+            self.prepared_unused += self._prepared is not None
+            self._prepared = None
 
     def say(self, text: str) -> None:
         """One whole text, as a reply of its own (the replay key, `interviewer say`)."""
@@ -152,6 +211,7 @@ class Speaker:
     # ------------------------------------------------------------------ threads
     def _begin_reply(self) -> None:
         self._reply += 1
+        self._fed_text = ""
         self._first_text_at = None
         self.idle.clear()
 
@@ -161,6 +221,7 @@ class Speaker:
         if self._first_text_at is None:
             self._first_text_at = self.clock()
             sentences = opening(sentences[0]) + sentences[1:]  # the first sound sooner (see `opening`)
+            sentences[0] = Opening(sentences[0], self._fed_text.strip())
         self.idle.clear()
         for sentence in sentences:
             self._sentences.put((self._generation, self._reply, sentence))
@@ -179,11 +240,27 @@ class Speaker:
                 self._audio.put((generation, reply, None, "end"))
                 continue
             try:
-                audio = self.voice.synthesize(sentence)
+                with self._synth_lock:  # a preparation under way finishes first: it may be this very clause
+                    audio = self._take_prepared(sentence) if isinstance(sentence, Opening) else None
+                    if audio is None:
+                        text = sentence.sentence if isinstance(sentence, Opening) else sentence
+                        audio = self.voice.synthesize(text)
             except Exception as exc:  # noqa: BLE001 - a sentence Piper cannot say is skipped, not fatal
-                log.warning("could not synthesize %r: %r", sentence[:60], exc)
+                log.warning("could not synthesize %r: %r", str(sentence)[:60], exc)
                 continue
             self._audio.put((generation, reply, audio, "audio"))
+
+    def _take_prepared(self, first: Opening) -> "np.ndarray | None":
+        """The prepared audio if it is this reply's (same text, same clause); it is used up either way."""
+        with self._lock:
+            prepared, self._prepared = self._prepared, None
+            if prepared is None:
+                return None
+            if prepared.reply_text == first.reply_text and prepared.sentence == first.sentence:
+                self.prepared_used += 1
+                return prepared.audio
+            self.prepared_unused += 1
+            return None
 
     def _play_loop(self) -> None:
         stream = None
