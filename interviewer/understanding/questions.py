@@ -162,7 +162,7 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
         after = [s.text for s in sentences[index + 1:] if not _is_question(s.text.lower().strip(), s.text)]
         for part in question_parts(span.text):
             part_low = part.lower()
-            topics = _head_topics(part_low, catalogue)
+            topics = _head_topics(part_low, catalogue, answerable)
             if index > 0 and not set(topics) & answerable and _ANAPHORIC.search(part_low) and len(part_low.split()) <= 12:
                 # "Is that a problem?", "What is it, and how is it priced?": about what the sentence before named.
                 before = tuple(t for t in topics_in(sentences[index - 1].text.lower(), catalogue) if t in answerable)
@@ -174,7 +174,7 @@ def find_questions(sentences: list[Span], catalogue: tuple[TopicTerms, ...], ans
     return found
 
 
-def _head_topics(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[str, ...]:
+def _head_topics(low: str, catalogue: tuple[TopicTerms, ...], answerable: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The topics a question asks about. One named only to qualify another ("a runbook for regional
     latency", "the range for this role") is not asked about: the question is about the first."""
     spans = topic_spans(low, catalogue)
@@ -183,9 +183,10 @@ def _head_topics(low: str, catalogue: tuple[TopicTerms, ...]) -> tuple[str, ...]
         # "Does the customer contract say anything about which status codes count?": asked about the status codes;
         # the contract is only where the answer would be.
         spans = [span for span in spans if span[0] >= says_about.end()]
-    if any(t in _WHOLE_BRIEF for *_, t in spans) and any(t not in _WHOLE_BRIEF for *_, t in spans):
+    if any(t in _WHOLE_BRIEF for *_, t in spans) and any(t not in _WHOLE_BRIEF and t in answerable for *_, t in spans):
         # "Did the brief say anything about how long keys live?" asks about key lifetime; the brief is where
-        # the answer would be, and its whole text would bury it.
+        # the answer would be, and its whole text would bury it. Only when the narrower topic has a fact of its
+        # own: otherwise the brief's text is the best answer there is.
         spans = [span for span in spans if span[2] not in _WHOLE_BRIEF]
     kept: list[str] = []
     for index, (start, end, topic) in enumerate(spans):
