@@ -18,6 +18,7 @@ from typing import Any, Callable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.screen import Screen
 
 from ..errors import InterviewerError
 from ..redaction import scrub
@@ -97,6 +98,27 @@ class InterviewerApp(App):
     def get_default_screen(self):
         """The first screen is the app's base screen, so the first frame is already the real
         one. Each screen's module is imported only when it is shown."""
+        return self._with_breakpoint(self._first_screen())
+
+    def push_screen(self, screen, *args, **kwargs):
+        if isinstance(screen, Screen):
+            self._with_breakpoint(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _with_breakpoint(self, screen: Screen) -> Screen:
+        """Give a screen about to be shown its width's breakpoint class. Textual sets it on the
+        screen's first resize, after its first frame: a change then restyles every widget and lays
+        the screen out again before the footer's keys can be drawn; set now, that resize changes nothing."""
+        breakpoints = screen.HORIZONTAL_BREAKPOINTS
+        breakpoints = self.HORIZONTAL_BREAKPOINTS if breakpoints is None else breakpoints
+        width = self.size.width
+        for min_width, name in sorted(breakpoints or (), reverse=True):
+            if width >= min_width:
+                screen.add_class(name, update=False)
+                break
+        return screen
+
+    def _first_screen(self) -> Screen:
         if self.start == "review":
             from .review_screen import ReviewScreen
 
