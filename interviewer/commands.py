@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_JUDGE_SKIPPED, InterviewerError, UnknownRoundError
 from .loop_commands import loop  # noqa: F401 - dispatched by name
 from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
+
+if TYPE_CHECKING:  # annotations only: `interviewer` alone never builds a parser
+    import argparse
 
 __all__ = ["app", "import_sessions", "loop", "on_terminal", "paths", "practice", "resume", "review", "rubrics", "score",
            "sessions", "transcribe"]
