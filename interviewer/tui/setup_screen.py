@@ -94,7 +94,7 @@ class SetupScreen(Screen):
                 yield Static(VOICE_CHECKING, id="voice-note", classes="note", markup=False)
                 yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
                 yield Static("", id="round-summary", markup=False)
-        yield Footer()
+        yield Footer(keys_at_mount=True)
 
     def on_mount(self) -> None:
         level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
