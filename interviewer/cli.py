@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -116,6 +117,16 @@ def _stt_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        gc.disable()  # `interviewer` alone opens the app: collections stay off until its first frame (see commands.app)
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: list[str]) -> int:
     from . import logs
     from .terminal_text import SafeStream
 
@@ -124,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
     try:
         logs.setup(to_stderr=True)
-        args = _arguments(sys.argv[1:] if argv is None else argv)
+        args = _arguments(argv)
         try:
             return _dispatch(args)
         except InterviewerError as exc:

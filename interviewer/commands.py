@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,16 @@ def build_services(**options):
 
 def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
     """The Textual app (imported only here, so the core and plain mode never load it)."""
+    # Collections while Textual and the app load free next to nothing and take a good share of the
+    # time to the first frame: off until the app has drawn it (it turns them back on), or has ended.
+    gc.disable()
+    try:
+        return _run_app(args, start, **where)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace, start: str, **where) -> int:
     services = build_services(
         model=getattr(args, "model", None), base_url=getattr(args, "base_url", None),
         level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None),

@@ -84,9 +84,13 @@ class InterviewerApp(App):
         # the process. Frozen, it is left out of every later collection: without this, a full
         # collection over those objects lands in the middle of drawing the first frame.
         gc.freeze()
+        # Collections while the first screen is built free next to nothing (a couple of thousand
+        # objects) and take a good share of the time to its first frame: off until it is drawn.
+        gc.disable()
         return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
+        self.screen.call_after_refresh(gc.enable)  # see `run`
         loop = asyncio.get_running_loop()
         for signum in STOP_SIGNALS:
             try:
