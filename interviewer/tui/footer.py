@@ -6,7 +6,7 @@ and a screen that focuses a widget and highlights a few lists as it mounts chang
 before the next frame: three recomposes of the same keys, one after another, before the keys appear.
 
 Textual fills a footer a frame or two after the screen's first frame (once the screen's bindings are
-collected). A worker thread started before then (listing sessions, loading a rubric, probing the audio
+collected; with `keys_at_mount`, as it mounts). A worker thread started before then (listing sessions, loading a rubric, probing the audio
 stack) takes the GIL in long stretches, and the frame with the keys waits for it: a user sees a screen
 without its keys for as long as the thread runs. Work queued here starts after that frame instead.
 """
