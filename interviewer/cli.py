@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
+import gc
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import EXIT_USAGE, InterviewerError
+
+if TYPE_CHECKING:
+    import argparse
+
 COMMAND_FUNCTIONS = {"import": "import_sessions"}  # `import` is a Python keyword
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="interviewer",
         description="Practise engineering interview rounds and get a good-vs-great scorecard.",
@@ -109,6 +117,16 @@ def _stt_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        gc.disable()  # `interviewer` alone opens the app: collections stay off until its first frame (see commands.app)
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: list[str]) -> int:
     from . import logs
     from .terminal_text import SafeStream
 
@@ -117,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
     try:
         logs.setup(to_stderr=True)
-        args = _parser().parse_args(argv)
+        args = _arguments(argv)
         try:
             return _dispatch(args)
         except InterviewerError as exc:
@@ -135,7 +153,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = out, err
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _arguments(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
+    """`interviewer` alone opens the app, with what the parser gives for no arguments: building the
+    parser (every command's options) would take a good share of the time to the app's first frame."""
+    if not argv:
+        return SimpleNamespace(command=None, transcripts_dir=None)
+    return _parser().parse_args(argv)
+
+
+def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
     from . import commands
 
     if args.command is None:

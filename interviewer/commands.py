@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
+import gc
 import sys
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_JUDGE_SKIPPED, InterviewerError, UnknownRoundError
 from .loop_commands import loop  # noqa: F401 - dispatched by name
 from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
+
+if TYPE_CHECKING:  # annotations only: `interviewer` alone never builds a parser
+    import argparse
 
 __all__ = ["app", "import_sessions", "loop", "on_terminal", "paths", "practice", "resume", "review", "rubrics", "score",
            "sessions", "transcribe"]
@@ -26,6 +30,16 @@ def build_services(**options):
 
 def app(args: argparse.Namespace, start: str = "setup", **where) -> int:
     """The Textual app (imported only here, so the core and plain mode never load it)."""
+    # Collections while Textual and the app load free next to nothing and take a good share of the
+    # time to the first frame: off until the app has drawn it (it turns them back on), or has ended.
+    gc.disable()
+    try:
+        return _run_app(args, start, **where)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace, start: str, **where) -> int:
     services = build_services(
         model=getattr(args, "model", None), base_url=getattr(args, "base_url", None),
         level=getattr(args, "level", None), transcripts_dir=getattr(args, "transcripts_dir", None),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: `interviewer` alone never builds a parser
+    import argparse
 
 
 def loop(args: argparse.Namespace) -> int:

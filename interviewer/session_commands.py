@@ -3,12 +3,15 @@ where things live, without the app."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InterviewerError
+
+if TYPE_CHECKING:  # annotations only: `interviewer` alone never builds a parser
+    import argparse
 
 
 def _settings(args: argparse.Namespace):

@@ -156,3 +156,9 @@ def test_every_scorecard_is_kept_with_its_session(tmp_path):
     assert "## Scorecards kept with this session" in listed.stdout and "end of session" in listed.stdout
     untouched = run(["score", str(path), "--no-save"], tmp_path)
     assert untouched.returncode == 0 and len(scorecard_history(path)) == 1
+
+
+def test_no_arguments_mean_what_the_parser_gives_for_none():
+    from interviewer.cli import _arguments, _parser
+
+    assert vars(_arguments([])) == vars(_parser().parse_args([]))

@@ -56,15 +56,36 @@ async def test_a_change_to_the_keys_is_shown_and_work_waits_for_them():
 
 async def test_the_setup_screen_composes_its_footer_keys_once(tmp_path, monkeypatch):
     composed = []
-    original = footer.TextualFooter.recompose
+    original = footer.TextualFooter.compose
 
-    async def counted(self):
-        composed.append(self)
-        await original(self)
+    def counted(self):
+        keys = list(original(self))
+        if keys:
+            composed.append(self)
+        yield from keys
 
-    monkeypatch.setattr(footer.TextualFooter, "recompose", counted)
+    monkeypatch.setattr(footer.TextualFooter, "compose", counted)
     app = InterviewerApp(build_services(transcripts_dir=tmp_path / "t", brain="offline"))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert {"ctrl+q", "ctrl+s"} <= {key.key for key in app.screen.query("FooterKey")}
         assert len(composed) == 1
+
+
+async def test_keys_at_mount_are_drawn_with_the_screens_first_frame(tmp_path, monkeypatch):
+    """The setup screen's keys are composed with its footer, so they are there when the screen has
+    mounted, before its first frame."""
+    from interviewer.tui.setup_screen import SetupScreen
+
+    at_mount = []
+    original = SetupScreen.on_mount
+
+    def on_mount(self):
+        at_mount.append({key.key for key in self.query("FooterKey")})
+        original(self)
+
+    monkeypatch.setattr(SetupScreen, "on_mount", on_mount)
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path / "t", brain="offline"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert at_mount and {"ctrl+q", "ctrl+s", "r", "d", "f1"} <= at_mount[0]

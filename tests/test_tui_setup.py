@@ -119,3 +119,17 @@ async def test_the_whole_loop_plan_sits_the_roles_next_round_and_d_shows_the_deb
         assert debrief.debrief.rounds[0].state == "in progress"
         await pilot.press("j")
         assert (run.path.parent / f"{run.name}.debrief.json").is_file()
+
+
+async def test_collections_come_back_on_once_the_first_screen_is_drawn(tmp_path):
+    """`interviewer` turns the garbage collector off while the app starts; the app turns it back on."""
+    import gc
+
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline"))
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

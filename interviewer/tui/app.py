@@ -18,6 +18,7 @@ from typing import Any, Callable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.screen import Screen
 
 from ..errors import InterviewerError
 from ..redaction import scrub
@@ -83,9 +84,13 @@ class InterviewerApp(App):
         # the process. Frozen, it is left out of every later collection: without this, a full
         # collection over those objects lands in the middle of drawing the first frame.
         gc.freeze()
+        # Collections while the first screen is built free next to nothing (a couple of thousand
+        # objects) and take a good share of the time to its first frame: off until it is drawn.
+        gc.disable()
         return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
+        self.screen.call_after_refresh(gc.enable)  # see `run`
         loop = asyncio.get_running_loop()
         for signum in STOP_SIGNALS:
             try:
@@ -97,6 +102,27 @@ class InterviewerApp(App):
     def get_default_screen(self):
         """The first screen is the app's base screen, so the first frame is already the real
         one. Each screen's module is imported only when it is shown."""
+        return self._with_breakpoint(self._first_screen())
+
+    def push_screen(self, screen, *args, **kwargs):
+        if isinstance(screen, Screen):
+            self._with_breakpoint(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _with_breakpoint(self, screen: Screen) -> Screen:
+        """Give a screen about to be shown its width's breakpoint class. Textual sets it on the
+        screen's first resize, after its first frame: a change then restyles every widget and lays
+        the screen out again before the footer's keys can be drawn; set now, that resize changes nothing."""
+        breakpoints = screen.HORIZONTAL_BREAKPOINTS
+        breakpoints = self.HORIZONTAL_BREAKPOINTS if breakpoints is None else breakpoints
+        width = self.size.width
+        for min_width, name in sorted(breakpoints or (), reverse=True):
+            if width >= min_width:
+                screen.add_class(name, update=False)
+                break
+        return screen
+
+    def _first_screen(self) -> Screen:
         if self.start == "review":
             from .review_screen import ReviewScreen
 

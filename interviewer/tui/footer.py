@@ -6,7 +6,7 @@ and a screen that focuses a widget and highlights a few lists as it mounts chang
 before the next frame: three recomposes of the same keys, one after another, before the keys appear.
 
 Textual fills a footer a frame or two after the screen's first frame (once the screen's bindings are
-collected). A worker thread started before then (listing sessions, loading a rubric, probing the audio
+collected; with `keys_at_mount`, as it mounts). A worker thread started before then (listing sessions, loading a rubric, probing the audio
 stack) takes the GIL in long stretches, and the frame with the keys waits for it: a user sees a screen
 without its keys for as long as the thread runs. Work queued here starts after that frame instead.
 """
@@ -16,8 +16,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey  # not exported; the footer's keys are this class
 
 # Refreshes to wait for keys that may never come (a footer with no bindings to show): then start anyway.
 MOST_CHECKS = 20
@@ -26,10 +28,39 @@ MOST_CHECKS = 20
 class Footer(TextualFooter):
     """Textual's footer with the recomposes asked for between two frames merged into one, which reads the
     bindings as they are by then, and skipped when the keys it would show are the ones it shows (mounting
-    the keys changes the bindings once more, to the same keys)."""
+    the keys changes the bindings once more, to the same keys).
+
+    `keys_at_mount=True` composes the keys with the footer, from the screen's and the app's bindings, so
+    they are drawn in the screen's first frame; for a screen whose first focused widget adds no shown key
+    and consumes none (a widget that takes typed text would hide keys the footer showed at first)."""
 
     _queued = False
     _shown: tuple | None = None
+
+    def __init__(self, *args: Any, keys_at_mount: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if keys_at_mount:
+            # What Textual's footer waits for (the first change of the screen's bindings) before it
+            # composes any key: a frame or two after the screen's first, and three layouts later.
+            self.set_reactive(TextualFooter._bindings_ready, True)
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # The key's style, set before it mounts: a key mounts compact and is then bound to the
+                # footer's style (the command palette's key stays compact), each class change a restyle.
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
+
+    def _keys(self) -> tuple:
+        """What the footer shows, to compare with what it showed."""
+        return (self.show_command_palette, self.combine_groups,
+                *((binding, enabled, tooltip) for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                  if binding.show))
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._queued and screen is self.screen:
@@ -42,9 +73,7 @@ class Footer(TextualFooter):
         self._queued = False
         if not self.is_attached:
             return
-        shown = (self.show_command_palette, self.combine_groups,
-                 *((binding, enabled, tooltip) for _, binding, enabled, tooltip in self.screen.active_bindings.values()
-                   if binding.show))
+        shown = self._keys()
         if shown == self._shown and self.children:
             return
         self._shown = shown

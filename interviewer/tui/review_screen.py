@@ -16,7 +16,7 @@ import json
 import time
 from functools import partial
 from itertools import compress
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,11 +24,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from ..sessions import SessionSummary, indexed, trends
 from .footer import AfterFooter, Footer
+
+if TYPE_CHECKING:  # the sessions module (and the transcript reader under it) loads with the listing, after the first frame
+    from ..sessions import SessionSummary
 
 ALL = "__all__"
 FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
@@ -133,6 +135,8 @@ class ReviewScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="list", name="list-sessions")
     def _list(self) -> None:
         """Stats every session and reads those written since the index was saved: off the UI thread."""
+        from ..sessions import indexed
+
         try:
             self.post_message(self.Listed(indexed(self.app.services.settings.transcripts_dir)))
         except Exception as error:  # noqa: BLE001
@@ -235,6 +239,10 @@ class ReviewScreen(Screen):
 
     def _history(self, round_id: str) -> None:
         """Each dimension's trend over the listed sessions of `round_id`."""
+        from textual.widgets import Sparkline  # drawn after the first rows: not imported before the first frame
+
+        from ..sessions import trends
+
         self._history_of = (round_id, self._listing)
         chosen = ((key, s) for key, s in reversed(self.listed) if s.round == round_id)  # oldest first
         series = None if round_id == ALL else trends(chosen)

@@ -42,6 +42,15 @@ NEXT_LIST = {"role": "#plan", "plan": "#level", "level": "#round", "round": "#pr
 PLANS = (("round", "One round"), ("loop", "The whole loop, a round a sitting (resumes where you are)"))
 
 
+def choices(*options: Option, id: str) -> OptionList:
+    """A compact option list. `compact=True` would add its class in the constructor, which restyles
+    the list before it is mounted (and mounting styles it again); set before mounting, it costs nothing."""
+    option_list = OptionList(*options, id=id)
+    option_list.set_reactive(OptionList.compact, True)
+    option_list.add_class("-textual-compact", update=False)
+    return option_list
+
+
 class SetupScreen(Screen):
     """Keyboard flow: up/down picks within a list and Enter moves to the next one (the round
     list has focus first); Enter on a problem, or Ctrl+S anywhere, starts the interview."""
@@ -67,19 +76,17 @@ class SetupScreen(Screen):
         with Horizontal(id="setup"):
             with VerticalScroll(id="setup-form"):
                 yield Label("Role")
-                yield OptionList(*(Option(label, id=key) for key, (label, _) in ROLES.items()), id="role",
-                                 compact=True)
+                yield choices(*(Option(label, id=key) for key, (label, _) in ROLES.items()), id="role")
                 yield Label("Plan")
-                yield OptionList(*(Option(label, id=key) for key, label in PLANS), id="plan", compact=True)
+                yield choices(*(Option(label, id=key) for key, label in PLANS), id="plan")
                 yield Label("Target level")
-                yield OptionList(*(Option(level, id=level) for level in LEVELS), id="level", compact=True)
+                yield choices(*(Option(level, id=level) for level in LEVELS), id="level")
                 yield Label("Round")
-                yield OptionList(*self._round_options("swe"), id="round", compact=True)
+                yield choices(*self._round_options("swe"), id="round")
                 yield Label("Problem")
-                yield OptionList(Option("Random problem", id=RANDOM), id="problem", compact=True)
+                yield choices(Option("Random problem", id=RANDOM), id="problem")
                 yield Label("Mode")
-                yield OptionList(Option("Text", id="text"), Option("Voice", id="voice", disabled=True),
-                                 id="mode", compact=True)
+                yield choices(Option("Text", id="text"), Option("Voice", id="voice", disabled=True), id="mode")
             with VerticalScroll(id="setup-info"):
                 yield Static(START_HINT, id="setup-keys")
                 # The voice note first: it is short and may ask for action, and at 80x24 the longer
@@ -87,7 +94,7 @@ class SetupScreen(Screen):
                 yield Static(VOICE_CHECKING, id="voice-note", classes="note", markup=False)
                 yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
                 yield Static("", id="round-summary", markup=False)
-        yield Footer()
+        yield Footer(keys_at_mount=True)
 
     def on_mount(self) -> None:
         level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
