@@ -219,3 +219,26 @@ def test_losing_a_cache_is_worked_out_from_its_hit_rate(text, challenged):
 
     found = [c for s in split_sentences(text) if (c := cache_loss(s.text, s.start, text))]
     assert (challenged is None and not found) or (found and challenged in found[0].says)
+
+
+def test_a_wrong_phrase_may_carry_its_own_negation_but_a_hedge_elsewhere_still_spares_it():
+    from interviewer.understanding.claims import FactCheck, contradictions
+
+    fact = FactCheck.build("exactly-once", "At-least-once, with an id to dedupe on.", ["dedupe|duplicate"],
+                           wrong_if=["receivers don't have to dedupe", "never see a duplicate"])
+    assert contradictions("Receivers don't have to dedupe anything.", 0, (fact,))
+    assert contradictions("So the customer can never see a duplicate.", 0, (fact,))
+    assert not contradictions("I wouldn't claim receivers don't have to dedupe.", 0, (fact,))
+
+
+def test_spoken_large_numbers_are_read():
+    from interviewer.understanding.claims import quantities
+
+    assert [q.low for q in quantities("it handles around a million writes a second")] == [1e6]
+
+
+def test_a_rate_or_confidence_level_is_not_read_as_the_margin():
+    from interviewer.understanding.arithmetic import error_bar
+
+    assert error_bar("On error bars: at an 80% pass rate, 1,000 items gives about plus or minus 2.5 points at 95% "
+                     "confidence, so I won't believe offline gains under 3 points.", 0) is None

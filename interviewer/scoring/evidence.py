@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..rubric.schema import Problem, Rubric
 from ..transcript import Transcript, Turn
 from ..understanding import lexicon as lx
+from ..understanding.arithmetic import cache_loss, error_bar
 from ..understanding.claims import contradictions
 from ..understanding.knowledge import Knowledge
 from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint
@@ -233,7 +234,10 @@ def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence:
     for span in analysis.sentences:
         if span in analysis.injections:
             continue
-        for claim in contradictions(span.text, span.start, knowledge.checks):
+        before = analysis.sentences[analysis.sentences.index(span) - 1].text if analysis.sentences.index(span) else ""
+        derived = [c for c in (error_bar(span.text, span.start, before), cache_loss(span.text, span.start, analysis.text))
+                   if c is not None]
+        for claim in contradictions(span.text, span.start, knowledge.checks, before=before) + derived:
             wrong.add(span.start)
             if not any(c.fact_id == claim.fact_id for c in evidence.corrections):
                 shown = frozenset(signal for signal, spans in analysis.hits.items() if span in spans)

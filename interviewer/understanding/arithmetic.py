@@ -31,6 +31,9 @@ _MARGIN = re.compile(r"(?:(a tenth of a|one tenth of a|a fifth of a|a quarter of
                      r"(?:percentage\s+)?points?\b)|(?:" + _NUM + r"(?:\s+and a half)?\s*(?:percentage points?|points?|pp\b|%))")
 
 
+_NOT_MARGIN = re.compile(r"\s*(?:pass rate|accuracy|success rate|win rate|score|confidence|ci\b|of the time|level)")
+
+
 def _number(text: str, thousands: str | None = None) -> float:
     value = float(_SPOKEN[text]) if text in _SPOKEN else float(text.replace(",", ""))
     return value * (1000 if thousands else 1)
@@ -40,7 +43,8 @@ def _margin_after(low: str, start: int) -> float | None:
     """The margin the candidate gives after an error-bar cue, in points of the rate."""
     tail = low[start:start + 120]
     half = _HALF_SPOKEN.search(tail)
-    match = _MARGIN.search(tail)
+    # "at an 80% pass rate ... plus or minus 2.5 points": a rate or a confidence level is not the margin.
+    match = next((m for m in _MARGIN.finditer(tail) if not _NOT_MARGIN.match(tail, m.end())), None)
     if half and (match is None or half.start() <= match.start()):
         return _SPOKEN[half.group(1)] + 0.5
     if match is None:

@@ -19,7 +19,8 @@ _MULTIPLIER = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "b
 # Spoken numbers: "about four hours", "twenty milliseconds".
 _WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _WORDS.update({"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
-               "hundred": 100, "a hundred": 100, "a few": 3, "half an": 0.5, "half a": 0.5})
+               "hundred": 100, "a hundred": 100, "a few": 3, "half an": 0.5, "half a": 0.5, "a thousand": 1e3,
+               "a million": 1e6, "a billion": 1e9})
 _NUMBER = (r"(\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True))
            + r")(?:\s*(k|m|b|thousand|million|billion)(?![a-z]))?")
 _RANGE = rf"{_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?"
@@ -153,12 +154,17 @@ def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...], bef
     # "bisect.insort, which is O(log n)" says "insort is O(log n)": a relative clause describes the noun before it.
     relative = [(None, c) for c in _relative_claims(low)]
     for clause_start, clause in _clauses(low) + relative:
-        if _HEDGED.search(clause):
-            continue
+        hedged = bool(_HEDGED.search(clause))
         for fact in checks:
-            if fact.wrong_if is not None and fact.wrong_if.search(clause) and (
-                    _about_here(fact, clause, low) or (back and _about_here(fact, clause, back))):
+            phrase = fact.wrong_if.search(clause) if fact.wrong_if is not None else None
+            # A wrong phrase may carry its own negation ("receivers don't have to dedupe"): only a hedge elsewhere
+            # in the clause ("I wouldn't say ...") leaves it alone.
+            if phrase and hedged and _HEDGED.search(clause[:phrase.start()] + " " + clause[phrase.end():]):
+                continue
+            if phrase and (_about_here(fact, clause, low) or (back and _about_here(fact, clause, back))):
                 contradicted(fact)
+        if hedged:
+            continue
         if clause_start is None:
             continue  # its figures were read in the clauses it came from
         for fact, q in _attributed(quantities(clause), clause, clause_start, low, checks):
