@@ -132,3 +132,14 @@ def test_unreadable_audio_files(tmp_path):
     garbage.write_bytes(b"RIFF not really a wave file" * 10)
     with pytest.raises(AudioFileError, match="not a readable audio file"):
         stt.read_audio(garbage)
+
+
+def test_a_stock_sign_off_at_the_end_is_dropped_and_nothing_else():
+    from interviewer.voice.stt import without_sign_off
+    from interviewer.voice.transcription import Segment
+
+    answer = Segment("We stream tokens back over server-sent events.", 0.0, 3.0)
+    assert without_sign_off([answer, Segment("Thank you.", 3.2, 3.8)]) == [answer]
+    assert without_sign_off([answer, Segment("Thanks for watching!", 3.2, 3.8)]) == [answer]
+    assert without_sign_off([Segment("Thank you for the question: the cache sits in front.", 0.0, 3.0)])[0].text.startswith("Thank")
+    assert without_sign_off([answer]) == [answer]
