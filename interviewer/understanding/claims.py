@@ -151,6 +151,11 @@ def contradictions(sentence: str, start: int, checks: tuple[FactCheck, ...], bef
     def contradicted(fact: FactCheck) -> None:
         found.setdefault(fact.id, Contradiction(fact.id, fact.says, sentence, start, start + len(sentence)))
 
+    # Only facts whose subject the sentence (or the one it points back to) names can be contradicted here; the
+    # rest cost a search per clause for nothing, and a long answer has hundreds of clauses.
+    checks = tuple(f for f in checks if not f.about or f.about[0].search(low) or (back and f.about[0].search(back)))
+    if not checks:
+        return []
     # "bisect.insort, which is O(log n)" says "insort is O(log n)": a relative clause describes the noun before it.
     relative = [(None, c) for c in _relative_claims(low)]
     for clause_start, clause in _clauses(low) + relative:
