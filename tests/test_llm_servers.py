@@ -386,7 +386,8 @@ def test_in_json_mode_the_judge_is_held_to_the_rubric_and_to_what_fits_its_cap(t
 
     with FakeOpenAI([Reply(text=judge_reply())], **{**PROFILES["llama-cpp-python"], "context_window": 32_768}) \
             as server:
-        services = _services(server, tmp_path, judge_max_tokens=cap)
+        # The server holds 32k tokens and the settings say so: what is tested here is the grammar, not the fit.
+        services = _services(server, tmp_path, judge_max_tokens=cap, context_window_tokens=32_768)
         card = _judge(services.chat_model(), services)
         grammar = server.requests[-1]["response_format"]["schema"]
     rubric = services.library.load("system-design").rubric

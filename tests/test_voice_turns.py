@@ -180,3 +180,15 @@ def test_no_barge_in_while_the_echo_path_is_unknown():
     assert not barge.push(speech(0.3), mic_rms=0.0, played_rms=0.2)  # then a quiet microphone
     assert barge.echo_gain is not None
     assert barge.push(speech(0.3), mic_rms=0.3, played_rms=0.2)  # headphones: no echo, speech counts
+
+
+def test_a_caption_that_lags_behind_one_already_held_does_not_bring_back_the_longer_wait():
+    from interviewer.voice.turns import WINDOW_S, EndOfTurn, TurnOptions
+
+    turn = EndOfTurn(TurnOptions(silence_s=1.4, unfinished_silence_s=2.5))
+    speech = int(2.0 / WINDOW_S)
+    turn.push([0.9] * speech)
+    turn.caption("We stream tokens over server-sent events.", 2.0)  # heard ahead: the whole answer
+    turn.caption("We stream tokens over", 1.2)  # a live piece, late and behind
+    decision = turn.push([0.0] * int(1.5 / WINDOW_S))
+    assert decision.ended and decision.reason == "silence"

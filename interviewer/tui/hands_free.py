@@ -130,7 +130,15 @@ class HandsFreeListening:
     def _refine_in_countdown(self, turn: Any, live: Any) -> None:
         """Refine during the countdown (on the core's threads), and report what it heard."""
         turn.on_pause, turn.on_resume = live.refine_ahead, live.drop_ahead
-        live.on_ahead = lambda text: self.post_message(self.HeardAhead(text, turn.decision().remaining_s))
+
+        def heard_ahead(text: str | None) -> None:
+            if text is not None:
+                # The pass heard everything said so far: the end of the turn can judge the sentence by it rather
+                # than wait, with the longer silence, for live captions that lag behind on a busy machine.
+                turn.caption(text, live.captured_s)
+            self.post_message(self.HeardAhead(text, turn.decision().remaining_s))
+
+        live.on_ahead = heard_ahead
 
     # ------------------------------------------------------------- handlers
     def on_hands_free_listening_turn_ended(self, message: TurnEnded) -> None:

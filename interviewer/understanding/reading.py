@@ -44,6 +44,10 @@ _CHOICE = re.compile(
     r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,5}?)"
     r"(?=\s*[,.;:!?)]|\s(?:because|since|so|as|for|which|here|here,|in|to|at|was|were|is|and)\b|$)"
 )
+# "I'd stream tokens back with server-sent events rather than WebSockets, because ...": a choice said with "with".
+_WITH_CHOICE = re.compile(
+    r"\bwith (?P<a>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)\s+(?:rather than|instead of)\s+"
+    r"(?P<b>[a-z0-9][\w/.+-]*(?:\s[\w/.+-]+){0,3}?)(?=\s*[,.;:!?)]|\s(?:because|since|so|as|which)\b|$)")
 # The item a ranked answer puts first ("Most serious first: the shared default coupon list, because ..."),
 # and the thing a candidate says they picked ("I picked a token bucket refilling at ..."): what to echo when
 # no "X over Y" is said.
@@ -335,7 +339,7 @@ def _noted(text: str, analysis: Analysis, per_span: dict, heard: str = "") -> st
     first quantity the turn commits to ("2,000 requests per second at peak"). Verbatim."""
     spans = [s for s in analysis.sentences if per_span.get((s.start, s.end), set()) & SUBSTANCE]
     for span in spans:
-        match = _CHOICE.search(span.text.lower())
+        match = _CHOICE.search(span.text.lower()) or _WITH_CHOICE.search(span.text.lower())
         if match:
             return f"{span.text[match.start('a'):match.end('a')]} over {span.text[match.start('b'):match.end('b')]}"
     for pattern in (_RANKED_FIRST, _PICKED):

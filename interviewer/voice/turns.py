@@ -121,7 +121,11 @@ class EndOfTurn:
         return self._decision
 
     def caption(self, text: str, until_s: float) -> TurnDecision:
-        """The live caption, covering the recording up to `until_s`."""
+        """The live caption, covering the recording up to `until_s`. One that reaches less far than the
+        caption already held is ignored: the refinement heard ahead in the countdown covers the whole
+        pause, and a live piece that lags behind it must not put the longer wait back."""
+        if until_s + 1e-9 < self._captioned_until:
+            return self._decision
         self._caption, self._captioned_until = text, until_s
         if not self._decision.ended:
             self._decision = self._decide()
