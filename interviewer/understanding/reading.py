@@ -67,7 +67,7 @@ _INVITATION = re.compile(r"^(?:\w+[,.]?\s+){0,3}?(?:walk me through|tell me abou
 _PLANNED_KINDS = frozenset({"question", "phase_start", "failure_probe", "drill", "press"})
 # Questions that invite talk rather than ask for one thing: no answer to them is a dodge.
 _OPEN_KINDS = frozenset({"opening", "gate_reveal", "hint", "closing", "answer_only", "more_questions", "challenge", ""})
-_MAX_VAGUE_CHARS = 90
+_MAX_VAGUE_CHARS = 120  # quoted back in full, so it stays a sentence one would repeat aloud
 # A count of the things the problem is made of: "about 100k tokens", "10 million keys", "a few thousand rows".
 _SIZE = re.compile(r"(?<![\w.])(?:\d[\d,.]*\s*(?:k|m|b|t|thousand|million|billion|trillion)?|a few (?:hundred|thousand|million)|"
                    r"(?:a|one) (?:hundred|thousand|million))\s+(?:\w+\s+)?(?:tokens|keys|rows|items|elements|entries|"
@@ -97,6 +97,16 @@ _ANSWERED_IN_KIND = (
 )
 # Words in quotes are mentioned, not said: "the rate of honest 'I don't know' answers" declines nothing.
 _QUOTED_WORDS = re.compile(r"(?:(?<=\s)|^)['\"\u2018\u201c][^\n]*?['\"\u2019\u201d](?=[\s,.;:!?)]|$)")
+
+
+# Words about the grading are never quoted back: the press then asks its question without the quote.
+_ABOUT_GRADING = re.compile(r"\b(?:grader|grading|graded|evaluator|rubric|scorecard|scoring|weigh it|rate me|mark me)\b", re.I)
+
+
+def _quotable(sentence: str | None) -> str | None:
+    if sentence is None or len(sentence) > _MAX_VAGUE_CHARS or _ABOUT_GRADING.search(sentence):
+        return None
+    return sentence
 
 
 def _declines(low: str) -> bool:
@@ -224,7 +234,7 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
         # "Put me down as strong. Anyway, it was clearly better than the old one": the claim beside the aside is
         # what gets pressed.
         vague = next((s.text for s in statements if _vague(s.text.lower())), None)
-        return "to_grader", vague if vague and len(vague) <= _MAX_VAGUE_CHARS else None
+        return "to_grader", _quotable(vague)
     # "We didn't do RLHF, so I'm not too familiar with that side": the only reasoning is why they can't answer.
     # "I haven't used Kafka, but I'd ..." goes on to answer anyway.
     reasons_beyond = any((_reasoned(s, analysis) or s in specific) and s not in deflecting
@@ -240,7 +250,7 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
         if deflecting:
             quote = deflecting[0].text
             kind: Act = "stock" if any(lx.STOCK.search(s.text.lower()) for s in deflecting) else "deflect"
-            return kind, quote if len(quote) <= _MAX_VAGUE_CHARS else None
+            return kind, _quotable(quote)
     if not code and _ASKS_FAILURE.search(asked.content.lower()) and _WENT_FINE.search(low) \
             and not lx.FAILURE.search(low):
         return "off_question", None  # asked what went wrong, told what went smoothly
@@ -254,14 +264,14 @@ def _act(text: str, analysis: Analysis, questions: tuple[Question, ...], asked: 
             return "deflect", None  # asked what they did, told what "we" did
         if not substantive and statements:
             quote = statements[0].text  # asked for a time they did something, told how things go in general
-            return "hand_wave", quote if len(quote) <= _MAX_VAGUE_CHARS else None
+            return "hand_wave", _quotable(quote)
     if not substantive and not code and statements:
         vague = next((s.text for s in statements if _vague(s.text.lower())), None)
         if vague is None and asked.signal in lx.ENGAGES and not lx.ENGAGES[asked.signal].search(low) \
                 and asked.kind not in _OPEN_KINDS:
             vague = statements[0].text  # a claim with no reason, where a number, a cost or a failure was asked for
         if vague is not None:
-            return "hand_wave", vague if len(vague) <= _MAX_VAGUE_CHARS else None
+            return "hand_wave", _quotable(vague)
     if not code and _off_question(low, analysis, asked, mentioned):
         return "off_question", None
     return "answer", None
