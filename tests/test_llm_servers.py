@@ -344,7 +344,10 @@ def test_a_probe_the_server_cannot_answer_yet_is_tried_again_and_one_it_refuses_
             calls.append(kwargs["stream"])
             if len(calls) == 1:
                 if first == "down":
-                    raise model._openai.APIConnectionError(request=None)
+                    # A real request: newer clients read its headers when the error is built.
+                    import httpx2
+
+                    raise model._openai.APIConnectionError(request=httpx2.Request("POST", server.base_url))
                 raise ValueError("refused")  # neither an outage nor a timeout: a retry would not help
             return real(**kwargs)
 
