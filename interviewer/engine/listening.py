@@ -27,12 +27,13 @@ if TYPE_CHECKING:
 _ASKABLE = ("failure_modes", "scale", "tradeoffs", "numbers", "testing", "complexity")
 # Moves whose question invites the candidate's own questions or a free answer: nothing to press.
 _INVITATIONS = ("clarifying",)
-# Topics whose facts fix the stack rather than leave a design choice open: asked "X or Y?", these are answered.
+# A deeper follow-up on the candidate's own words, worded three ways.
 _WHY_THAT = ("Why that, rather than the alternatives, and what did it cost you?",
              "What made you settle on that, and what would have pushed you the other way?",
              "What was the reasoning there, and what did you give up for it?")
 # A question that points back at what was just said rather than naming its subject.
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|they|those|them)\b")
+# Topics whose facts fix the stack rather than leave a design choice open: asked "X or Y?", these are answered.
 _FIXED_STACK = frozenset({"language", "libraries", "storage", "interface"})
 # A planned question that asks for the whole design walked end to end, and how many parts of the system the
 # candidate must already have explained for that walk to have happened.
@@ -126,7 +127,6 @@ class Listening:
         # Worded differently each time, so two of these in a session never read as the same question.
         earlier = sum(1 for q in self.state.asked if q.startswith('You said "'))
         return f'You said "{said}". {_WHY_THAT[earlier % len(_WHY_THAT)]}'
-
 
     def _walked_through(self, question: str) -> bool:
         """Whether a planned "walk me through your design end to end" would ask for a walk the candidate has

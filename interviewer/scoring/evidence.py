@@ -231,10 +231,10 @@ def _costs_named(low: str) -> set[str]:
 def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence: Evidence) -> set[int]:
     """Record the sentences of a turn that contradict reference facts; returns their start offsets."""
     wrong: set[int] = set()
-    for span in analysis.sentences:
+    for index, span in enumerate(analysis.sentences):
         if span in analysis.injections:
             continue
-        before = analysis.sentences[analysis.sentences.index(span) - 1].text if analysis.sentences.index(span) else ""
+        before = analysis.sentences[index - 1].text if index else ""
         derived = [c for c in (error_bar(span.text, span.start, before), cache_loss(span.text, span.start, analysis.text))
                    if c is not None]
         for claim in contradictions(span.text, span.start, knowledge.checks, before=before) + derived:
