@@ -157,15 +157,22 @@ def test_later_sets_do_not_fall_below_their_floors(later_agreement, name, measur
     assert reached.hits >= floors[measure], f"{name} {measure} {reached} (floor {floors[measure]}){misses}"
 
 
-def report(folder: Path = GRADED) -> int:
+# Sets still blind: `report` prints their figures only, since a miss names the file to tune toward.
+BLIND = {BLIND2, HERE / "fixtures" / "blind4"}
+
+
+def report(folder: Path = GRADED, details: bool = False) -> int:
     result = evaluate(folder)
+    show = details or folder.resolve() not in {b.resolve() for b in BLIND}
     for name, agreement in result.items():
         print(f"{name:14} {agreement}")
-        for miss in agreement.misses:
+        for miss in agreement.misses if show else ():
             print(f"    {miss}")
     return 0
 
 
 if __name__ == "__main__":
-    # `python tests/test_graded.py [FOLDER]`: the agreement report for a graded set (default: this one).
-    sys.exit(report(Path(sys.argv[1]) if len(sys.argv) > 1 else GRADED))
+    # `python tests/test_graded.py [FOLDER] [--details]`: the agreement report for a graded set (default: the
+    # tuning set). For a blind set only the figures are printed unless --details is given.
+    args = [a for a in sys.argv[1:] if a != "--details"]
+    sys.exit(report(Path(args[0]) if args else GRADED, "--details" in sys.argv[1:]))
