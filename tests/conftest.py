@@ -185,24 +185,3 @@ def headphones(null_sink):
                    check=True, timeout=10, capture_output=True)
     subprocess.run(["pactl", "set-default-sink", "speakers"], check=True, timeout=10)
     return null_sink
-
-
-_EXIT_STATUS: list[int] = []
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _EXIT_STATUS.append(int(exitstatus))
-
-
-def pytest_unconfigure(config):
-    """Leave with pytest's own status once it has reported. Native libraries' worker threads (speech and
-    voice models) can abort the interpreter's teardown after every test has passed ("terminate called
-    without an active exception", exit 134, seen once in three full runs); a failing or empty run still
-    exits with its own non-zero status."""
-    if _EXIT_STATUS and not hasattr(config, "workerinput"):
-        import os
-        import sys
-
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_EXIT_STATUS[-1])

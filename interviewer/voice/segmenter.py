@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .native import native_call
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -26,7 +28,8 @@ class SpeechDetector:
         import numpy as np
         from faster_whisper.vad import get_vad_model
 
-        self._session = get_vad_model().session
+        with native_call():
+            self._session = get_vad_model().session
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
         self._context = np.zeros(_CONTEXT, dtype=np.float32)
@@ -45,7 +48,8 @@ class SpeechDetector:
         contexts = np.concatenate([self._context[None], windows[:-1, -_CONTEXT:]], axis=0)
         self._context = windows[-1, -_CONTEXT:].copy()
         batch = np.ascontiguousarray(np.concatenate([contexts, windows], axis=1))
-        out, self._h, self._c = self._session.run(None, {"input": batch, "h": self._h, "c": self._c})
+        with native_call():
+            out, self._h, self._c = self._session.run(None, {"input": batch, "h": self._h, "c": self._c})
         return np.asarray(out, dtype=np.float32).reshape(-1)
 
 

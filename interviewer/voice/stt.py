@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..bounded_read import refuse_unless_regular
 from .errors import AudioFileError, SpeechModelError
+from .native import native_call
 from .transcription import Segment, Transcription, Word, join_text
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ def load(model: str | None = None, device: str = "auto", compute_type: str = "au
     cls = _whisper_class(short_window)
     threads = cpu_threads or min(os.cpu_count() or 1, 8)
     try:
-        whisper = cls(source.path, device=device, compute_type=compute_type, cpu_threads=threads)
+        with native_call():
+            whisper = cls(source.path, device=device, compute_type=compute_type, cpu_threads=threads)
     except (RuntimeError, ValueError, OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         fix = ("use --device cpu, or install the CUDA 12 libraries ctranslate2 needs" if device == "cuda"
@@ -158,7 +160,8 @@ class SpeechModel:
         import numpy as np
         from faster_whisper.vad import get_vad_model
 
-        get_vad_model()
+        with native_call():
+            get_vad_model()
         self.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32), vad=False)
 
     def transcribe(self, audio: "np.ndarray", prompt: str | None = None, hotwords: str | None = None,
@@ -170,7 +173,7 @@ class SpeechModel:
 
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         started = time.perf_counter()
-        with self._lock:
+        with self._lock, native_call():
             segments, info = self.whisper.transcribe(
                 audio, language="en" if self.whisper.model.is_multilingual else None, beam_size=beam_size,
                 initial_prompt=prompt or None, hotwords=hotwords or None, vad_filter=vad,

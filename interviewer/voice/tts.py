@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SpeechOutputError
+from .native import native_call
 
 if TYPE_CHECKING:
     import numpy as np
@@ -74,7 +75,8 @@ def load(model: str | None = None, rate: float = 1.0, volume: float = 1.0, warm_
     except ImportError:
         raise SpeechOutputError("the interviewer's voice needs the piper-tts package: pip install piper-tts") from None
     try:
-        piper = PiperVoice.load(source.model, config_path=source.config)
+        with native_call():
+            piper = PiperVoice.load(source.model, config_path=source.config)
     except Exception as exc:  # noqa: BLE001 - ONNX Runtime and json raise many types for a bad file
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SpeechOutputError(f"voice.tts_model {source.model}: cannot load this Piper voice ({reason[:200]}); "
@@ -119,7 +121,7 @@ class Voice:
                                      "noise_scale": self.piper.config.noise_scale * self.variation,
                                      "noise_w_scale": self.piper.config.noise_w_scale * self.variation}))
         started = time.perf_counter()
-        with self._lock:
+        with self._lock, native_call():
             pieces = [chunk.audio_float_array for chunk in self.piper.synthesize(text, syn_config=config)]
         audio = np.concatenate(pieces).astype(np.float32) if pieces else np.zeros(0, dtype=np.float32)
         self.synthesis_s += time.perf_counter() - started
