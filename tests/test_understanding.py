@@ -242,3 +242,38 @@ def test_a_rate_or_confidence_level_is_not_read_as_the_margin():
 
     assert error_bar("On error bars: at an 80% pass rate, 1,000 items gives about plus or minus 2.5 points at 95% "
                      "confidence, so I won't believe offline gains under 3 points.", 0) is None
+
+
+def _signals_of_last_sentence(text: str) -> set[str]:
+    analysis = analyze(text)
+    last = analysis.sentences[-1]
+    return {signal for signal, spans in analysis.hits.items() if last in spans}
+
+
+@pytest.mark.parametrize("text,is_reason", [
+    # The reason in its own sentence, pointing back at the choice it argues.
+    ("I'd downsample inside block compaction instead of running a separate rollup pipeline. "
+     "That's one fewer streaming job to run, monitor and backfill.", True),
+    ("The bucket takes the time as an argument instead of reading a clock. "
+     "That's what let the shared store drop in without touching the refill math.", True),
+    # After a colon, with the figures that decide it.
+    ("I gave each event a 24-hour budget rather than a fixed attempt count. Outages are measured in hours: a "
+     "doubling backoff capped at an hour allows about 35 attempts in 24 hours, while ten retries would give up "
+     "after about 17 minutes.", True),
+    # A decision rule with its threshold.
+    ("If the mean stays above 4 points the label goes; under 3, the deck changes.", True),
+    # The shapes without a reason: a bare quality, a vague amount, evidence that names nothing.
+    ("I'd use caching in front of the service. That makes it faster and more scalable for the users.", False),
+    ("I chose Postgres for the main store. That removes a lot of complexity from the whole system.", False),
+    ("What would change my mind is if it didn't work out in the end for us.", False),
+    ("If it gets slow, I'd add caching to the service layer.", False),
+])
+def test_a_reason_can_come_in_its_own_sentence_but_its_shape_alone_is_none(text, is_reason):
+    assert ("reasoning" in _signals_of_last_sentence(text)) is is_reason
+
+
+def test_a_word_that_begins_with_over_is_not_a_choice_over_an_alternative():
+    # "overflows" once read as "X over Y", so a fact about float16 counted as a tradeoff weighed.
+    text = ("bfloat16 has the same exponent range as float32, so you don't need loss scaling, while float16 "
+            "overflows above 65,504 and needs a dynamic loss scaler.")
+    assert "tradeoffs" not in _signals_of_last_sentence(text)

@@ -98,7 +98,7 @@ DECISION = words("i kept", "i left", "on purpose", "deliberately", "i chose", "i
 RANKING = words("goes first", "comes first", "first is", "second is", "third is", "most serious", "top priority",
                 "i'd fix first", "i'd start with", "before anything else", "my minimum", "highest priority",
                 "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is")
-STRONG_CHOICE = words("instead of", "rather than", "over", "versus", "vs", "compared with", "compared to", "i chose", "we chose")
+STRONG_CHOICE = words("instead of", "rather than", "over$", "versus", "vs$", "compared with", "compared to", "i chose", "we chose")
 # "I'd rather say that today than ask you to rush later": a preference with its alternative, split around the verb.
 PREFERS = re.compile(r"\b(?:i'd|i would|we'd|we would) rather\b[^.;]{1,80}?\bthan\b")
 STRONG_CHOICE = re.compile(STRONG_CHOICE.pattern + "|" + PREFERS.pattern)

@@ -165,6 +165,44 @@ _THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|
 _EXPLAINED = re.compile(r"^[^:]{3,80}:\s*(?:\S+\s+){4,}\S")
 
 
+# A reason given in its own sentence after the choice it argues, as people speak: "I'd downsample inside
+# compaction instead of a rollup job. That's one fewer pipeline to run and backfill." The sentence opens by
+# pointing back at the choice and says what it does; a bare quality ("that's cleaner") is no reason.
+_CONSEQUENCE_OF_CHOICE = re.compile(
+    r"^(?:that|this|it|which|doing it this way|that choice|this choice)(?:'s| is| was)? (?:what |how )?"
+    r"(?:removes|removed|saves|saved|avoids|avoided|lets|let|keeps|kept|means|meant|gives|gave|buys|bought|cuts|"
+    r"halves|spares|spared|frees|freed|isolates|isolated|stops|stopped|prevents|prevented|turns|shrinks|drops|"
+    r"one fewer|one less|fewer|no longer|never)\b")
+_QUALITY_ONLY = re.compile(r"\b(?:cleaner|simpler|easier|better|nicer|neater|more (?:maintainable|scalable|robust|"
+                           r"flexible|readable|elegant|modular|extensible))\b")
+# A decision rule: the condition that would change the call, with its threshold ("if the mean stays above 4
+# points the label goes; under 3, the deck changes").
+_CONDITION_WITH_THRESHOLD = re.compile(
+    r"\b(?:if|once|until|unless|when)\b[^.;:]{0,60}?\b(?:above|below|under|over|past|beyond|more than|less than|"
+    r"at least|at most|exceeds?|drops? (?:below|under)|stays? (?:above|below|under))\s+[$~]?\d")
+# Both sides of a choice weighed in one sentence ("X is easy to undo, whereas Y is not").
+_WEIGHED_SIDES = re.compile(r"\b(?:whereas|while)\b")
+# Two outcomes set side by side with numbers: "a 24-hour budget allows about 35 attempts, while ten retries
+# would give up after 17 minutes".
+_CONTRAST = re.compile(r"\b(?:while|whereas|against|compared with|compared to)\b[^.;]{0,80}\b(?:would|only|just)\b")
+
+
+def reason_in_own_sentence(body: str, before: str) -> bool:
+    """Whether a sentence argues a choice made just before it, or names the threshold at which the call changes,
+    without a connective ("because", "so"). `body` and `before` are lower-cased; `before` is the sentence or two
+    before it."""
+    choice_before = bool(lx.STRONG_CHOICE.search(before) or lx.DECISION.search(before) or committed(before))
+    if _CONDITION_WITH_THRESHOLD.search(body):
+        return True
+    if not choice_before:
+        return False
+    if _CONSEQUENCE_OF_CHOICE.search(body):
+        return not _QUALITY_ONLY.search(body)
+    if lx.QUANTITY.search(body) and (_EXPLAINED.search(body) or _CONTRAST.search(body)):
+        return True
+    return False
+
+
 def derived(body: str) -> bool:
     """A number worked out from others in the same sentence ("50M a day is about 580 a second"): an
     estimate shown with its arithmetic argues itself."""
@@ -203,10 +241,14 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
     # is concrete too: conversation rounds argue positions and stories, not only components.
     # "I deliberately left X alone: rewriting it would have tripled the diff": a decision argued by its alternative.
     weighed = bool(lx.DECISION.search(body) and lx.COUNTERFACTUAL.search(body))
+    # A reason in its own sentence is as concrete as the choice it argues, or the threshold it names.
+    argued_apart = reason_in_own_sentence(body, before)
     concrete = bool(quantities) or (technical >= 1 and not vague) or prices_choice or (weighed and n_words >= 10) or bool(
         lx.OWNERSHIP.search(body) and n_words >= 6 and not vague) or bool(
         causal and n_words >= 12 and not vague and not lx.FLUFF.search(body)
-        and (committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body)))
+        and (committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body))) or bool(
+        argued_apart and n_words >= 8 and not vague and not lx.FLUFF.search(body))
+    causal = causal or argued_apart
     if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body) or lx.GENERIC_FIX.search(body)) and not quantities:
         # "It scales", "no contention", "that's what real databases use", "we'd just retry": claims, not reasons.
         concrete = False
@@ -233,7 +275,10 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         found.add("reasoning")
     if (lx.CHOICE.search(body) and lx.COST.search(body)) or (
         lx.STRONG_CHOICE.search(body) and lx.COUNTERFACTUAL.search(body)
-    ) or prices_choice or weighed or lx.PREFERS.search(body) or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
+    ) or prices_choice or weighed or lx.PREFERS.search(body) or (
+        # "X is easy to undo, whereas Y is not, so I chose X rather than Z": both sides weighed, then the call.
+        lx.STRONG_CHOICE.search(body) and _WEIGHED_SIDES.search(body) and causal and not _THIN_REASON.search(body)
+    ) or (lx.DECISION.search(body) and lx.STRONG_CHOICE.search(body) and causal
                            and not _THIN_REASON.search(body)):
         # "I picked Decimal over integer cents because ...": a named alternative turned down for a reason.
         # "I'd use SSE rather than WebSockets ... What I give up is sending on the same channel."
