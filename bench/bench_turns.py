@@ -1,16 +1,19 @@
 """Hands-free turns and barge-in, CPU, one run. Prints figures; asserts nothing; a measurement that
 did not happen is counted, never fatal.
 
-    python bench/bench_turns.py [--trials 5] [--barge-ins 10] [--replies 3] [--silence S ...]
+    python bench/bench_turns.py [--trials 5] [--long-trials 3] [--barge-ins 10] [--replies 3] [--silence S ...]
 
 1. Hands-free turn gap: the candidate's last word to the interviewer's first audio sample, offline
    brain, as the app does it (live transcription, end of turn, refine, reply, Piper), beside
    push-to-talk's release-to-text (quick and refined) and release-to-first-audio on the same answers.
-   Hands-free is measured both ways, turn by turn: as the app does it now (the end silence of
+   Hands-free is measured three ways, turn by turn: as the app does it now (the end silence of
    `voice.end_silence_s`, or each `--silence`, with the reply worked out and its first clause
-   synthesized during the countdown) and as it did before (1.5 s of silence, the reply worked out
-   once the turn has ended); the refinement is heard ahead in the countdown in both.
-   Answers are Piper speech played in real time through the real capture path.
+   synthesized during the countdown, and the pass ahead hearing as much of the end of the answer as
+   it can finish within the countdown); the same with the whole answer refined ahead; and as it did
+   before (1.5 s of silence, the reply worked out once the turn has ended, the whole answer refined
+   ahead).
+   Answers are Piper speech played in real time through the real capture path: short ones (4-6 s) and,
+   measured the same way after them, long ones (12-20 s, said without a long pause, as real answers are).
 2. Barge-in on a private PulseAudio server, the interviewer's voice in one null sink (headphones)
    and the candidate's speech played into the microphone's: speech onset to playback stopped.
 3. Loopback (no headphones): the interviewer's voice played into the microphone's own sink; how
@@ -44,6 +47,18 @@ ANSWERS = [
     "We stream tokens back over server sent events. The client renders them as they arrive.",
     "Writes go to a write ahead log before the memtable. A crash replays the log on start.",
     "The rate limiter keeps a token bucket per key in Redis. Refill happens lazily on each request.",
+]
+# Answers as long as real ones (12-20 s, three or four sentences said without a long pause): the live caption
+# has to keep up with them, and the pass that refines the end of the answer hears more audio.
+LONG_ANSWERS = [
+    "Okay, so let's say ten million daily users and about five hundred thousand concurrent streams at peak. Each "
+    "reply is around five hundred tokens, and I want the first token on screen in under a second at p95.",
+    "At a high level the client talks to an API gateway, then a chat service, then the model servers, with a "
+    "database for history. I'd stream tokens back with server sent events rather than WebSockets, because the "
+    "traffic is one way, and it works over plain HTTP with automatic reconnect.",
+    "When a model server dies mid reply, the chat service notices the stream closed without its final event. It "
+    "retries the request on another server with the tokens already sent as a prefix, so the user sees a short "
+    "pause rather than an error, and we cap that at one retry per reply.",
 ]
 
 
@@ -82,7 +97,7 @@ def clip(voice, text):
     return audio, (int(spoken[-1]) + 1) * WINDOW / RATE
 
 
-def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply_ahead=False):
+def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply_ahead=False, fit_ahead=True):
     """One answer through capture, live transcription, (end of turn,) refine, the offline brain and
     the speaker. Hands-free, the refinement starts during the countdown, and with `reply_ahead` so
     does the reply (worked out on a fork of the engine, its first clause synthesized), as the app
@@ -110,6 +125,7 @@ def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply
     watch = TurnWatch(TurnOptions(silence_s=silence_s), on_end=lambda decision: ended.set())
     live = LiveTranscriber(whisper, on_scores=watch.scores if hands_free else None,
                            on_caption=lambda caption: watch.caption(caption, live.captioned_s))
+    live.fit_ahead = fit_ahead
     ahead = ReplyAhead()
     if hands_free:
         watch.on_pause, watch.on_resume = live.refine_ahead, live.drop_ahead
@@ -177,21 +193,24 @@ def report(label, kept):
     print(f"       word error rate of the text sent, mean    {mean_wer(kept)}")
 
 
-def turns(whisper, voice, trials, silences):
+def turns(whisper, voice, trials, silences, answers=ANSWERS, title="short answers, 4-6 s"):
     from interviewer.services import build_services
 
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(transcripts_dir=Path(tmp), brain="offline")
         answer_turn(whisper, voice, services, ANSWERS[0], hands_free=False)  # warm-up
-        ways = [(f"now: {s:.2f} s of silence, reply worked out in the countdown", s, True) for s in silences]
-        ways.append(("before: 1.50 s of silence, reply worked out after the turn", 1.5, False))
-        kept = {label: [] for label, _, _ in ways}
-        push, missed = [], {label: 0 for label, _, _ in ways}
+        ways = [(f"now: {s:.2f} s of silence, reply worked out in the countdown", s, True, True) for s in silences]
+        ways.append((f"now, but the whole answer refined ahead ({silences[0]:.2f} s of silence, reply in the "
+                     "countdown)", silences[0], True, False))
+        ways.append(("before: 1.50 s of silence, reply worked out after the turn, the whole answer refined ahead",
+                     1.5, False, False))
+        kept = {label: [] for label, *_ in ways}
+        push, missed = [], {label: 0 for label, *_ in ways}
         for i in range(trials):
-            text = ANSWERS[i % len(ANSWERS)]
-            for label, silence_s, ahead in ways:  # interleaved, so load and warmth fall on all alike
+            text = answers[i % len(answers)]
+            for label, silence_s, ahead, fit in ways:  # interleaved, so load and warmth fall on all alike
                 figures = answer_turn(whisper, voice, services, text, hands_free=True, silence_s=silence_s,
-                                      reply_ahead=ahead)
+                                      reply_ahead=ahead, fit_ahead=fit)
                 if figures is None or "first_audio_s" not in figures:
                     missed[label] += 1
                 else:
@@ -199,8 +218,8 @@ def turns(whisper, voice, trials, silences):
             figures = answer_turn(whisper, voice, services, text, hands_free=False)
             if figures is not None and "first_audio_s" in figures:
                 push.append(figures)
-    print("1. Turns (Piper answers played in real time; tiny.en; offline brain; refine on, as by default)")
-    for label, _, _ in ways:
+    print(f"1. Turns, {title} (Piper answers played in real time; tiny.en; offline brain; refine on, as by default)")
+    for label, *_ in ways:
         report(label, kept[label])
     counts = ", ".join(f"{label.split(':')[0]} {n}" for label, n in missed.items())
     print(f"   hands-free turns not measured (never ended, or no audio): {counts}")
@@ -319,6 +338,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--barge-ins", type=int, default=10)
     parser.add_argument("--replies", type=int, default=3)
+    parser.add_argument("--long-trials", type=int, default=3, help="turns with long answers (12-20 s); 0 skips them")
     parser.add_argument("--silence", type=float, action="append",
                         help="end silence to measure (repeatable); default: the voice.end_silence_s default")
     args = parser.parse_args()
@@ -328,6 +348,8 @@ def main() -> None:
 
     whisper, voice = stt.load(), tts.load()
     turns(whisper, voice, args.trials, args.silence or [END_SILENCE_S])
+    if args.long_trials:
+        turns(whisper, voice, args.long_trials, args.silence or [END_SILENCE_S], LONG_ANSWERS, "long answers, 12-20 s")
     try:
         barge_ins(voice, args.barge_ins, args.replies)
     except Exception as error:  # noqa: BLE001 - a bench reports what it could not measure

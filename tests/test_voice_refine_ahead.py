@@ -133,8 +133,10 @@ def test_speaking_again_drops_the_pass_under_way_and_the_next_pause_starts_anoth
     live.finish()
     refined = live.refine()
     assert live.refined_ahead
-    # Only the second pass's words: the first one, heard before "w2", never comes back.
-    assert refined.text.split() == [f"w1.{len(recogniser.calls)}", f"w2.{len(recogniser.calls)}"]
+    # The dropped pass (call 1), heard before "w2", never comes back: "w1" has its piece's own pass, "w2" the
+    # last pass ahead's.
+    first, second = refined.text.split()
+    assert first.startswith("w1.") and first != "w1.1" and second == f"w2.{len(recogniser.calls)}"
 
 
 def test_the_text_heard_ahead_is_reported_as_refine_will_give_it_and_voided_by_new_speech(answer):
@@ -191,7 +193,37 @@ def test_a_pass_that_cannot_end_within_the_countdown_is_not_started(answer, pace
     live.finish()
     refined = live.refine()
     last = len(recogniser.calls)
-    assert live.refined_ahead == refined_ahead and refined.text == f"w1.{last} w2.{last}"
+    assert live.refined_ahead == refined_ahead
+    # Heard ahead, the second pause's pass heard only "w2" (w1 keeps the words of the first pause's pass, which
+    # its piece took); refined after the turn, the whole answer is heard again in one pass.
+    assert refined.text == (f"w1.1 w2.{last}" if refined_ahead else f"w1.{last} w2.{last}")
+
+
+def test_a_long_answer_is_heard_ahead_from_the_speech_no_pass_has_heard(answer):
+    live, watch, recogniser, ended = answer
+    recogniser.pace = 0.15  # seconds of recognition per second of audio
+    for k in (1, 2, 3):  # three sentences, each closing its own piece; pauses refine ahead as they come
+        feed(live, np.concatenate([word(k, 3.0), quiet(0.6)]))
+        assert live.wait_caught_up(10)
+    feed(live, np.concatenate([word(4, 3.0), quiet(1.6)]))
+    assert live.wait_caught_up(10) and ended.wait(10)
+    # The whole answer (12 s and more) would take about 2 s at this pace, beyond the 1.15 s of countdown left
+    # at the last pause: the pass heard the last sentence, still being said, and a little audio before it.
+    heard_s, peak = recogniser.calls[-1]
+    assert heard_s < 6.0 and peak == pytest.approx(0.004)
+    live.finish()
+    refined = live.refine()
+    assert live.refined_ahead and live.ahead.skipped == 0
+    # Earlier sentences keep the text of their own passes; the last one has the pass ahead's.
+    assert [w.text.split(".")[0] for w in refined.words] == ["w1", "w2", "w3", "w4"]
+    assert refined.words[-1].text == f"w4.{len(recogniser.calls)}"
+
+
+def test_the_window_starts_no_later_than_the_first_piece_without_text():
+    starts = [0, 3 * SAMPLE_RATE, 6 * SAMPLE_RATE, 9 * SAMPLE_RATE]
+    assert plan(starts, 12 * SAMPLE_RATE, 13 * SAMPLE_RATE, window_s=4.0).first == 3
+    assert plan(starts, 12 * SAMPLE_RATE, 13 * SAMPLE_RATE, window_s=4.0, known=1).first == 1
+    assert plan(starts, 12 * SAMPLE_RATE, 13 * SAMPLE_RATE).first == 0  # the whole answer fits in 28 s
 
 
 def test_ending_the_turn_before_the_pause_refines_after_it_as_before(answer):
@@ -228,9 +260,10 @@ def test_the_turn_watch_reports_each_pause_once_and_each_resumption():
     watch.scores(scores(0.3, 0.02))
     assert calls == []
     watch.scores(scores(0.15, 0.02))
-    # With the countdown left: no caption yet, so the longer wait (2.5 s) less the pause so far.
+    # No caption yet, so the longer wait (2.5 s) applies; the pass is sized to the plain countdown (1.4 s) less
+    # the pause so far, since its text is what lets the caption catch up and the turn end on time.
     [(_, left)] = calls
-    assert left == pytest.approx(2.5 - 14 * WINDOW_S)
+    assert left == pytest.approx(1.4 - 14 * WINDOW_S)
     watch.keep_talking()
     watch.scores(scores(2.0, 0.02))  # held: still the same pause
     assert len(calls) == 1
@@ -246,12 +279,12 @@ def heard(generation: int, end: int, begin: int = 0) -> Heard:
 def test_a_pass_delivered_after_a_cancel_or_a_newer_request_is_dropped():
     ahead = RefineAhead()
     first = ahead.request(16_000)
-    assert ahead.claim() == (first, 16_000) and ahead.claim() is None
+    assert ahead.claim() == (first, 16_000, None) and ahead.claim() is None
     ahead.cancel()
     assert not ahead.deliver(heard(first, 16_000)) and ahead.take(0) is None
     second = ahead.request(32_000)
-    third = ahead.request(40_000)  # a newer pause supersedes the one not yet run
-    assert ahead.claim() == (third, 40_000)
+    third = ahead.request(40_000, Window(1, 8_000, 40_000, 16_000))  # supersedes the one not yet run
+    assert ahead.claim() == (third, 40_000, Window(1, 8_000, 40_000, 16_000))
     assert not ahead.deliver(heard(second, 32_000))
     assert ahead.deliver(heard(third, 40_000))
     assert ahead.take(last_speech=39_000) is not None

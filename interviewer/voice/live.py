@@ -44,7 +44,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable
 
 from .errors import VoiceError
-from .refine_ahead import Heard, RefineAhead, Window, joined, plan
+from .refine_ahead import REFINE_WINDOW_S, Heard, RefineAhead, Window, joined, plan
 from .segmenter import SAMPLE_RATE, WINDOW, Piece, Segmenter, SegmenterOptions, SpeechDetector
 from .transcription import Transcription, join_text
 
@@ -82,6 +82,9 @@ class LiveTranscriber:
         self.on_scores = on_scores  # each block's speech scores, on the capture thread (hands-free turns)
         self.captioned_s = 0.0  # the recording's clock up to which `text` has been heard
         self.beam_size = beam_size
+        # The pass ahead hears only the speech no pass has heard yet (off: the whole answer, up to
+        # REFINE_WINDOW_S; kept for measuring the difference, see bench/bench_turns.py).
+        self.fit_ahead = True
         self.segmenter = Segmenter(options)
         self.recording: Recording | None = None
         self.recorder: Recorder | None = None
@@ -229,7 +232,7 @@ class LiveTranscriber:
         else:
             window = plan([p.start for p in pieces], pieces[-1].end, self._filled)
             again = self._hear(window)
-        self.refined_from_s = pieces[window.first].start / SAMPLE_RATE if window.first else 0.0
+        self.refined_from_s = window.words_from / SAMPLE_RATE
         self.refine_s = time.perf_counter() - started
         log.info("refined the last %.1f s (%d of %d pieces) in %.2f s%s", (window.end - window.begin) / SAMPLE_RATE,
                  len(pieces) - window.first, len(pieces), self.refine_s,
@@ -237,10 +240,16 @@ class LiveTranscriber:
         return joined(again, window, pieces, self._texts, self.captured_s, self.processing_s)
 
     def refine_ahead(self, within_s: float | None = None) -> None:
-        """The candidate has paused: refine all heard so far on the worker (called on the capture
-        thread). Not if this answer's pace says it cannot end `within_s` (the countdown left): a
-        long pass outlives pauses and holds up the pieces said after them, and gains nothing."""
-        window = plan([p.start for p in self._pieces], self._last_speech, self._filled)
+        """The candidate has paused: hear the end of the answer on the worker (called on the capture
+        thread), so the turn can end on time with its text. The pass hears the speech no pass has
+        heard yet (the piece being said, or pieces still waiting for theirs), with a little audio
+        before it; the pieces before keep their live text. A pass over the whole answer took longer
+        than the countdown on a long answer, and each pause the candidate then talked on from left
+        the worker busy with a pass that was thrown away. Not at all if this answer's pace says even
+        that cannot end `within_s` (the countdown left)."""
+        window_s = 0.0 if self.fit_ahead else REFINE_WINDOW_S
+        window = plan([p.start for p in self._pieces], self._last_speech, self._filled, window_s, self._known(),
+                      self._open_start())
         expected_s = (window.end - window.begin) / SAMPLE_RATE * (self.pace or 0.0)
         if within_s is not None and expected_s > within_s:
             self.ahead.skipped += 1
@@ -248,9 +257,19 @@ class LiveTranscriber:
             return
         with self._cond:
             if not (self._releasing or self._stopped):
-                log.debug("refining ahead up to %.2f s (generation %d)", self._filled / SAMPLE_RATE,
-                          self.ahead.request(self._filled))
+                # Planned now: by the time the worker starts it, the piece being said may have closed but not
+                # yet be among the pieces, and the window would reach back to the one before.
+                log.debug("refining ahead %.1f-%.2f s (generation %d)", window.begin / SAMPLE_RATE,
+                          self._filled / SAMPLE_RATE, self.ahead.request(self._filled, window))
                 self._cond.notify_all()
+
+    def _open_start(self) -> int | None:
+        """Where the piece still being said begins, if it has speech yet."""
+        return self.segmenter.open_start if self.segmenter.open_speech else None
+
+    def _known(self) -> int:
+        """Index of the first piece with no text yet (all have one: their count)."""
+        return next((i for i, text in enumerate(self._texts) if text is None), len(self._texts))
 
     @property
     def pace(self) -> float | None:  # seconds of recognition per second of audio, once passes have run
@@ -268,10 +287,11 @@ class LiveTranscriber:
         return self.model.transcribe(audio, prompt=self.prompt, hotwords=self.hotwords,
                                      beam_size=self.beam_size).shifted(window.begin / SAMPLE_RATE)
 
-    def _hear_ahead(self, claim: tuple[int, int]) -> None:
-        generation, end = claim
+    def _hear_ahead(self, claim: tuple[int, int, Window | None]) -> None:
+        generation, end, planned = claim
         started = time.perf_counter()
-        window = plan([p.start for p in self._pieces], self._last_speech, end)
+        window = planned or plan([p.start for p in self._pieces], self._last_speech, end, known=self._known(),
+                                 open_start=self._open_start())
         try:
             heard = Heard(window, self._hear(window), time.perf_counter() - started, generation)
         except Exception:  # noqa: BLE001 - only a head start: the pass after the turn runs and reports

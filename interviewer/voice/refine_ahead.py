@@ -26,31 +26,42 @@ REFINE_CONTEXT_S = 2.0
 
 @dataclass(frozen=True)
 class Window:
-    """What a refinement pass hears: samples begin..end; the words from pieces[first] on are
-    taken from it (first 0: the whole answer, heard from its start)."""
+    """What a refinement pass hears: samples begin..end; the words from pieces[first] on, which
+    starts at sample `words_from`, are taken from it (first 0: the whole answer, heard from its
+    start). `first` may be the piece still being said, not yet closed when the pass was asked for."""
 
     first: int
     begin: int
     end: int
+    words_from: int = 0
 
 
-def plan(piece_starts: list[int], spoken_end: int, end: int) -> Window:
-    """The window for an answer whose pieces start at `piece_starts`, whose speech ends at
-    `spoken_end` and whose audio ends at `end`. Silence after the last word does not count
-    towards the window: the pass skips it (VAD), as a whole one would."""
-    window = int(REFINE_WINDOW_S * SAMPLE_RATE)
-    if not piece_starts:
+def plan(piece_starts: list[int], spoken_end: int, end: int, window_s: float = REFINE_WINDOW_S,
+         known: int | None = None, open_start: int | None = None) -> Window:
+    """The window for an answer whose pieces start at `piece_starts` (and, with `open_start`, one
+    more still being said from that sample), whose speech ends at `spoken_end` and whose audio ends
+    at `end`: the last pieces whose speech fits in `window_s`, at least the last one. Silence after
+    the last word does not count towards the window: the pass skips it (VAD), as a whole one would.
+    Pieces from `known` on have no text yet, so the window starts no later than that piece: words
+    before the window come from the pieces' texts."""
+    window = int(window_s * SAMPLE_RATE)
+    starts = list(piece_starts)
+    if open_start is not None and (not starts or open_start > starts[-1]):
+        starts.append(open_start)
+    if not starts:
         return Window(0, 0, end)
-    first = next((i for i, start in enumerate(piece_starts) if spoken_end - start <= window), len(piece_starts) - 1)
-    begin = 0 if first == 0 else max(0, piece_starts[first] - int(REFINE_CONTEXT_S * SAMPLE_RATE))
-    return Window(first, begin, end)
+    first = next((i for i, start in enumerate(starts) if spoken_end - start <= window), len(starts) - 1)
+    if known is not None:
+        first = min(first, known)
+    begin = 0 if first == 0 else max(0, starts[first] - int(REFINE_CONTEXT_S * SAMPLE_RATE))
+    return Window(first, begin, end, starts[first] if first else 0)
 
 
 def joined(heard: Transcription, window: Window, pieces: list[Piece], texts: list[Transcription | None],
            duration: float, processing_s: float) -> Transcription:
     """The whole answer: the live text of the pieces before the window, the pass's words after."""
     kept = [t for t in texts[:window.first] if t is not None]
-    tail = heard.between(pieces[window.first].start / SAMPLE_RATE) if window.first else heard
+    tail = heard.between(window.words_from / SAMPLE_RATE) if window.first else heard
     return Transcription.join(kept + [tail], duration=duration, processing_s=processing_s + heard.processing_s)
 
 
@@ -71,7 +82,7 @@ class RefineAhead:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.generation = 0
-        self._pending: int | None = None  # end sample of a request no worker has claimed yet
+        self._pending: tuple[int, Window | None] | None = None  # (end sample, window) of a request not yet claimed
         self._heard: Heard | None = None
         self.requests = 0
         self.delivered = 0
@@ -82,11 +93,12 @@ class RefineAhead:
     def pending(self) -> bool:
         return self._pending is not None
 
-    def request(self, end: int) -> int:
-        """The candidate has paused: hear the answer up to sample `end`. Supersedes any earlier pass."""
+    def request(self, end: int, window: Window | None = None) -> int:
+        """The candidate has paused: hear the answer up to sample `end`, in `window` as planned when the
+        pause began (None: plan it when the pass starts). Supersedes any earlier pass."""
         with self._lock:
             self.generation += 1
-            self._pending, self._heard = end, None
+            self._pending, self._heard = (end, window), None
             self.requests += 1
             return self.generation
 
@@ -96,13 +108,13 @@ class RefineAhead:
             self.generation += 1
             self._pending, self._heard = None, None
 
-    def claim(self) -> tuple[int, int] | None:
-        """For the worker: (generation, end) of the request to run now, or None."""
+    def claim(self) -> tuple[int, int, Window | None] | None:
+        """For the worker: (generation, end, window) of the request to run now, or None."""
         with self._lock:
             if self._pending is None:
                 return None
-            end, self._pending = self._pending, None
-            return self.generation, end
+            (end, window), self._pending = self._pending, None
+            return self.generation, end, window
 
     def deliver(self, heard: Heard) -> bool:
         """The worker's finished pass; kept only if no newer request or cancel came meanwhile."""
@@ -114,13 +126,14 @@ class RefineAhead:
             self.delivered += 1
             return True
 
-    def take(self, last_speech: int, start: int = 0) -> Heard | None:
+    def take(self, last_speech: int, start: int | None = None) -> Heard | None:
         """The current pass, if it heard every sample of speech so far (`last_speech`: where the
-        latest speech ended) and the audio from `start` on; else None."""
+        latest speech ended) and, given `start`, the audio from there on (a piece's own audio);
+        else None. The words before its window are the pieces' own."""
         with self._lock:
             heard = self._heard if self._heard is not None and self._heard.generation == self.generation else None
         if heard is None:
             return None
-        if last_speech > heard.window.end or start < heard.window.begin:
+        if last_speech > heard.window.end or (start is not None and start < heard.window.begin):
             return None
         return heard

@@ -89,6 +89,11 @@ class Segmenter:
         return self._start
 
     @property
+    def open_speech(self) -> bool:
+        """Whether the piece not yet closed has speech in it."""
+        return self._speech_windows > 0
+
+    @property
     def windows_seen(self) -> int:
         return self._window
 
