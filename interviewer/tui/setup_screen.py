@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from ..loops.catalog import LOOPS, role_rounds
 from ..loops.catalog import ROLES as LOOP_ROLES
 from ..settings import LEVELS
-from .footer import AfterFooter, Footer
+from .footer import AfterFooter, Footer, after_first_frame
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,7 +92,7 @@ class SetupScreen(Screen):
         self._role = "swe"
         self._wanted_problem: str | None = None
         self._after_footer = AfterFooter(self)
-        self._rest_mounted = self._completed = False
+        self._rest_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Static(TITLE, id="setup-title", markup=False)
@@ -108,25 +108,14 @@ class SetupScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#round", OptionList).highlighted = 0
-        # The rest of the screen (see the module's docstring) mounts once the first frame is drawn: after the
-        # next layout, as a frame is drawn. A callback after refresh waits for an idle screen, which at start-up
-        # is some frames later (the screen resumed, the terminal's size, the round list's first resize).
-        self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
-        self.call_after_refresh(self._complete)  # should no layout come
+        after_first_frame(self.query_one("#setup-title"), self._complete)  # see the module's docstring
         self._after_footer(self._find_interrupted)
         self._after_footer(self._check_voice)
-
-    async def _laid_out(self, screen: Screen) -> None:
-        self.screen_layout_refresh_signal.unsubscribe(self)
-        await self._complete()
 
     async def _complete(self) -> None:
         """Mount the rest of the screen, then open the gate for the work held back: after the frames that
         draw the whole screen and its footer keys (a worker started before would hold them up), and
-        with the lists and notes that work reports to there. Once only."""
-        if self._completed:
-            return
-        self._completed = True
+        with the lists and notes that work reports to there."""
         # One frame with all of it, as the first frame has all it composes: frames drawn while the widgets
         # mount would show the form without them, each a full layout that puts the complete frame off.
         with self.app.batch_update():
