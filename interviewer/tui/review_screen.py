@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the sessions module (and the transcript reader under it) lo
     from ..sessions import SessionSummary
 
 ALL = "__all__"
+SEARCH_HINT = "Search (/): round, problem, name or words said"  # the search box's placeholder
 FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
 BATCH_ROWS = 1000  # rows added per frame after that
 FRAME_S = 1 / 60
@@ -135,7 +136,7 @@ class ReviewScreen(Screen):
         rounds = [(r.title, r.id) for r in self.app.services.library.index()]
         controls.remove_class("-to-come")
         workspace.remove_class("-to-come")
-        return [controls.mount(Input(placeholder="Search (/): round, problem, name or words said", id="search"),
+        return [controls.mount(Input(placeholder=SEARCH_HINT, id="search"),
                                Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")),
                 workspace.mount(VerticalScroll(id="history"))]
 
