@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     import argparse
 
 COMMAND_FUNCTIONS = {"import": "import_sessions"}  # `import` is a Python keyword
+# What the parser gives for the argument lists that open the app on its first screen (`interviewer`, the
+# setup screen; `interviewer review`, the session browser), without building it: building the parser
+# (every command's options) takes a good share of the time to the app's first frame.
+OPENING_THE_APP = {(): {"command": None, "transcripts_dir": None},
+                   ("review",): {"command": "review", "transcripts_dir": None, "file": None}}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,8 +123,8 @@ def _stt_flag(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        gc.disable()  # `interviewer` alone opens the app: collections stay off until its first frame (see commands.app)
+    if tuple(argv) in OPENING_THE_APP:
+        gc.disable()  # these open the app: collections stay off until its first frame (see commands.app)
     try:
         return _main(argv)
     finally:
@@ -154,10 +159,11 @@ def _main(argv: list[str]) -> int:
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
-    """`interviewer` alone opens the app, with what the parser gives for no arguments: building the
-    parser (every command's options) would take a good share of the time to the app's first frame."""
-    if not argv:
-        return SimpleNamespace(command=None, transcripts_dir=None)
+    """The parsed arguments; those that open the app on its first screen without the parser (see
+    OPENING_THE_APP)."""
+    opening = OPENING_THE_APP.get(tuple(argv))
+    if opening is not None:
+        return SimpleNamespace(**opening)
     return _parser().parse_args(argv)
 
 

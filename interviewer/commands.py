@@ -7,8 +7,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from .errors import EXIT_JUDGE_SKIPPED, InterviewerError, UnknownRoundError
-from .loop_commands import loop  # noqa: F401 - dispatched by name
-from .session_commands import import_sessions, paths, sessions  # noqa: F401 - dispatched by name
 
 if TYPE_CHECKING:  # annotations only: `interviewer` alone never builds a parser
     import argparse
@@ -18,6 +16,17 @@ __all__ = ["app", "import_sessions", "loop", "on_terminal", "paths", "practice",
 
 # Each command imports what it needs when it runs: `interviewer` with no arguments opens the
 # app, and its first paint should not wait for the scorer, the session or the templates.
+# The commands that live in other modules, dispatched by name: each module loads when its command runs.
+_ELSEWHERE = {"loop": "loop_commands", "import_sessions": "session_commands", "paths": "session_commands",
+              "sessions": "session_commands"}
+
+
+def __getattr__(name: str):
+    if name not in _ELSEWHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{_ELSEWHERE[name]}", __package__), name)
 
 
 def build_services(**options):

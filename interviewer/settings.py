@@ -11,7 +11,7 @@ from typing import Any
 from .bounded_read import read_bounded
 from .errors import InterviewerError
 from .paths import config_file, default_sessions_dir
-from .voice.turns import END_SILENCE_S, UNFINISHED_SILENCE_S
+from .voice.silences import END_SILENCE_S, UNFINISHED_SILENCE_S
 
 LEVELS = ("L4", "L5", "L6")
 MIN_ANSWER_CHARS, MAX_ANSWER_CHARS = 100, 200_000

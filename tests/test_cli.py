@@ -158,7 +158,9 @@ def test_every_scorecard_is_kept_with_its_session(tmp_path):
     assert untouched.returncode == 0 and len(scorecard_history(path)) == 1
 
 
-def test_no_arguments_mean_what_the_parser_gives_for_none():
-    from interviewer.cli import _arguments, _parser
+def test_the_arguments_that_open_the_app_mean_what_the_parser_gives_for_them():
+    from interviewer.cli import OPENING_THE_APP, _arguments, _parser
 
-    assert vars(_arguments([])) == vars(_parser().parse_args([]))
+    for argv in ([], ["review"]):
+        assert vars(_arguments(argv)) == vars(_parser().parse_args(argv))
+    assert set(OPENING_THE_APP) == {(), ("review",)}

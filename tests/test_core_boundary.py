@@ -47,10 +47,27 @@ def test_no_core_source_mentions_textual_imports():
             assert not stripped.startswith(("import textual", "from textual")), f"{path}: {line}"
 
 
-def test_heavy_clients_load_only_when_used():
-    code = ("import sys, interviewer.cli, interviewer.commands, interviewer.session, interviewer.services, "
-            "interviewer.plain; from interviewer.services import build_services; build_services(brain='offline'); "
-            "print(sorted(m for m in ('openai', 'httpx2', 'textual', 'faster_whisper') if m in sys.modules))")
+def loaded(statements: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of `modules` a fresh interpreter has loaded once it has run `statements`."""
+    code = f"import sys\n{statements}\nprint(' '.join(m for m in {modules!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    return result.stdout.split()
+
+
+def test_heavy_clients_load_only_when_used():
+    assert loaded("import interviewer.cli, interviewer.commands, interviewer.session, interviewer.services, "
+                  "interviewer.plain\nfrom interviewer.services import build_services\nbuild_services(brain='offline')",
+                  ("openai", "httpx2", "textual", "faster_whisper")) == []
+
+
+def test_opening_the_app_loads_no_other_command_and_no_hands_free_logic():
+    """What `interviewer` alone loads before its first frame: the settings, not the turn-taking they
+    name a default of, and no module of the other commands, which still run by name."""
+    assert loaded("from interviewer.cli import main\nfrom interviewer import commands\n"
+                  "from interviewer.services import build_services\nbuild_services(brain='offline')",
+                  ("interviewer.voice.turns", "interviewer.loop_commands", "interviewer.session_commands")) == []
+    from interviewer import commands
+
+    assert (commands.loop.__module__, commands.paths.__module__) == ("interviewer.loop_commands",
+                                                                     "interviewer.session_commands")

@@ -168,3 +168,49 @@ async def test_searching_leaves_the_trend_pane_alone(folder):
         app.screen.query_one("#filter").value = ALL
         await settle(pilot)
         assert list(history.children) != trends
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_the_first_frame_has_the_table_in_its_place_and_the_rest_mounts_after_it(folder, monkeypatch, size):
+    """The first frame draws the status line, the table's columns and the footer; the search box, the round
+    filter and the trend pane mount right after it, in room kept for them, and the listing follows."""
+    from interviewer.tui.review_screen import ReviewScreen
+
+    first: dict[str, object] = {}
+    original = ReviewScreen._complete
+
+    async def complete(self):
+        first["widgets"] = {widget.id for widget in self.query("*") if widget.id}
+        region = self.query_one("#sessions").region
+        first["table"] = (region.x, region.y, region.width)  # its height follows the rows
+        await original(self)
+
+    monkeypatch.setattr(ReviewScreen, "_complete", complete)
+    app = InterviewerApp(build_services(transcripts_dir=folder, brain="offline"), start="review")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert {"status", "sessions"} <= first["widgets"]
+        assert not {"search", "filter", "history"} & first["widgets"]
+        region = screen.query_one("#sessions").region
+        assert (region.x, region.y, region.width) == first["table"] and screen.focused.id == "sessions"
+        assert [w.id for w in screen.query("Input, Select, DataTable")] == ["search", "filter", "sessions"]
+        assert names(app) == ["chat", "kv", "owner"]
+        assert screen.query_one("#history").children  # the trends, drawn after the listing
+
+
+async def test_slash_before_the_rest_has_mounted_opens_the_search_box(folder, monkeypatch):
+    from interviewer.tui.review_screen import ALL, ReviewScreen
+
+    async def not_yet(self):
+        pass
+
+    monkeypatch.setattr(ReviewScreen, "_complete", not_yet)
+    app = InterviewerApp(build_services(transcripts_dir=folder, brain="offline"), start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.query("#search")
+        await pilot.press("slash", "k")
+        assert screen.focused.id == "search" and screen.query_one("#search").value == "k"
+        assert screen.round_filter == ALL and screen.query("#history")

@@ -133,3 +133,87 @@ async def test_collections_come_back_on_once_the_first_screen_is_drawn(tmp_path)
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24), (160, 60)])
+async def test_the_first_frame_has_the_round_list_in_its_place_and_the_rest_mounts_after_it(tmp_path, monkeypatch,
+                                                                                             size):
+    """The first frame draws the title, the round list and the footer; the other lists and the notes
+    mount right after it, above and below the round list, which stays where it is in the form."""
+    first: dict[str, object] = {}
+    original = SetupScreen._complete
+
+    async def complete(self):
+        if not first:  # the first call mounts the rest; a later one finds it done
+            first["widgets"] = {widget.id for widget in self.query("OptionList, Static")}
+            first["round"] = self.query_one("#round").region.translate(self.query_one("#setup-form").scroll_offset)
+            first["keys"] = {key.key for key in self.query("FooterKey")}
+        await original(self)
+
+    monkeypatch.setattr(SetupScreen, "_complete", complete)
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline"))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert {"round", "setup-title"} <= first["widgets"] and "role" not in first["widgets"]
+        assert {"ctrl+q", "ctrl+s", "r", "d"} <= first["keys"]
+        lists = [widget.id for widget in screen.query("OptionList")]
+        assert lists == ["role", "plan", "level", "round", "problem", "mode"]  # the order Tab and Enter follow
+        form, rounds = screen.query_one("#setup-form"), screen.query_one("#round")
+        assert rounds.region.translate(form.scroll_offset) == first["round"] and screen.focused.id == "round"
+        assert form.can_view_entire(rounds)  # a short terminal scrolls it into view
+        assert "Start interview" in str(screen.query_one("#setup-keys").render())
+        assert len(ids(screen.query_one("#problem"))) > 1  # the round's problems, listed by the work held back
+
+
+def rest_held_back(tmp_path, monkeypatch, level: str) -> InterviewerApp:
+    """The app, with the setup screen's rest never mounted after its first frame: as for keys pressed before."""
+    async def not_yet(self):
+        pass
+
+    monkeypatch.setattr(SetupScreen, "_complete", not_yet)
+    return InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline", level=level))
+
+
+async def test_keys_pressed_before_the_rest_has_mounted_act_on_the_whole_screen(tmp_path, monkeypatch):
+    """Enter on the round list, or Ctrl+S, before the frame that mounts the other lists: they are
+    mounted there and then, with the same first choices."""
+    app = rest_held_back(tmp_path, monkeypatch, "L6")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.query("#role") and screen.focused.id == "round"
+        await pilot.press("down", "enter")
+        assert screen.focused.id == "problem" and screen.round_id == ids(screen.query_one("#round"))[1]
+        assert [widget.id for widget in screen.query("OptionList")] == ["role", "plan", "level", "round", "problem",
+                                                                        "mode"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        interview = app.screen
+        assert isinstance(interview, InterviewScreen)
+        assert (interview.round_id, interview.problem_id, interview.level, interview.voice) == \
+            (screen.round_id, None, "L6", False)
+
+
+async def test_ctrl_s_before_the_rest_has_mounted_starts_the_first_round(tmp_path, monkeypatch):
+    app = rest_held_back(tmp_path, monkeypatch, "L4")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InterviewScreen)
+        assert (app.screen.round_id, app.screen.level, app.screen.loop) == ("recruiter-screen", "L4", None)
+
+
+async def test_a_setup_screen_opened_later_mounts_its_rest_too(tmp_path):
+    """Not the first screen (New interview, from the command palette): no start-up frames to wait for."""
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline"), start="review")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_new_interview()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SetupScreen) and screen.focused.id == "round"
+        assert [widget.id for widget in screen.query("OptionList")] == ["role", "plan", "level", "round", "problem",
+                                                                        "mode"]
+        assert len(ids(screen.query_one("#problem"))) > 1

@@ -9,16 +9,20 @@ Textual fills a footer a frame or two after the screen's first frame (once the s
 collected; with `keys_at_mount`, as it mounts). A worker thread started before then (listing sessions, loading a rubric, probing the audio
 stack) takes the GIL in long stretches, and the frame with the keys waits for it: a user sees a screen
 without its keys for as long as the thread runs. Work queued here starts after that frame instead.
+
+A screen that draws part of itself first mounts the rest with `after_first_frame`.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from inspect import isawaitable
 from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
+from textual.widget import Widget
 from textual.widgets._footer import FooterKey  # not exported; the footer's keys are this class
 
 # Refreshes to wait for keys that may never come (a footer with no bindings to show): then start anyway.
@@ -110,3 +114,25 @@ class AfterFooter:
         waiting, self._waiting = self._waiting, []
         for callback in waiting:
             self.screen.call_after_refresh(callback)
+
+
+def after_first_frame(node: Widget, callback: Callable[[], Any]) -> None:
+    """Call `callback` (a coroutine function or not) once, as soon as the screen of `node` has drawn its
+    first frame: after the next layout (a frame is drawn with each), or after the next refresh should no
+    layout come. A callback after refresh alone waits for an idle screen, which at start-up is some frames
+    later (the screen resumed, the terminal's size, each widget's first resize). `node`, a mounted widget
+    of that screen, holds the subscription to its layouts: the screen holds one of its own."""
+    signal = node.screen.screen_layout_refresh_signal
+    called = False
+
+    async def once(_screen: Screen | None = None) -> None:
+        nonlocal called
+        signal.unsubscribe(node)
+        if not called:
+            called = True
+            result = callback()
+            if isawaitable(result):
+                await result
+
+    signal.subscribe(node, once)
+    node.screen.call_after_refresh(once)

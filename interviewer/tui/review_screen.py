@@ -1,18 +1,18 @@
 """Saved sessions: browse, search, filter by round, open beside the scorecard, re-score, rename,
 delete, and see whether practice is moving each dimension.
 
-Built to stay quick with 10,000 sessions: the screen draws (footer keys too) before anything is listed;
-a worker lists from the session index and reports back; filtering and searching the listed fields scan
-strings kept in memory; the table gets its first screenful at once and the rest in batches between frames,
-so no frame waits for every row; and only after the frame with the first matches are the trends drawn and
-the transcripts read for the words said (by a worker that gives the GIL back after each file), whose
+Built to stay quick with 10,000 sessions: the first frame draws the status line, the table's columns and the
+footer; the search box, the round filter and the trend pane (together as costly to draw as the table) mount
+right after it, in room kept for them; a worker lists from the session index once the footer keys are drawn;
+filtering and searching the listed fields scan strings kept in memory; the table gets its first screenful at
+once and the rest in batches between frames; and only after the frame with the first matches are the trends
+drawn and the transcripts read for the words said (by a worker that gives the GIL back after each file), whose
 matches join the list when it reports.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from functools import partial
 from itertools import compress
@@ -27,12 +27,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from .footer import AfterFooter, Footer
+from .footer import AfterFooter, Footer, after_first_frame
 
 if TYPE_CHECKING:  # the sessions module (and the transcript reader under it) loads with the listing, after the first frame
+    from textual.widget import AwaitMount
+
     from ..sessions import SessionSummary
 
 ALL = "__all__"
+SEARCH_HINT = "Search (/): round, problem, name or words said"  # the search box's placeholder
 FIRST_ROWS = 60  # a screenful, drawn in the first fill frame
 BATCH_ROWS = 1000  # rows added per frame after that
 FRAME_S = 1 / 60
@@ -102,30 +105,45 @@ class ReviewScreen(Screen):
         self._history_of: tuple[str, int] | None = None  # the round and listing the trend pane shows
 
     def compose(self) -> ComposeResult:
-        rounds = [(r.title, r.id) for r in self.app.services.library.index()]
         yield Static("Past sessions", id="status", markup=False)
-        with Horizontal(id="workspace"):
+        # The rest mounts after the first frame, in room kept for it (styles.tcss): the table stays where it is.
+        with Horizontal(id="workspace", classes="-to-come"):
             with Vertical(id="sessions-pane"):
-                with Horizontal(id="review-controls"):
-                    yield Input(placeholder="Search (/): round, problem, name or words said", id="search")
-                    yield Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")
+                yield Horizontal(id="review-controls", classes="-to-come")
                 yield SessionTable(id="sessions", cursor_type="row")
-            yield VerticalScroll(id="history")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
         table.add_columns("Date", "Round", "Problem", "Overall", "Status", "Name")
         table.focus()
-        # After the frames with the screen and its footer keys: reading the index of thousands of sessions
-        # would contend with drawing them.
+        after_first_frame(self.query_one("#status"), self._complete)
+
+    async def _complete(self) -> None:
+        """Mount the rest, in one frame; then hold the listing back until the frames with the screen and
+        its footer keys: reading the index of thousands of sessions would contend with drawing them."""
+        with self.app.batch_update():
+            await asyncio.gather(*self._mount_rest())
         after_footer = AfterFooter(self)
         after_footer.start()
         after_footer(self.reload)
 
+    def _mount_rest(self) -> list[AwaitMount]:
+        """The search box, the round filter and the trend pane; once only, by the first key that needs them."""
+        controls, workspace = self.query_one("#review-controls"), self.query_one("#workspace")
+        if not controls.has_class("-to-come"):
+            return []
+        rounds = [(r.title, r.id) for r in self.app.services.library.index()]
+        controls.remove_class("-to-come")
+        workspace.remove_class("-to-come")
+        return [controls.mount(Input(placeholder=SEARCH_HINT, id="search"),
+                               Select([("All rounds", ALL)] + rounds, value=ALL, allow_blank=False, id="filter")),
+                workspace.mount(VerticalScroll(id="history"))]
+
     # ------------------------------------------------------------------ listing
     @property
     def round_filter(self) -> str:
+        self._mount_rest()
         return str(self.query_one("#filter", Select).value)
 
     def reload(self) -> None:
@@ -272,6 +290,7 @@ class ReviewScreen(Screen):
         self.query_one("#sessions", DataTable).focus()
 
     def action_search(self) -> None:
+        self._mount_rest()
         self.query_one("#search", Input).focus()
 
     def _selected(self) -> SessionSummary | None:
@@ -303,27 +322,10 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="score", name="rescore")
     def _rescore(self, summary: SessionSummary, how: str) -> None:
-        from ..bounded_read import read_bounded
-        from ..scoring import score
-        from ..scoring.llm_judge import judge
-        from ..scoring.scorecard import Scorecard
-        from ..sessions import save_scorecard, scorecard_path
-        from ..transcript import load_transcript
+        from ..session_scoring import session_scorecard
 
-        services = self.app.services
         try:
-            transcript = load_transcript(summary.path)
-            rubric = services.library.load(transcript.round).rubric
-            cached = scorecard_path(summary.path)
-            if how == "saved" and cached.exists():
-                card = Scorecard.from_json(json.loads(read_bounded(cached, 1 << 20)), rubric)
-            elif how == "llm":
-                card = judge(transcript, rubric, services.chat_model())
-            else:
-                card = score(transcript, rubric)
-            if how != "saved":
-                save_scorecard(summary.path, card, reason="re-scored with the LLM judge" if how == "llm" else "re-scored")
-            self.post_message(self.Rescored(card, transcript))
+            self.post_message(self.Rescored(*session_scorecard(self.app.services, summary.path, how)))
         except Exception as error:  # noqa: BLE001
             self.post_message(self.Failed(error))
 
@@ -384,6 +386,7 @@ class ReviewScreen(Screen):
         self.app.show_error(message.error)
 
     def action_back(self) -> None:
+        self._mount_rest()
         if self.query_one("#search", Input).has_focus:
             self.query_one("#sessions", DataTable).focus()
         elif len(self.app.screen_stack) > 1:

@@ -3,10 +3,17 @@
 This is the first screen a user sees, so it is built for a fast first frame: every choice is the
 same widget (an option list: up/down picks, Enter moves on), the title is one line of text, and
 anything not needed to draw (the round's details, the offer to resume) arrives after it.
+
+The first frame holds the title, the round list (focused: the choice a user makes first) in the place
+it keeps, and the footer with its keys; the other lists and the notes mount right after that frame,
+in the next. Each widget costs its styling, layout and drawing before the first frame: from composing
+to the first frame, six lists with their labels and the notes took several times an empty app's time.
+Anything that reads a list mounts the rest first, so a key pressed before then acts on the whole screen.
 """
 
 from __future__ import annotations
 
+from asyncio import gather
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -20,10 +27,12 @@ from textual.widgets.option_list import Option
 from ..loops.catalog import LOOPS, role_rounds
 from ..loops.catalog import ROLES as LOOP_ROLES
 from ..settings import LEVELS
-from .footer import AfterFooter, Footer
+from .footer import AfterFooter, Footer, after_first_frame
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from textual.widget import AwaitMount
 
     from ..legacy_import import LegacyOffer
     from ..sessions import SessionSummary
@@ -31,6 +40,7 @@ if TYPE_CHECKING:
 # Each role runs its loop; its rounds are the loop's, in stage order (so the MLE role reaches the work trial).
 ROLES = {role: (title, LOOPS[loop_id].rounds()) for role, (title, loop_id) in LOOP_ROLES.items()}
 TITLE = "interviewer: new interview"
+LAST_LABEL = "Mode"  # the label of the last list, which mounts after the first frame
 RANDOM = "random-problem"
 # Links rather than buttons: the same clickable targets at a fraction of a button's styling cost.
 START_HINT = ("[b][@click=screen.start]Start interview[/][/b]: Enter on a problem, or Ctrl+S\n"
@@ -40,13 +50,26 @@ VOICE_CHECKING = "Voice: checking for a microphone and the speech model…"
 # Enter on a list moves on to the next one; Enter on the problem starts the interview.
 NEXT_LIST = {"role": "#plan", "plan": "#level", "level": "#round", "round": "#problem"}
 PLANS = (("round", "One round"), ("loop", "The whole loop, a round a sitting (resumes where you are)"))
+# The width of the form's lists: the form's 50 columns (styles.tcss) less the gutter its scrollbar keeps.
+LIST_WIDTH = 48
 
 
-def choices(*options: Option, id: str) -> OptionList:
-    """A compact option list. `compact=True` would add its class in the constructor, which restyles
-    the list before it is mounted (and mounting styles it again); set before mounting, it costs nothing."""
+def rows_above_round() -> int:
+    """The rows the role, plan and level lists take above the round list: each a label (a line below a
+    blank one) and a compact list, each option wrapped as the list wraps it."""
+    from textual.content import Content
+
+    lists = ([label for label, _ in ROLES.values()], [label for _, label in PLANS], list(LEVELS))
+    return sum(2 + sum(len(Content(option).wrap(LIST_WIDTH)) for option in options) for options in lists)
+
+
+def choices(*options: Option, id: str, highlighted: int = 0) -> OptionList:
+    """A compact option list on its `highlighted` option. `compact=True` would add its class in the
+    constructor, which restyles the list before it is mounted (and mounting styles it again); set
+    before mounting, it costs nothing. So does the highlight, which no handler needs to hear of then."""
     option_list = OptionList(*options, id=id)
     option_list.set_reactive(OptionList.compact, True)
+    option_list.set_reactive(OptionList.highlighted, highlighted)
     option_list.add_class("-textual-compact", update=False)
     return option_list
 
@@ -69,41 +92,74 @@ class SetupScreen(Screen):
         self._role = "swe"
         self._wanted_problem: str | None = None
         self._after_footer = AfterFooter(self)
+        self._rest_mounted = False
 
     def compose(self) -> ComposeResult:
-        services = self.app.services
         yield Static(TITLE, id="setup-title", markup=False)
         with Horizontal(id="setup"):
-            with VerticalScroll(id="setup-form"):
-                yield Label("Role")
-                yield choices(*(Option(label, id=key) for key, (label, _) in ROLES.items()), id="role")
-                yield Label("Plan")
-                yield choices(*(Option(label, id=key) for key, label in PLANS), id="plan")
-                yield Label("Target level")
-                yield choices(*(Option(level, id=level) for level in LEVELS), id="level")
-                yield Label("Round")
+            form = VerticalScroll(id="setup-form")
+            # The lists above the round list mount after the first frame; their rows are kept free so
+            # that the round list is drawn where it stays.
+            form.styles.padding = (rows_above_round(), 0, 0, 0)
+            with form:
+                yield Label("Round", id="round-label")
                 yield choices(*self._round_options("swe"), id="round")
-                yield Label("Problem")
-                yield choices(Option("Random problem", id=RANDOM), id="problem")
-                yield Label("Mode")
-                yield choices(Option("Text", id="text"), Option("Voice", id="voice", disabled=True), id="mode")
-            with VerticalScroll(id="setup-info"):
-                yield Static(START_HINT, id="setup-keys")
-                # The voice note first: it is short and may ask for action, and at 80x24 the longer
-                # interviewer note would push it out of view.
-                yield Static(VOICE_CHECKING, id="voice-note", classes="note", markup=False)
-                yield Static(f"Interviewer: {services.note}.", id="brain-note", classes="note")
-                yield Static("", id="round-summary", markup=False)
         yield Footer(keys_at_mount=True)
 
     def on_mount(self) -> None:
-        level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
-        for list_id, index in (("#role", 0), ("#plan", 0), ("#level", level), ("#round", 0), ("#mode", 0)):
-            self.query_one(list_id, OptionList).highlighted = index
-        # After the frames that draw the screen and its footer keys: a worker started now would hold them up.
-        self._after_footer.start()
+        self.query_one("#round", OptionList).highlighted = 0
+        after_first_frame(self.query_one("#setup-title"), self._complete)  # see the module's docstring
         self._after_footer(self._find_interrupted)
         self._after_footer(self._check_voice)
+
+    async def _complete(self) -> None:
+        """Mount the rest of the screen, then open the gate for the work held back: after the frames that
+        draw the whole screen and its footer keys (a worker started before would hold them up), and
+        with the lists and notes that work reports to there."""
+        # One frame with all of it, as the first frame has all it composes: frames drawn while the widgets
+        # mount would show the form without them, each a full layout that puts the complete frame off.
+        with self.app.batch_update():
+            await gather(*self._mount_rest())
+        self.call_after_refresh(self._show_focused_rounds)
+        self._after_footer.start()
+
+    def _show_focused_rounds(self) -> None:
+        """What focusing the round list does, again now that the form is as tall as it stays: a short
+        terminal (80x24) scrolls the list into view, which the first form, not yet as tall, could not."""
+        rounds = self.query_one("#round", OptionList)
+        if self.focused is rounds and not self.can_view_entire(rounds):
+            self.scroll_to_center(rounds, origin_visible=True)
+
+    def _mount_rest(self) -> list[AwaitMount]:
+        """The lists and notes the first frame leaves out, each list on its first choice (the level on
+        the one the settings hold). Once only: a later call mounts nothing."""
+        if self._rest_mounted:
+            return []
+        self._rest_mounted = True
+        chosen_level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
+        form = self.query_one("#setup-form", VerticalScroll)
+        form.styles.clear_rule("padding")
+        above = (Label("Role"), choices(*(Option(label, id=key) for key, (label, _) in ROLES.items()), id="role"),
+                 Label("Plan"), choices(*(Option(label, id=key) for key, label in PLANS), id="plan"),
+                 Label("Target level"),
+                 choices(*(Option(level, id=level) for level in LEVELS), id="level", highlighted=chosen_level))
+        modes = (Option("Text", id="text"), Option("Voice", id="voice", disabled=True))
+        below = (Label("Problem"), choices(Option("Random problem", id=RANDOM), id="problem"),
+                 Label(LAST_LABEL), choices(*modes, id="mode"))
+        info = VerticalScroll(
+            Static(START_HINT, id="setup-keys"),
+            # The voice note first: it is short and may ask for action, and at 80x24 the longer
+            # interviewer note would push it out of view.
+            Static(VOICE_CHECKING, id="voice-note", classes="note", markup=False),
+            Static(f"Interviewer: {self.app.services.note}.", id="brain-note", classes="note"),
+            Static("", id="round-summary", markup=False),
+            id="setup-info")
+        return [form.mount(*above, before="#round-label"), form.mount(*below),
+                self.query_one("#setup", Horizontal).mount(info)]
+
+    def _chosen(self, list_id: str) -> Option | None:
+        self._mount_rest()  # a key pressed before the frame that mounts it still finds the list
+        return self.query_one(list_id, OptionList).highlighted_option
 
     # ----------------------------------------------------------------- choices
     @property
@@ -113,22 +169,22 @@ class SetupScreen(Screen):
 
     @property
     def problem_id(self) -> str | None:
-        option = self.query_one("#problem", OptionList).highlighted_option
+        option = self._chosen("#problem")
         return None if option is None or option.id == RANDOM else option.id
 
     @property
     def whole_loop(self) -> bool:
-        option = self.query_one("#plan", OptionList).highlighted_option
+        option = self._chosen("#plan")
         return option is not None and option.id == "loop"
 
     @property
     def voice(self) -> bool:
-        option = self.query_one("#mode", OptionList).highlighted_option
+        option = self._chosen("#mode")
         return option is not None and option.id == "voice" and not option.disabled
 
     @property
     def level(self) -> str:
-        option = self.query_one("#level", OptionList).highlighted_option
+        option = self._chosen("#level")
         return option.id if option and option.id else self.app.services.settings.level
 
     def choose(self, round_id: str, problem_id: str | None = None) -> None:
@@ -162,6 +218,7 @@ class SetupScreen(Screen):
 
     @on(OptionList.OptionSelected, "#role, #plan, #level, #round")
     def _list_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._mount_rest()
         self.query_one(NEXT_LIST[str(event.option_list.id)], OptionList).focus()
 
     @on(OptionList.OptionSelected, "#problem")
