@@ -363,7 +363,8 @@ class LiveTranscriber:
         self._pieces.extend(pieces)
         self._texts.extend([None] * len(pieces))
         last = len(self._pieces) - 1
-        heard = self.ahead.take(self._last_speech, start=self._pieces[first].start)
+        heard = self.ahead.take(self._last_speech, start=self._pieces[first].start) or self.ahead.covering(
+            self._pieces[first].start, self._pieces[last].end)
         if heard is not None:
             self._assign(heard.transcription, first, last)
         else:

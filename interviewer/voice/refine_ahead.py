@@ -84,6 +84,7 @@ class RefineAhead:
         self.generation = 0
         self._pending: tuple[int, Window | None] | None = None  # (end sample, window) of a request not yet claimed
         self._heard: Heard | None = None
+        self._latest: Heard | None = None  # the last pass delivered, kept or not
         self.requests = 0
         self.delivered = 0
         self.discarded = 0  # passes that finished after their pause was over
@@ -117,14 +118,26 @@ class RefineAhead:
             return self.generation, end, window
 
     def deliver(self, heard: Heard) -> bool:
-        """The worker's finished pass; kept only if no newer request or cancel came meanwhile."""
+        """The worker's finished pass; kept only if no newer request or cancel came meanwhile. Either
+        way it stays available to the pieces inside its audio (`covering`)."""
         with self._lock:
+            self._latest = heard
             if heard.generation != self.generation:
                 self.discarded += 1
                 return False
             self._heard = heard
             self.delivered += 1
             return True
+
+    def covering(self, start: int, end: int) -> Heard | None:
+        """The latest finished pass, current or not, if it heard samples start..end: a pass the
+        candidate talked on from no longer covers the answer, but its words for a piece said wholly
+        inside its audio are as good as that piece's own first pass, which then need not run."""
+        with self._lock:
+            heard = self._latest
+        if heard is None or start < heard.window.begin or end > heard.window.end:
+            return None
+        return heard
 
     def take(self, last_speech: int, start: int | None = None) -> Heard | None:
         """The current pass, if it heard every sample of speech so far (`last_speech`: where the
