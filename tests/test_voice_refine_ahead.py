@@ -133,9 +133,11 @@ def test_speaking_again_drops_the_pass_under_way_and_the_next_pause_starts_anoth
     live.finish()
     refined = live.refine()
     assert live.refined_ahead
-    # The dropped pass (call 1) is not the answer's text: "w2" comes from the last pass ahead. It did hear all of
-    # "w1", whose piece closed inside its audio, so that piece took its words and needed no pass of its own.
-    assert refined.text.split() == ["w1.1", f"w2.{len(recogniser.calls)}"] and len(recogniser.calls) == 2
+    # The dropped pass (call 1) is not the answer's text: "w2" comes from the last pass ahead. "w1", whose piece
+    # closed inside both passes' audio, took the words of whichever it met first (the dropped pass, or the last
+    # pass ahead when the worker ran that first), and needed no pass of its own.
+    first, second = refined.text.split()
+    assert first in ("w1.1", "w1.2") and second == "w2.2" and len(recogniser.calls) == 2
 
 
 def test_the_text_heard_ahead_is_reported_as_refine_will_give_it_and_voided_by_new_speech(answer):
