@@ -277,3 +277,18 @@ def test_a_word_that_begins_with_over_is_not_a_choice_over_an_alternative():
     text = ("bfloat16 has the same exponent range as float32, so you don't need loss scaling, while float16 "
             "overflows above 65,504 and needs a dynamic loss scaler.")
     assert "tradeoffs" not in _signals_of_last_sentence(text)
+
+
+@pytest.mark.parametrize("text,figure", [
+    ("I want the first token on screen in under a second at p95.", True),
+    ("Half a second is the budget for the whole page.", True),
+    ("Sub-second search is what users expect.", True),
+    ("Deliveries should land within a minute of the event.", True),
+    ("I'll get to latency in a second.", False),
+    ("We'd add a second replica in another zone.", False),
+    ("We want it to feel fast.", False),
+])
+def test_a_time_figure_said_in_words_is_a_number(text, figure):
+    from interviewer.understanding import lexicon as lx
+
+    assert bool(lx.QUANTITY.search(text.lower())) is figure

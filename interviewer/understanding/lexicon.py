@@ -13,7 +13,11 @@ from .patterns import words
 
 # A quantity with a unit or a countable noun: "20k QPS", "500 ms", "80 GB", "$2 per million".
 QUANTITY = re.compile(
-    r"(?:\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
+    # Spoken time figures with no digit in them: "first token in under a second", "half a second", "sub-second".
+    # "In a second" is left out: it is as often "I'll get to that in a second".
+    r"(?:(?<![a-z])(?:under|within|below|less than|more than|over|about|around|roughly|at most|at least)\s+"
+    r"(?:a|one|half a)\s+(?:second|millisecond|minute)(?![a-z])|(?<![a-z])half a second(?![a-z])|(?<![a-z])sub-?second(?![a-z])"
+    r"|\$\s?\d[\d,.]*\s*(?:k|m|b|million|billion)?"
     r"|(?<![a-z0-9.])(?:\d[\d,.]*|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
     r"|forty|fifty|sixty|ninety|a hundred|a thousand|a million|a dozen|(?:a few|several) (?:hundred|thousand|million))(?![a-z]))\s*(?:k|m|b|million|billion|thousand|hundred)?[\s-]*"
     r"(?:(?:daily|monthly|weekly|active|concurrent|peak|total|new|unique|paying|output|input|open)\s+)?"
