@@ -143,7 +143,7 @@ LATER_SETS = {
                         "dimensions": 99, "dimension_ordering": 21}, True),
     # blind4 (reasons in their own sentences; the shapes of reasoning without substance): blind, figures only.
     "blind4": (BLIND4, {"ordering": 47, "equal": 0, "within_one": 8, "overall": 16, "level_signal": 14,
-                        "dimensions": 92, "dimension_ordering": 17}, False),
+                        "dimensions": 93, "dimension_ordering": 17}, False),
 }
 
 
