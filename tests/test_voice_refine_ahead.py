@@ -279,13 +279,13 @@ def heard(generation: int, end: int, begin: int = 0) -> Heard:
 
 def test_a_pass_delivered_after_a_cancel_or_a_newer_request_is_dropped():
     ahead = RefineAhead()
-    first = ahead.request(16_000)
-    assert ahead.claim() == (first, 16_000, None) and ahead.claim() is None
+    first = ahead.request(Window(0, 0, 16_000))
+    assert ahead.claim() == (first, Window(0, 0, 16_000)) and ahead.claim() is None
     ahead.cancel()
     assert not ahead.deliver(heard(first, 16_000)) and ahead.take(0) is None
-    second = ahead.request(32_000)
-    third = ahead.request(40_000, Window(1, 8_000, 40_000, 16_000))  # supersedes the one not yet run
-    assert ahead.claim() == (third, 40_000, Window(1, 8_000, 40_000, 16_000))
+    second = ahead.request(Window(0, 0, 32_000))
+    third = ahead.request(Window(1, 8_000, 40_000, 16_000))  # supersedes the one not yet run
+    assert ahead.claim() == (third, Window(1, 8_000, 40_000, 16_000))
     assert not ahead.deliver(heard(second, 32_000))
     assert ahead.deliver(heard(third, 40_000))
     assert ahead.take(last_speech=39_000) is not None
@@ -304,7 +304,7 @@ def test_the_window_is_the_whole_answer_or_the_last_pieces_that_fit():
 
 def test_a_dropped_pass_still_serves_the_pieces_said_inside_its_audio():
     ahead = RefineAhead()
-    first = ahead.request(40_000)
+    first = ahead.request(Window(0, 8_000, 40_000))
     ahead.cancel()  # the candidate went on talking
     assert not ahead.deliver(heard(first, 40_000, begin=8_000))
     assert ahead.take(0) is None  # not the answer's text ...

@@ -191,10 +191,9 @@ def reason_in_own_sentence(body: str, before: str) -> bool:
     """Whether a sentence argues a choice made just before it, or names the threshold at which the call changes,
     without a connective ("because", "so"). `body` and `before` are lower-cased; `before` is the sentence or two
     before it."""
-    choice_before = bool(lx.STRONG_CHOICE.search(before) or lx.DECISION.search(before) or committed(before))
     if _CONDITION_WITH_THRESHOLD.search(body):
         return True
-    if not choice_before:
+    if not (lx.STRONG_CHOICE.search(before) or lx.DECISION.search(before) or committed(before)):
         return False
     if _CONSEQUENCE_OF_CHOICE.search(body):
         return not _QUALITY_ONLY.search(body)

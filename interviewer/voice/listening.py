@@ -86,7 +86,7 @@ class TurnWatch:
             self.pauses += 1
             on_pause = self.on_pause
             # The pass is sized to the plain countdown even while the caption lags and the longer wait
-            # applies: the pass is what lets the caption catch up, and so the turn end on time.
+            # applies: its text is what lets the caption catch up and the turn end on time.
             within = min(decision.remaining_s, max(0.0, self._turn.options.silence_s - decision.silence_s))
             return None if on_pause is None else lambda: on_pause(within)
         if decision.state == "speaking" and self._paused:

@@ -260,7 +260,7 @@ class LiveTranscriber:
                 # Planned now: by the time the worker starts it, the piece being said may have closed but not
                 # yet be among the pieces, and the window would reach back to the one before.
                 log.debug("refining ahead %.1f-%.2f s (generation %d)", window.begin / SAMPLE_RATE,
-                          self._filled / SAMPLE_RATE, self.ahead.request(self._filled, window))
+                          self._filled / SAMPLE_RATE, self.ahead.request(window))
                 self._cond.notify_all()
 
     def _open_start(self) -> int | None:
@@ -287,11 +287,9 @@ class LiveTranscriber:
         return self.model.transcribe(audio, prompt=self.prompt, hotwords=self.hotwords,
                                      beam_size=self.beam_size).shifted(window.begin / SAMPLE_RATE)
 
-    def _hear_ahead(self, claim: tuple[int, int, Window | None]) -> None:
-        generation, end, planned = claim
+    def _hear_ahead(self, claim: tuple[int, Window]) -> None:
+        generation, window = claim
         started = time.perf_counter()
-        window = planned or plan([p.start for p in self._pieces], self._last_speech, end, known=self._known(),
-                                 open_start=self._open_start())
         try:
             heard = Heard(window, self._hear(window), time.perf_counter() - started, generation)
         except Exception:  # noqa: BLE001 - only a head start: the pass after the turn runs and reports
@@ -299,7 +297,7 @@ class LiveTranscriber:
             return
         self._passed(window.end - window.begin, heard.transcription)
         kept = self.ahead.deliver(heard)
-        log.debug("heard ahead up to %.2f s in %.2f s%s: %s", end / SAMPLE_RATE, heard.seconds,
+        log.debug("heard ahead up to %.2f s in %.2f s%s: %s", window.end / SAMPLE_RATE, heard.seconds,
                   "" if kept else " (the candidate spoke again: dropped)", heard.transcription.text)
         if kept and self.on_ahead is not None:
             try:  # only a head start: a listener's failure must not fail the answer

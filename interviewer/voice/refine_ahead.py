@@ -82,7 +82,7 @@ class RefineAhead:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.generation = 0
-        self._pending: tuple[int, Window | None] | None = None  # (end sample, window) of a request not yet claimed
+        self._pending: Window | None = None  # the window of a request no worker has claimed yet
         self._heard: Heard | None = None
         self._latest: Heard | None = None  # the last pass delivered, kept or not
         self.requests = 0
@@ -94,12 +94,12 @@ class RefineAhead:
     def pending(self) -> bool:
         return self._pending is not None
 
-    def request(self, end: int, window: Window | None = None) -> int:
-        """The candidate has paused: hear the answer up to sample `end`, in `window` as planned when the
-        pause began (None: plan it when the pass starts). Supersedes any earlier pass."""
+    def request(self, window: Window) -> int:
+        """The candidate has paused: hear `window` (the answer up to `window.end`, as planned when the pause
+        began). Supersedes any earlier pass."""
         with self._lock:
             self.generation += 1
-            self._pending, self._heard = (end, window), None
+            self._pending, self._heard = window, None
             self.requests += 1
             return self.generation
 
@@ -109,13 +109,13 @@ class RefineAhead:
             self.generation += 1
             self._pending, self._heard = None, None
 
-    def claim(self) -> tuple[int, int, Window | None] | None:
-        """For the worker: (generation, end, window) of the request to run now, or None."""
+    def claim(self) -> tuple[int, Window] | None:
+        """For the worker: (generation, window) of the request to run now, or None."""
         with self._lock:
             if self._pending is None:
                 return None
-            (end, window), self._pending = self._pending, None
-            return self.generation, end, window
+            window, self._pending = self._pending, None
+            return self.generation, window
 
     def deliver(self, heard: Heard) -> bool:
         """The worker's finished pass; kept only if no newer request or cancel came meanwhile. Either
