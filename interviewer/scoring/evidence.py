@@ -71,6 +71,8 @@ class Evidence:
     fluff: list[tuple[int, Span]] = field(default_factory=list)
     blame: list[tuple[int, Span]] = field(default_factory=list)
     substantive: int = 0
+    reasons: int = 0  # sentences shaped as an argument
+    hollow: list[tuple[int, Span]] = field(default_factory=list)  # of those, the ones whose reason says nothing
     areas: dict[str, Unit] = field(default_factory=dict)
     gates: list[dict] = field(default_factory=list)
     gates_inferred: bool = False
@@ -121,6 +123,8 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         analysis = analyze(turn.text, knowledge.context)
         evidence.analyses[turn.n] = analysis
         evidence.substantive += analysis.substantive
+        evidence.reasons += analysis.reasons
+        evidence.hollow += [(turn.n, s) for s in analysis.hollow]
         evidence.name_drops += [(turn.n, s) for s in analysis.name_drops]
         evidence.injections += [(turn.n, s) for s in analysis.injections]
         evidence.fluff += [(turn.n, s) for s in analysis.fluff]

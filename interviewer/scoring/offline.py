@@ -45,10 +45,18 @@ OUT_OF_PHASE = 0.5
 # Signals that are their own evidence: a question asked, an area covered, a gate passed need no argument beside them.
 _SELF_EVIDENT = frozenset({"progress", "breadth", "clarifying"})
 _REASONING_SIGNALS = {"reasoning", "tradeoffs", "breadth", "specificity", "scale", "rigor", "structure"}
+# Signals that stand on the reasons given: hollow reasons leave them without support.
+_ARGUED_SIGNALS = _REASONING_SIGNALS | {"failure_modes", "ownership", "testing", "numbers"}
 STEERING_OVER_CONTENT = 20.0  # how far steering can lift a led dimension above the substance it steered
 # Signals about how the discussion is led rather than what it says. Without them, argued content that states its
 # decisions plainly still communicates well: it reaches good on its own, and great takes the signal itself.
 _HOW_SIGNALS = frozenset({"signposting"})
+# Answers whose reasons are this often hollow (restating the claim, naming nothing of the problem), with at least
+# HOLLOW_AT_LEAST such sentences, argue nothing: the dimensions that reasoning feeds stay below the bar. Strong
+# answers give a hollow reason now and then ("partly because of where my experience fits"), not one in four.
+HOLLOW_SHARE = 0.25
+HOLLOW_AT_LEAST = 4
+WRONG_FACTS_FAIL = 2  # claims contradicting the problem's facts at which the whole result is below the bar
 # Too short to judge: fewer answers than this, or less than this share of the round's weight exercised.
 MIN_ANSWERS = 4
 MIN_ASSESSED_WEIGHT = 0.6
@@ -69,6 +77,7 @@ def score(transcript: Transcript, rubric: Rubric) -> Scorecard:
     assessed = [d for d in dimensions if d.assessed]
     total_weight = sum(d.weight for d in assessed)
     overall = sum(d.score * d.weight for d in assessed) / total_weight if total_weight else 0.0
+    overall = _wrong_facts_cap(overall, len(evidence.corrections))
     missing = [d.title for d in dimensions if not d.assessed]
     card = Scorecard(
         round=rubric.id,
@@ -225,11 +234,31 @@ def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[st
     elif wrong and value >= GREAT_AT:
         notes.append("capped at good: a claim contradicts the problem's facts")
         value = GREAT_AT - 1
+    if _mostly_hollow(evidence) and value >= GOOD_AT and set(dimension.signals) & _ARGUED_SIGNALS:
+        notes.append(f"capped below the bar: {len(evidence.hollow)} of {evidence.reasons} reasons restated their "
+                     "claim or named nothing of this problem")
+        value = GOOD_AT - 1
     if evidence.relevance.off_problem and value >= GOOD_AT:
         notes.append(f"capped below the bar: the answers were about {evidence.relevance.where}, "
                      "not this one")
         value = GOOD_AT - 1
     return value
+
+
+def _wrong_facts_cap(overall: float, wrong: int) -> float:
+    """Claims that contradict the problem's facts weigh on the whole interview, not only on the dimensions they
+    would have supported: with one, the result is good at best; with two or more, it is below the bar, however
+    fluent the rest (an interviewer does not pass a design built on two wrong facts)."""
+    if wrong >= WRONG_FACTS_FAIL:
+        return min(overall, GOOD_AT - 1)
+    if wrong:
+        return min(overall, GREAT_AT - 1)
+    return overall
+
+
+def _mostly_hollow(evidence: Evidence) -> bool:
+    hollow = len(evidence.hollow)
+    return hollow >= HOLLOW_AT_LEAST and hollow >= HOLLOW_SHARE * evidence.reasons
 
 
 def _unprompted(signal: str, evidence: Evidence) -> bool:
@@ -336,9 +365,17 @@ def _notes(transcript: Transcript, evidence: Evidence) -> list[str]:
     if evidence.relevance.off_problem:
         notes.append(f"Most of what you said fits {evidence.relevance.where} better than this problem, "
                      "so every level is capped below the bar.")
+    if _mostly_hollow(evidence):
+        turn, span = evidence.hollow[0]
+        notes.append(f"{len(evidence.hollow)} of the {evidence.reasons} reasons you gave restated their claim or named "
+                     f"nothing of this problem (turn {turn}: \"{span.text}\"); the dimensions they would have "
+                     "argued are capped below the bar. Give the property of this problem that makes the choice right.")
     if evidence.corrections:
-        notes.append(f"{len(evidence.corrections)} claim(s) contradict the problem's reference facts (listed under "
-                     "Corrections); they count as evidence for nothing and cap the dimensions they would have supported.")
+        wrong = len(evidence.corrections)
+        overall = "below the bar" if wrong >= WRONG_FACTS_FAIL else "good at best"
+        notes.append(f"{wrong} claim(s) contradict the problem's reference facts (listed under Corrections); they "
+                     "count as evidence for nothing, cap the dimensions they would have supported, and leave the "
+                     f"overall result {overall}.")
     if not transcript.candidate_turns():
         notes.append("The transcript has no candidate answers, so nothing could be assessed.")
     if transcript.warnings:

@@ -85,6 +85,7 @@ COUNTERFACTUAL = words(
 )
 # Naming the cost of a choice made in the sentence before.
 GIVE_UP = words("i cut", "the cut i'd", "i dropped", "i punted", "i'd cut", "can't express", "can't handle",
+                "i skipped", "we skipped", "i left out", "we left out", "i'd reverse", "trading ",
                 "what i give up", "what we give up", "can't do is", "what it can't", "costs me", "cost me", "cost us",
                 "costs an", "costs a", "pay for that", "pays for that", "what we lose", "what i lose", "what i gave up", "what we gave up", "the cost is", "the downside is",
                 "worth paying", "i'd accept", "which i accepted", "i accepted", "which i'd accept", "at the cost of",
@@ -101,7 +102,12 @@ DECISION = words("i kept", "i left", "on purpose", "deliberately", "i chose", "i
 # Ranking issues or work by importance: a position with its order.
 RANKING = words("goes first", "comes first", "first is", "second is", "third is", "most serious", "top priority",
                 "i'd fix first", "i'd start with", "before anything else", "my minimum", "highest priority",
-                "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is")
+                "biggest risk", "the worst", "ranked", "in order of", "first, ", "last is",
+                # Ordered by what matters and split into what blocks and what waits: "By likelihood times cost: ...",
+                # "Block on the stale lists ...; comment on the backoff", "Minimum: per-call results, ...".
+                "by likelihood", "by impact", "by severity", "by risk", "likelihood times", "block on", "blocking:",
+                "must-fix", "must fix", "minimum:", "the minimum bar", "minimum to ship", "can wait", "nice-to-have",
+                "nice to have")
 STRONG_CHOICE = words("instead of", "rather than", "over$", "versus", "vs$", "compared with", "compared to", "i chose", "we chose")
 # "I'd rather say that today than ask you to rush later": a preference with its alternative, split around the verb.
 PREFERS = re.compile(r"\b(?:i'd|i would|we'd|we would) rather\b[^.;]{1,80}?\bthan\b")

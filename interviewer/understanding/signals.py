@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import lexicon as lx
+from .reasons import hollow_reason
 
 # A sentence ends at . ! or ? followed by a space or the end, or at a line break; a dot inside a token
 # ("test_limiter.py", "v1.2", "e.g") does not end it.
@@ -60,6 +61,8 @@ class Analysis:
     fluff: list[Span] = field(default_factory=list)
     blame: list[Span] = field(default_factory=list)
     substantive: int = 0
+    reasons: int = 0  # sentences shaped as an argument ("because", "which means", "that's why")
+    hollow: list[Span] = field(default_factory=list)  # those whose reason restates the claim or names nothing
 
     def has(self, signal: str) -> bool:
         return bool(self.hits.get(signal))
@@ -115,7 +118,14 @@ def analyze(text: str, context: Context | None = None) -> Analysis:
         technical = _technical(body, context)
         multipliers = {m for m, pattern in lx.MULTIPLIERS.items() if pattern.search(body)}
         # A cost can price a choice made a sentence or two earlier ("I chose X. ... The cost is ...").
-        found = _sentence_signals(body, technical, multipliers, " ".join(earlier[-2:]))
+        before = " ".join(earlier[-2:])
+        found = _sentence_signals(body, technical, multipliers, before)
+        if lx.CAUSAL.search(body):
+            # "I'd ask about scale, because scale matters": the shape of a reason around nothing. Such a sentence
+            # still shows what it shows; the scorer weighs how often the answers' reasons are like it.
+            result.reasons += 1
+            if not lx.JUSTIFIED_CHOICE.search(body) and hollow_reason(body, before, context.vocabulary):
+                result.hollow.append(span)
         if "structure" in found and _only_labels(span.text, body):
             found.discard("structure")
         if "scale" in found:
@@ -187,11 +197,27 @@ _WEIGHED_SIDES = re.compile(r"\b(?:whereas|while)\b")
 _CONTRAST = re.compile(r"\b(?:while|whereas|against|compared with|compared to)\b[^.;]{0,80}\b(?:would|only|just)\b")
 
 
+# What the choice prevents, told as the world without it: "Without jitter they all retry at the same instants".
+_WITHOUT_IT = re.compile(r"^(?:without|with no|if we didn't|if i didn't|if we skipped|skip (?:it|that|this) and)\b"
+                         r"[^.;]{0,60}?\b(?:would|will|all|every|each|can't|cannot|never|won't|lose|loses|stall|stalls|"
+                         r"hit|hits|pile|piles|block|blocks|break|breaks|miss|misses|double|doubles)\b")
+# A rejected alternative followed by what it would have done: "They don't go back on the main topic. That would tie up
+# worker capacity."
+_WOULD_HAVE = re.compile(r"^(?:that|this|it|which|doing that|doing so)(?: alone)? would(?:n't| not)? (?!be (?:nice|good|"
+                         r"great|fine|cleaner|simpler|better|easier)\b)\w+")
+# After a colon, what the design guarantees or rules out: "acks only after the replicated write: once a producer
+# has its ack, the event can't be lost."
+_COLON_GUARANTEE = re.compile(r"^[^:]{12,}:\s*[^:]{12,}?\b(?:can't|cannot|never|won't|no longer|can only|at most|"
+                              r"at least|is never|are never)\b")
+
+
 def reason_in_own_sentence(body: str, before: str) -> bool:
     """Whether a sentence argues a choice made just before it, or names the threshold at which the call changes,
     without a connective ("because", "so"). `body` and `before` are lower-cased; `before` is the sentence or two
     before it."""
-    if _CONDITION_WITH_THRESHOLD.search(body):
+    if _CONDITION_WITH_THRESHOLD.search(body) or _WITHOUT_IT.search(body) or _COLON_GUARANTEE.search(body):
+        return True
+    if _WOULD_HAVE.search(body) and before and not _QUALITY_ONLY.search(body):
         return True
     if not (lx.STRONG_CHOICE.search(before) or lx.DECISION.search(before) or committed(before)):
         return False
