@@ -136,14 +136,20 @@ def test_agreement_does_not_fall_below_its_floor(agreement, measure):
 BLIND2 = HERE / "fixtures" / "blind2"
 BLIND3 = HERE / "fixtures" / "blind3"
 BLIND4 = HERE / "fixtures" / "blind4"
+BLIND5 = HERE / "fixtures" / "blind5"
 LATER_SETS = {
-    "blind2": (BLIND2, {"ordering": 59, "equal": 3, "within_one": 3, "overall": 16, "level_signal": 17,
-                        "dimensions": 101}, False),
-    "blind3": (BLIND3, {"ordering": 32, "equal": 3, "within_one": 6, "overall": 15, "level_signal": 15,
-                        "dimensions": 99, "dimension_ordering": 21}, True),
-    # blind4 (reasons in their own sentences; the shapes of reasoning without substance): blind, figures only.
-    "blind4": (BLIND4, {"ordering": 47, "equal": 0, "within_one": 8, "overall": 16, "level_signal": 14,
-                        "dimensions": 93, "dimension_ordering": 17}, False),
+    "blind2": (BLIND2, {"ordering": 59, "equal": 3, "within_one": 3, "overall": 18, "level_signal": 19,
+                        "dimensions": 107}, False),
+    "blind3": (BLIND3, {"ordering": 32, "equal": 3, "within_one": 6, "overall": 16, "level_signal": 16,
+                        "dimensions": 104, "dimension_ordering": 23}, True),
+    # blind4 (reasons in their own sentences; the shapes of reasoning without substance): its misses chose the
+    # hollow-reason rule, so it is a tuning set now (see its README).
+    "blind4": (BLIND4, {"ordering": 58, "equal": 0, "within_one": 8, "overall": 24, "level_signal": 22,
+                        "dimensions": 116, "dimension_ordering": 40}, True),
+    # blind5 (recruiter screen, ML coding, coding with design, behavioral mission; off-problem, grader-addressing
+    # and short sessions): blind, figures only.
+    "blind5": (BLIND5, {"ordering": 53, "equal": 0, "within_one": 4, "overall": 26, "level_signal": 26,
+                        "dimensions": 134, "dimension_ordering": 30}, False),
 }
 
 
@@ -162,7 +168,7 @@ def test_later_sets_do_not_fall_below_their_floors(later_agreement, name, measur
 
 
 # Sets still blind: `report` prints their figures only, since a miss names the file to tune toward.
-BLIND = {BLIND2, BLIND4}
+BLIND = {BLIND2, BLIND5}
 
 
 def report(folder: Path = GRADED, details: bool = False) -> int:
