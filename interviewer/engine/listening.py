@@ -48,6 +48,7 @@ class Listening:
 
     state: "EngineState"
     knowledge: "Knowledge"
+    _after_challenge = False  # the answer being read follows a reply that corrected a fact
 
     # ------------------------------------------------------------- what was asked
     def _asked(self) -> Asked:
@@ -261,6 +262,12 @@ class Listening:
             return None
         if self._invited(asked) and reading.act in ("thin", "decline"):
             return None  # "No questions, thanks" answers "any questions for me?"
+        last = self.state.last_move
+        if self._after_challenge and reading.act == "off_question":
+            # The answer speaks to the fact just corrected, not to the question still in play: no non-answer, but
+            # that question is still open, so ask it again.
+            return Move("press", self.state.last_content, self.phase.id, self.phase.title, gate=last.get("gate"),
+                        gate_title=self._gate_info()[1], press="after_challenge", answers=answers)
         self.state.pressed = True
         self._emit("answer_pressed", turn=turn, act=reading.act, question=self.state.last_content)
         last = self.state.last_move

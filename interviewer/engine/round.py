@@ -134,8 +134,10 @@ class RoundEngine(GateFlow, Listening):
         if self._wants_hint(reading):
             return self._record(self._hint(), counts_as_prompt=False)
         answers = self._answers(reading, turn, self._round_left_min())
+        self._after_challenge, self.state.challenged_last = self.state.challenged_last, False
         challenge = self._challenges(reading, turn)
         if challenge:
+            self.state.challenged_last = True
             # Say so at once, with the fact; the question in play stays the one the candidate answers.
             return self._record(self._here("challenge", "", answers=answers, challenge=challenge),
                                 counts_as_prompt=False, keep_press=True)

@@ -111,6 +111,7 @@ class EngineState:
     last_told: list[str] = field(default_factory=list)  # the topics the last reply answered
     areas: list[str] = field(default_factory=list)  # parts of the system the candidate has argued about or explained
     challenged: list[str] = field(default_factory=list)
+    challenged_last: bool = False  # the last reply corrected a fact: the next answer speaks to that first
     # The interviewer's last question still waits for an answer (a run can land before it).
     awaiting: bool = False
     failing_checks: list[str] = field(default_factory=list)

@@ -23,6 +23,7 @@ _WORDS.update({"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 
                "a million": 1e6, "a billion": 1e9})
 _NUMBER = (r"(\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|" + "|".join(sorted(_WORDS, key=len, reverse=True))
            + r")(?:\s*(k|m|b|thousand|million|billion)(?![a-z]))?")
+NUMBER = _NUMBER  # a number in digits or words, then its multiplier ("fifty thousand", "2.5m")
 _RANGE = rf"{_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?"
 # unit -> (pattern after the number, factor to the unit)
 _UNITS: dict[str, tuple[tuple[str, float], ...]] = {
@@ -90,6 +91,11 @@ def quantities(low: str) -> list[Quantity]:
         found.append(Quantity("usd/Mtok", min(a, b), max(a, b), match.start()))
     # "0.5 s" is also matched as part of nothing else, but "500 ms" must not count again as seconds.
     return _dedupe(found)
+
+
+def number_value(number: str, multiplier: str | None) -> float:
+    """The value of a NUMBER match's two groups."""
+    return _value(number, multiplier)
 
 
 def _value(number: str, multiplier: str | None) -> float:

@@ -25,6 +25,7 @@ from typing import Literal
 from . import lexicon as lx
 from .arithmetic import cache_loss, error_bar
 from .claims import Contradiction, contradictions
+from .stated import misstated
 from .knowledge import Knowledge
 from .questions import Question, find_questions
 from .signals import Analysis, Span, analyze, committed, fingerprint
@@ -186,6 +187,9 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
         low = span.text.lower()
         before = sentences[index - 1].text if index else ""
         claims += contradictions(span.text, span.start, knowledge.checks, before=before)
+        if heard:
+            # "Fifty thousand employees" just after the interviewer said about 100,000: misheard, said back.
+            claims += [c for c in misstated(span.text, span.start, heard) if c.fact_id not in {x.fact_id for x in claims}]
         claims += [c for c in (error_bar(span.text, span.start, before),
                                                  cache_loss(span.text, span.start, text)) if c is not None]
         own = _specific(low, knowledge)
