@@ -31,6 +31,7 @@ _INVITATIONS = ("clarifying",)
 _WHY_THAT = ("Why that, rather than the alternatives, and what did it cost you?",
              "What made you settle on that, and what would have pushed you the other way?",
              "What was the reasoning there, and what did you give up for it?")
+_BEFORE_DESIGN = re.compile(r"\bbefore (?:you|we) (?:design|draw|sketch)\b.*\b(?:want|like|need) to (?:know|ask)\b")
 # A question that points back at what was just said rather than naming its subject.
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|they|those|them)\b")
 # Topics whose facts fix the stack rather than leave a design choice open: asked "X or Y?", these are answered.
@@ -59,6 +60,11 @@ class Listening:
             # A follow-up chosen for missing reasoning may still ask for one precise thing in its wording
             # ("What would a caller see when that goes wrong?"): that is what an answer has to engage.
             signal = _signal_asked(content) or signal
+        if signal is None and last.get("kind") == "opening" and _BEFORE_DESIGN.search(content.lower()):
+            # "Before you design anything, what would you want to know?": an answer that starts designing instead
+            # answers another question. (A coding round's "anything to ask or assume about the inputs?" is
+            # answered by stating the inputs, which needs no question or "assume".)
+            signal = "clarifying"
         topics = tuple(topics_in(content.lower(), self.knowledge.catalogue))
         return Asked(content, signal, topics, last.get("kind", ""))
 
