@@ -49,10 +49,10 @@ def test_a_leading_thats_why_argues_from_the_sentence_before():
                              before="each webhook endpoint gets its own queue with a bounded retry budget.")
 
 
-def _card(answers: list[str]):
+def _card(answers: list[str], problem_id: str | None = None):
     library = RubricLibrary()
     rubric = library.load("work-trial").rubric
-    problem = rubric.problems[0]
+    problem = rubric.problem(problem_id) if problem_id else rubric.problems[0]
     questions = [phase.questions[0] for phase in rubric.phases if phase.questions] * 3
     lines = ["Round: work-trial", f"Problem: {problem.id}", "Level: L5", ""]
     for question, answer in zip(questions, answers):
@@ -144,3 +144,49 @@ def test_claims_against_the_problems_facts_weigh_on_the_whole_result():
     assert one.overall_level in ("good", "below_bar") and one.overall_score < 70
     assert two.overall_level == "below_bar" and two.level_signal == "below L4"
     assert any("leave the overall result below the bar" in note for note in two.notes)
+
+
+ABSTRACT = [
+    "I put the limiter in front of the transport because a request that waits there never reaches the upstream, and I "
+    "kept the clock injectable since tests then control refills exactly. The policy decides retries, so the client "
+    "stays a thin loop. I read Retry-After first because the upstream knows its own recovery better than my backoff.",
+    "Writes without an idempotency key are never resent, because a timeout doesn't tell us whether the upstream "
+    "applied them, which means a resend could double a charge. Keyed writes are retried with the same key, so the "
+    "upstream can drop the duplicate. Reads retry freely since repeating them changes nothing.",
+    "The bucket lives in one process because sharing it needs a lease store I couldn't test properly, which means "
+    "several processes divide the limit between them. I chose a token bucket over a sliding log since the bucket "
+    "computes the exact wait and keeps no history.",
+    "I tested the thread safety with a fake clock because real sleeps make the suite slow and flaky, and I pinned "
+    "the retry schedule so a change to the backoff shows up as a failing test. The riskiest part is the lock, "
+    "because a missed refill under contention would let a burst through.",
+    "In production I'd watch the share of rate-limited responses since it should stay near zero by design, and I'd "
+    "alert on the limiter's queue filling because that means callers wait longer than their deadlines allow. I'd "
+    "add a shared limiter next, because several workers on one key exceed the limit together.",
+]
+
+
+def test_answers_that_argue_at_length_without_a_single_figure_stay_below_the_bar():
+    # Ten answers, two dozen reasons, not one figure.
+    card = _card(ABSTRACT * 2, "rate-limited-api-client")
+    assert card.ignored_instructions == 0
+    capped = [d for d in card.dimensions if "nothing argued was tied to a number" in d.rationale]
+    assert capped and all(d.level == "below_bar" for d in capped)
+    assert any("reasons were never tied to a number" in note for note in card.notes)
+    # The same arguments with the problem's figures in them are not capped.
+    figures = [" That is 9 requests a second with a burst of 20.", " A timeout is 10 s.", " Up to 600 a minute.",
+               " The suite runs 500 threads in 2 seconds.", " Alert above 0.5% for an hour."]
+    card = _card([answer + figure for answer, figure in zip(ABSTRACT, figures)] * 2, "rate-limited-api-client")
+    assert not any("nothing argued was tied to a number" in d.rationale for d in card.dimensions)
+
+
+def test_a_first_part_handed_over_by_name_starts_the_gates_of_a_plain_transcript():
+    rubric = RubricLibrary().load("ml-coding").rubric
+    answer = ("def sample(logits, temperature, rng): I subtract the max before exp because float32 overflows past "
+              "about 88, then return int(rng.choice(len(p), p=p)); with temperature 0 I return argmax, since "
+              "dividing by zero would give NaN. I test it with a seeded rng over 10,000 draws.")
+    lines = ["Round: ml-coding", "Problem: token-sampler", "Level: L5", "",
+             "Interviewer: Thanks for joining; we'll build one component in four steps.", "Candidate: Sounds good.",
+             "Interviewer: Here's the first requirement. Write sample(logits, temperature, rng).", f"Candidate: {answer}",
+             "Interviewer: Here's the next requirement. Add top-k.", f"Candidate: {answer.replace('argmax', 'top-k')}"]
+    card = score(parse_text("\n".join(lines)), rubric)
+    assert [g["gate"] for g in card.gates] == [1, 2] and card.gates[0]["passed"]

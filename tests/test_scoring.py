@@ -83,9 +83,9 @@ def test_length_is_not_rewarded(name, scores):
 LONGWINDED = sorted((FIXTURES / "scoring").glob("*/longwinded_weak.txt"))
 
 
-# The coding long-winded answer's gates are inferred as passed (4/4), so problem solving stays great (89), and
-# one unhedged "good test coverage is the key to confidence" argues testing to great (87).
-NO_GREAT_GAPS = {"coding": "gates inferred as passed and a generic testing sentence read as argued"}
+# None left: the coding long-winded answer (gates inferred as passed, a generic testing sentence read as argued)
+# is held below great by its reasons, given at length without a figure.
+NO_GREAT_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, id=p.parent.name, marks=_known_gap(p.parent.name, NO_GREAT_GAPS))

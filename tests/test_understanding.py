@@ -292,3 +292,28 @@ def test_a_time_figure_said_in_words_is_a_number(text, figure):
     from interviewer.understanding import lexicon as lx
 
     assert bool(lx.QUANTITY.search(text.lower())) is figure
+
+
+@pytest.mark.parametrize(("sentence", "wrong"), [
+    ("It cut offensive suggestions by 300%, which took them well below zero.", True),
+    ("We reduced p99 latency by 40% after the cache change.", False),
+    ("Error rates dropped by 100 percent once the fix shipped.", False),
+    ("Throughput grew by 300% over the year.", False),
+])
+def test_a_reduction_of_more_than_all_of_it_is_challenged(sentence, wrong):
+    k = knowledge("behavioral", "mission-and-safety")
+    assert any(c.fact_id == "derived-cut-over-100" for c in read(sentence, k).contradictions) is wrong
+
+
+@pytest.mark.parametrize(("sentence", "fact"), [
+    ("The Charter commits you to open-sourcing every model six months after release.", "charter-open-source"),
+    ("The Preparedness Framework's main risk category is toxicity and profanity.", "preparedness-categories"),
+    ("The capability thresholds are set by the government under the Charter.", "preparedness-thresholds"),
+    ("You don't publish anything about safety testing: there are no system cards.", "system-cards"),
+    ("The Preparedness Framework is about catastrophic risk, not toxicity.", None),
+    ("I read the latest system card and its external red-teaming section.", None),
+    ("The Charter's assist clause is the part I'd argue with.", None),
+])
+def test_claims_about_the_published_approach_are_held_to_what_is_published(sentence, fact):
+    k = knowledge("behavioral", "mission-and-safety")
+    assert [c.fact_id for c in read(sentence, k).contradictions] == ([fact] if fact else [])

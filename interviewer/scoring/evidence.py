@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..rubric.schema import Problem, Rubric
 from ..transcript import Transcript, Turn
 from ..understanding import lexicon as lx
-from ..understanding.arithmetic import cache_loss, error_bar
+from ..understanding.arithmetic import cache_loss, error_bar, impossible_cut
 from ..understanding.claims import contradictions
 from ..understanding.knowledge import Knowledge
 from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint
@@ -72,6 +72,7 @@ class Evidence:
     blame: list[tuple[int, Span]] = field(default_factory=list)
     substantive: int = 0
     reasons: int = 0  # sentences shaped as an argument
+    quantities: int = 0  # figures said in the answers ("500 ms", "about 100,000 employees")
     hollow: list[tuple[int, Span]] = field(default_factory=list)  # of those, the ones whose reason says nothing
     areas: dict[str, Unit] = field(default_factory=dict)
     gates: list[dict] = field(default_factory=list)
@@ -124,6 +125,7 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         evidence.analyses[turn.n] = analysis
         evidence.substantive += analysis.substantive
         evidence.reasons += analysis.reasons
+        evidence.quantities += len(lx.QUANTITY.findall(turn.text.lower()))
         evidence.hollow += [(turn.n, s) for s in analysis.hollow]
         evidence.name_drops += [(turn.n, s) for s in analysis.name_drops]
         evidence.injections += [(turn.n, s) for s in analysis.injections]
@@ -239,8 +241,8 @@ def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence:
         if span in analysis.injections:
             continue
         before = analysis.sentences[index - 1].text if index else ""
-        derived = [c for c in (error_bar(span.text, span.start, before), cache_loss(span.text, span.start, analysis.text))
-                   if c is not None]
+        derived = [c for c in (error_bar(span.text, span.start, before), cache_loss(span.text, span.start, analysis.text),
+                                impossible_cut(span.text, span.start)) if c is not None]
         for claim in contradictions(span.text, span.start, knowledge.checks, before=before) + derived:
             wrong.add(span.start)
             if not any(c.fact_id == claim.fact_id for c in evidence.corrections):

@@ -14,6 +14,8 @@ _NEW_STAGE = re.compile(
     r"|\bnow (?:the|it|let's|we|add|make|suppose)\b|\bhere's the next\b",
     re.I,
 )
+# The first part handed over by what it is rather than by number: "Here's the first requirement."
+_FIRST_STAGE = re.compile(r"\b(?:first|opening) (?:stage|part|gate|step|requirement)\b|\bhere's what to build\b", re.I)
 _CODE = re.compile(r"\bdef \w+\(|\bclass \w+|\breturn\b|\bself\.\w+|\bwith self\.")
 _NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4}
 
@@ -39,6 +41,8 @@ def gates_reached(transcript: Transcript, analyses: dict[int, Analysis]) -> tupl
                 reached = max(reached, min(4, max(numbers)))
             elif reached and _NEW_STAGE.search(turn.text):
                 reached = min(4, reached + 1)
+            elif not reached and _FIRST_STAGE.search(turn.text):
+                reached = 1
             elif not reached and turn.n == 1:
                 reached = 1 if _NEW_STAGE.search(turn.text) or "stage" in turn.text.lower() else 0
         elif reached:

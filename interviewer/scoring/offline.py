@@ -56,6 +56,11 @@ _HOW_SIGNALS = frozenset({"signposting"})
 # answers give a hollow reason now and then ("partly because of where my experience fits"), not one in four.
 HOLLOW_SHARE = 0.25
 HOLLOW_AT_LEAST = 4
+# Argued at length without a single figure: this many reasons or more, with fewer than one quantity per ten of them.
+# Strong answers tie their reasons to the problem's numbers (one figure for every three reasons or more, in every
+# graded set); answers that argue in the abstract ("because consistency is important in a ledger") do not.
+ABSTRACT_REASONS = 24
+FIGURES_PER_REASON = 0.1
 WRONG_FACTS_FAIL = 2  # claims contradicting the problem's facts at which the whole result is below the bar
 # Too short to judge: fewer answers than this, or less than this share of the round's weight exercised.
 MIN_ANSWERS = 4
@@ -238,6 +243,10 @@ def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[st
         notes.append(f"capped below the bar: {len(evidence.hollow)} of {evidence.reasons} reasons restated their "
                      "claim or named nothing of this problem")
         value = GOOD_AT - 1
+    elif _abstract(evidence) and value >= GOOD_AT and set(dimension.signals) & _ARGUED_SIGNALS:
+        notes.append(f"capped below the bar: {evidence.reasons} reasons given and {evidence.quantities} figures; "
+                     "nothing argued was tied to a number of this problem")
+        value = GOOD_AT - 1
     if evidence.relevance.off_problem and value >= GOOD_AT:
         notes.append(f"capped below the bar: the answers were about {evidence.relevance.where}, "
                      "not this one")
@@ -259,6 +268,10 @@ def _wrong_facts_cap(overall: float, wrong: int) -> float:
 def _mostly_hollow(evidence: Evidence) -> bool:
     hollow = len(evidence.hollow)
     return hollow >= HOLLOW_AT_LEAST and hollow >= HOLLOW_SHARE * evidence.reasons
+
+
+def _abstract(evidence: Evidence) -> bool:
+    return evidence.reasons >= ABSTRACT_REASONS and evidence.quantities < FIGURES_PER_REASON * evidence.reasons
 
 
 def _unprompted(signal: str, evidence: Evidence) -> bool:
@@ -365,6 +378,10 @@ def _notes(transcript: Transcript, evidence: Evidence) -> list[str]:
     if evidence.relevance.off_problem:
         notes.append(f"Most of what you said fits {evidence.relevance.where} better than this problem, "
                      "so every level is capped below the bar.")
+    if _abstract(evidence) and not _mostly_hollow(evidence):
+        notes.append(f"You gave {evidence.reasons} reasons and {evidence.quantities} figures: the reasons were never "
+                     "tied to a number (a load, a latency, a size, a cost, a count from your own work), so the "
+                     "dimensions they would have argued are capped below the bar.")
     if _mostly_hollow(evidence):
         turn, span = evidence.hollow[0]
         notes.append(f"{len(evidence.hollow)} of the {evidence.reasons} reasons you gave restated their claim or named "

@@ -1,5 +1,5 @@
 """Figures a candidate derives, checked by working them out: the error bar on a pass rate measured over n
-items, and what losing a cache does to the reads behind it.
+items, what losing a cache does to the reads behind it, and a reduction of more than 100%.
 
 A reference fact holds a claim to a fixed range; these hold it to arithmetic on the candidate's own inputs
 ("at 80% on 500 items the error bar is a tenth of a point": 1.96 x sqrt(0.8 x 0.2 / 500) is 3.5 points).
@@ -104,3 +104,17 @@ def cache_loss(sentence: str, start: int, whole: str) -> Contradiction | None:
     says = (f"With a {h * 100:.0f}% hit rate the database serves only {100 - h * 100:.0f}% of reads today, so losing "
             f"the cache sends it about {expected:.0f} times its usual read load.")
     return Contradiction("derived-cache-loss", says, sentence, start, start + len(sentence))
+
+
+# ------------------------------------------------------------ reductions
+_CUT_BY = re.compile(r"\b(?:cut|cuts|reduced|reduces|reduce|lowered|lowers|decreased|decreases|dropped|drops|fell|"
+                     r"shrank|shrunk|shrinks|brought down|slashed)\b[^.;]{0,50}?\bby\s+(\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:%|percent)")
+
+
+def impossible_cut(sentence: str, start: int) -> Contradiction | None:
+    """A reduction of more than 100% ("cut offensive suggestions by 300%"): nothing can fall by more than all of it."""
+    match = _CUT_BY.search(sentence.lower())
+    if match is None or float(match.group(1).replace(",", "")) <= 100:
+        return None
+    says = "A reduction can't be more than 100%: cutting something by more than all of it would take it below zero."
+    return Contradiction("derived-cut-over-100", says, sentence, start, start + len(sentence))
