@@ -120,7 +120,7 @@ def agreement() -> dict[str, Agreement]:
 # 120 (2026-12-03): "a fully masked row" had been read as an overclaim ("fully"), which kept ml-coding/middling's
 # correct explanation of NaN rows from counting; counted, it takes numerical stability to great where the set says
 # good. Ordering rose to 60 with the new dimensions of that day.
-FLOORS = {"ordering": 60, "equal": 3, "within_one": 6, "overall": 30, "level_signal": 30, "dimensions": 120}
+FLOORS = {"ordering": 63, "equal": 3, "within_one": 6, "overall": 32, "level_signal": 33, "dimensions": 128}
 
 
 @pytest.mark.parametrize("measure", sorted(FLOORS))
@@ -138,18 +138,18 @@ BLIND3 = HERE / "fixtures" / "blind3"
 BLIND4 = HERE / "fixtures" / "blind4"
 BLIND5 = HERE / "fixtures" / "blind5"
 LATER_SETS = {
-    "blind2": (BLIND2, {"ordering": 59, "equal": 3, "within_one": 3, "overall": 18, "level_signal": 19,
-                        "dimensions": 107}, False),
+    "blind2": (BLIND2, {"ordering": 59, "equal": 3, "within_one": 3, "overall": 20, "level_signal": 21,
+                        "dimensions": 116}, False),
     "blind3": (BLIND3, {"ordering": 32, "equal": 3, "within_one": 6, "overall": 16, "level_signal": 16,
                         "dimensions": 104, "dimension_ordering": 23}, True),
     # blind4 (reasons in their own sentences; the shapes of reasoning without substance): its misses chose the
     # hollow-reason rule, so it is a tuning set now (see its README).
-    "blind4": (BLIND4, {"ordering": 58, "equal": 0, "within_one": 8, "overall": 24, "level_signal": 22,
-                        "dimensions": 116, "dimension_ordering": 40}, True),
+    "blind4": (BLIND4, {"ordering": 58, "equal": 0, "within_one": 8, "overall": 25, "level_signal": 23,
+                        "dimensions": 117, "dimension_ordering": 40}, True),
     # blind5 (recruiter screen, ML coding, coding with design, behavioral mission; off-problem, grader-addressing
-    # and short sessions): blind, figures only.
-    "blind5": (BLIND5, {"ordering": 53, "equal": 0, "within_one": 4, "overall": 26, "level_signal": 26,
-                        "dimensions": 134, "dimension_ordering": 30}, False),
+    # and short sessions): its misses chose the rules after its second result, so it is a tuning set now.
+    "blind5": (BLIND5, {"ordering": 58, "equal": 0, "within_one": 4, "overall": 29, "level_signal": 29,
+                        "dimensions": 156, "dimension_ordering": 42}, True),
 }
 
 
@@ -168,7 +168,7 @@ def test_later_sets_do_not_fall_below_their_floors(later_agreement, name, measur
 
 
 # Sets still blind: `report` prints their figures only, since a miss names the file to tune toward.
-BLIND = {BLIND2, BLIND5}
+BLIND = {BLIND2}
 
 
 def report(folder: Path = GRADED, details: bool = False) -> int:
