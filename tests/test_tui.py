@@ -213,3 +213,23 @@ async def test_command_palette_offers_the_apps_own_commands_and_themes(tmp_path)
         app.action_review()
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_the_plain_modes_commands_typed_in_the_answer_box_act_and_other_slashes_are_answers(tmp_path):
+    services = build_services(transcripts_dir=tmp_path / "t", brain="offline")
+    app = InterviewerApp(services, start="practice", round_id="system-design", problem_id="webhook-delivery")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await answer(pilot, "/v1/endpoints takes a URL and the event types, and returns the endpoint id and a secret.")
+        assert len(screen.query(".candidate")) == 1
+        await answer(pilot, "/hint")
+        assert len(screen.query(".candidate")) == 1  # a hint asked for, not an answer
+        await answer(pilot, "/done")
+        await settle(pilot, 6)
+        assert isinstance(app.screen, ScorecardScreen)
+    [path] = saved(tmp_path)
+    transcript = load_transcript(path)
+    assert transcript.completed and [t.text for t in transcript.candidate_turns()] == [
+        "/v1/endpoints takes a URL and the event types, and returns the endpoint id and a secret."]

@@ -30,6 +30,7 @@ from .spoken_replies import SpokenReplies
 from .voice_panel import VoicePanel
 
 DRAFT_EVERY_S = 5.0
+TYPED_COMMANDS = ("/hint", "/next", "/done", "/quit")  # typed alone in the answer box and sent
 
 
 class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
@@ -298,6 +299,16 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
             return
         if not box.text.strip():
             self.notify("Type an answer first, or use F2 for a hint.", severity="warning")
+            return
+        typed = box.text.strip().lower()
+        if typed in TYPED_COMMANDS:
+            # The plain mode's commands work here too; anything else starting with "/" ("/v1/events returns ...")
+            # is an answer. A typed /done is deliberate, so it ends without F9's question.
+            box.text = ""
+            if typed == "/quit":
+                self.app.call_later(self.app.action_quit)
+            else:
+                self._go(None, typed[1:])
             return
         try:  # checked here, so a refused answer stays in the box
             text = self.session.validate_answer(box.text)
