@@ -143,3 +143,18 @@ def test_a_stock_sign_off_at_the_end_is_dropped_and_nothing_else():
     assert without_sign_off([answer, Segment("Thanks for watching!", 3.2, 3.8)]) == [answer]
     assert without_sign_off([Segment("Thank you for the question: the cache sits in front.", 0.0, 3.0)])[0].text.startswith("Thank")
     assert without_sign_off([answer]) == [answer]
+
+
+def test_a_decoder_loop_is_cut_where_it_starts_and_nothing_after_it_is_kept():
+    from interviewer.voice.stt import without_loops
+    from interviewer.voice.transcription import Segment, Word
+
+    answer = Segment("Eviction removes the tail when we reach capacity.", 0.0, 3.0)
+    looped = Segment("Then longest John C C C C C C C two C", 3.0, 6.0,
+                     tuple(Word(w, 3.0 + i * 0.2, 3.2 + i * 0.2, 0.5) for i, w in
+                           enumerate("Then longest John C C C C C C C two C".split())))
+    after = Segment("A C C C C.", 6.0, 8.0)
+    assert without_loops([answer, looped, after]) == [answer, Segment("Then longest John", 3.0, 3.6, looped.words[:3])]
+    assert without_loops([answer]) == [answer]
+    very = Segment("That was very, very slow, so we moved it.", 0.0, 2.0)
+    assert without_loops([very]) == [very]
