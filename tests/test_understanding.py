@@ -317,3 +317,9 @@ def test_a_reduction_of_more_than_all_of_it_is_challenged(sentence, wrong):
 def test_claims_about_the_published_approach_are_held_to_what_is_published(sentence, fact):
     k = knowledge("behavioral", "mission-and-safety")
     assert [c.fact_id for c in read(sentence, k).contradictions] == ([fact] if fact else [])
+
+
+def test_the_drills_multiple_said_back_with_a_generic_fix_is_no_scale_thinking():
+    assert "scale" not in analyze("At a thousand times we'd need a lot more servers.").signals
+    assert "scale" in analyze("At 10x the attempts store needs more partitions, since it takes 300,000 writes a "
+                              "second.").signals

@@ -49,6 +49,7 @@ class Unit:
     proactive: bool
     phase: str | None = None
     defended: bool = False  # the sentence also gives a reason, a number, a cost or a failure: argued, not asserted
+    weak: bool = False  # hedged: "maybe three or five times", "I'd probably retry"
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 # A hedged sentence ("I'd probably ...", "maybe ...") asserts whatever reason it gives.
                 defended = defended and span.start not in hedged
                 evidence.units.setdefault(signal, []).append(
-                    Unit(signal, turn.n, span, signal not in asked, where, defended))
+                    Unit(signal, turn.n, span, signal not in asked, where, defended,
+                         span.start in hedged))
                 if defended and signal not in _OWN_SUPPORT:
                     argued.add(span.start)
         for area_id in sorted(analysis.areas):

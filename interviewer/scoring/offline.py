@@ -42,6 +42,10 @@ ASSERTED_AREA = 0.75
 SATURATION = 1.0  # points at which a signal reaches ~63% of its ceiling
 PRIMARY_SHARE = 0.65  # the dimension's main signal weighs this much against its supporting ones
 OUT_OF_PHASE = 0.5
+# A hedged sentence ("maybe three or five times", "I'd probably retry") shows its signal this much of a plain one:
+# on their own, a few of them stay below the bar. (Sentences whose reason says nothing are weighed across the
+# session instead: read one by one, the hollow-reason test also catches a few strong sentences.)
+WEAK_UNIT = 0.4
 # Signals that are their own evidence: a question asked, an area covered, a gate passed need no argument beside them.
 _SELF_EVIDENT = frozenset({"progress", "breadth", "clarifying"})
 _REASONING_SIGNALS = {"reasoning", "tradeoffs", "breadth", "specificity", "scale", "rigor", "structure"}
@@ -116,7 +120,7 @@ def _signal_points(units: list[Unit], dimension: Dimension) -> float:
     phases that exercise the dimension, a unit counts half: a stance taken in the incident scenario is
     evidence of judgment there, not of a considered view of the mission."""
     weights = {u: _weight(u.proactive, dimension.unprompted) * (DEFENDED if u.defended else 1.0)
-               * (OUT_OF_PHASE if _out_of_phase(u, dimension) else 1.0) for u in units}
+               * (OUT_OF_PHASE if _out_of_phase(u, dimension) else 1.0) * (WEAK_UNIT if u.weak else 1.0) for u in units}
     if units and units[0].signal in _SELF_EVIDENT:  # a question asked needs no argument beside it
         return _decayed(weights.values())
     argued = _decayed(w for u, w in weights.items() if u.defended)

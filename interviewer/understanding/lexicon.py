@@ -322,7 +322,8 @@ OPENER = re.compile(r"^(?:(?:so|and|but|well|okay|ok|right|yeah|yes|um|uh|now|th
 
 # Fixes that name no component, no number and no cost: the classic hand-waves.
 GENERIC_FIX = re.compile(
-    r"\b(?:just |simply )?(?:add|throw|spin up|scale out with|put|buy|get|provision) (?:more|a few more|some more|extra|a lot more) "
+    r"\b(?:just |simply )?(?:add|throw|spin up|scale out with|put|buy|get|provision|need|needs|use) (?:more|a few more|"
+    r"some more|extra|a lot more|lots more|many more|a lot of|lots of|bigger) "
     r"(?:servers?|machines?|boxes|nodes?|hardware|instances|pods|capacity|resources|gpus|compute)\b"
     r"|\bmore (?:capacity|hardware|compute|servers|gpus) (?:solves|fixes|handles)\b"
     r"|\b(?:just|simply) (?:scale|cache|shard|add a cache|use a cache|use a queue|retry|replicate|autoscale)\b"

@@ -166,6 +166,7 @@ def addresses_grader(low: str) -> bool:
     return bool(lx.INJECTION.search(body) or (lx.INJECTION_SELF.search(body) and lx.INJECTION_ASK.search(body)))
 
 
+_MULTIPLE = re.compile(r"\b(?:times|fold)\b|\dx\b|\d\s*x$")
 # A reason that names no property of the problem: "because it's fast", "since it's simpler".
 _THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|it was) (?:really |very |just |so )?"
                           r"(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|popular|common|nicer)\b")
@@ -274,7 +275,10 @@ def _sentence_signals(body: str, technical: int, multipliers: set[str], before: 
         and (committed(body) or lx.RANKING.search(body) or lx.DECISION.search(body))) or bool(
         argued_apart and n_words >= 8 and not vague and not lx.FLUFF.search(body))
     causal = causal or argued_apart
-    if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body) or lx.GENERIC_FIX.search(body)) and not quantities:
+    # The drill's own multiple ("at a thousand times") is no figure of the candidate's: "we'd need a lot more servers"
+    # after it is still the generic fix.
+    figures = [q for q in quantities if not _MULTIPLE.search(q)]
+    if (lx.OVERCLAIM.search(body) or lx.AUTHORITY.search(body) or lx.GENERIC_FIX.search(body)) and not figures:
         # "It scales", "no contention", "that's what real databases use", "we'd just retry": claims, not reasons.
         concrete = False
     if "?" in body and n_words >= 4 and _QUESTION_WORDS.search(body):
