@@ -190,3 +190,17 @@ def test_a_first_part_handed_over_by_name_starts_the_gates_of_a_plain_transcript
              "Interviewer: Here's the next requirement. Add top-k.", f"Candidate: {answer.replace('argmax', 'top-k')}"]
     card = score(parse_text("\n".join(lines)), rubric)
     assert [g["gate"] for g in card.gates] == [1, 2] and card.gates[0]["passed"]
+
+
+@pytest.mark.parametrize(("name", "off"), [("off_problem", True), ("strong", False), ("terse_strong", False),
+                                           ("weak", False)])
+def test_a_conversation_round_answered_for_another_of_its_problems_is_off_problem(name, off):
+    from pathlib import Path
+
+    for round_id in ("behavioral", "recruiter-screen"):
+        path = Path(__file__).parent / "fixtures" / "blind5" / round_id / f"{name}.txt"
+        transcript = parse_text(path.read_text())
+        card = score(transcript, RubricLibrary().load(round_id).rubric)
+        assert card.relevance["off_problem"] is off, (round_id, card.relevance)
+        if off:
+            assert card.overall_level == "below_bar" and all(d.level != "great" for d in card.dimensions)

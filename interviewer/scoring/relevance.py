@@ -38,6 +38,8 @@ _STOP = frozenset(
 )
 # Another problem must claim the answers this many times more strongly than this one ...
 OFF_RATIO = 1.4
+# ... or, within a conversation round, another of its problems this many times (its problems share their stories).
+SIBLING_RATIO = 1.6
 # The other problem is named only when it stands out from the rest by this much; otherwise the answers are
 # about something this library has no problem for (a URL shortener), and naming the nearest would mislead.
 NAME_MARGIN = 1.25
@@ -98,7 +100,15 @@ def relevance(answers: Iterable[str], index: ProblemIndex, round_id: str, proble
         return Relevance(ratio=0.0, judged=False)
     claims = {k: index.claim(words, k) for k in index.docs}
     if index.families.get(round_id) == "conversation":
-        here = max(v for k, v in claims.items() if k.split("/")[0] == round_id)
+        # Stories serve every problem of a conversation round, so its problems count as one against the other
+        # rounds; but answers that leave this problem's own situations aside for another's (incident stories for
+        # the mission round, another role's pitch in the recruiter screen) are claimed by that problem far more.
+        mine = {k: v for k, v in claims.items() if k.split("/")[0] == round_id}
+        sibling = max((k for k in mine if k != key), key=mine.get, default=None)
+        if sibling is not None and claims[key] > 0 and mine[sibling] / claims[key] >= SIBLING_RATIO:
+            return Relevance(ratio=mine[sibling] / claims[key], elsewhere=sibling,
+                             elsewhere_title=index.titles[sibling])
+        here = max(mine.values())
         others = {k: v for k, v in claims.items() if k.split("/")[0] != round_id}
     else:
         here = claims[key]
