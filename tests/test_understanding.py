@@ -323,3 +323,15 @@ def test_the_drills_multiple_said_back_with_a_generic_fix_is_no_scale_thinking()
     assert "scale" not in analyze("At a thousand times we'd need a lot more servers.").signals
     assert "scale" in analyze("At 10x the attempts store needs more partitions, since it takes 300,000 writes a "
                               "second.").signals
+
+
+@pytest.mark.parametrize(("sentence", "is_thin"), [
+    ("In a database, because it's reliable.", True),
+    ("Jitter is good practice for retries.", True),
+    ("We picked Postgres because it's what the team already runs, with 30,000 writes a second of headroom.", False),
+    ("Jitter spreads a wave of retries so a recovering endpoint isn't hit all at once.", False),
+])
+def test_a_bare_quality_or_a_fashion_given_as_the_reason_is_thin(sentence, is_thin):
+    from interviewer.understanding.signals import thin
+
+    assert thin(sentence.lower()) is is_thin

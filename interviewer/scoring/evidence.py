@@ -20,7 +20,7 @@ from ..understanding import lexicon as lx
 from ..understanding.arithmetic import cache_loss, error_bar, impossible_cut
 from ..understanding.claims import contradictions
 from ..understanding.knowledge import Knowledge
-from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint
+from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint, thin
 from ..engine.state import TARGETS
 from .gates import gates_reached
 from .relevance import Relevance, index_for, relevance
@@ -49,7 +49,7 @@ class Unit:
     proactive: bool
     phase: str | None = None
     defended: bool = False  # the sentence also gives a reason, a number, a cost or a failure: argued, not asserted
-    weak: bool = False  # hedged: "maybe three or five times", "I'd probably retry"
+    weak: bool = False  # hedged ("maybe three or five times"), or argued by a bare quality ("because it's reliable")
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,7 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
         # An estimate worked out in its sentence shows its argument: read once per sentence, not per signal.
         worked_out = {s.start for s in analysis.sentences if derived(s.text.lower())}
         hedged = {s.start for s in analysis.sentences if lx.HEDGE.search(s.text.lower())}
+        shallow = hedged | {s.start for s in analysis.sentences if thin(s.text.lower())}
         echoed = _echoed_numbers(analysis, previous)
         for start in echoed:
             shown[start].discard("numbers")
@@ -181,7 +182,7 @@ def collect(transcript: Transcript, rubric: Rubric, problem: Problem | None, kno
                 defended = defended and span.start not in hedged
                 evidence.units.setdefault(signal, []).append(
                     Unit(signal, turn.n, span, signal not in asked, where, defended,
-                         span.start in hedged))
+                         span.start in shallow))
                 if defended and signal not in _OWN_SUPPORT:
                     argued.add(span.start)
         for area_id in sorted(analysis.areas):

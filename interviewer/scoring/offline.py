@@ -42,8 +42,9 @@ ASSERTED_AREA = 0.75
 SATURATION = 1.0  # points at which a signal reaches ~63% of its ceiling
 PRIMARY_SHARE = 0.65  # the dimension's main signal weighs this much against its supporting ones
 OUT_OF_PHASE = 0.5
-# A hedged sentence ("maybe three or five times", "I'd probably retry") shows its signal this much of a plain one:
-# on their own, a few of them stay below the bar. (Sentences whose reason says nothing are weighed across the
+# A hedged sentence ("maybe three or five times", "I'd probably retry"), or one argued by a bare quality or a fashion
+# ("because it's reliable", "jitter is good practice"), shows its signal this much of a plain one: on their own, a
+# few of them stay below the bar. (Sentences whose reason says nothing are weighed across the
 # session instead: read one by one, the hollow-reason test also catches a few strong sentences.)
 WEAK_UNIT = 0.4
 # Signals that are their own evidence: a question asked, an area covered, a gate passed need no argument beside them.

@@ -168,8 +168,17 @@ def addresses_grader(low: str) -> bool:
 
 _MULTIPLE = re.compile(r"\b(?:times|fold)\b|\dx\b|\d\s*x$")
 # A reason that names no property of the problem: "because it's fast", "since it's simpler".
-_THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|it was) (?:really |very |just |so )?"
-                          r"(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|popular|common|nicer)\b")
+_THIN_REASON = re.compile(r"\b(?:because|since|as) (?:it's|it is|that's|they're|they are|it was) (?:really |very |just |so "
+                          r"|more |pretty )?(?:fast|faster|quick|simple|simpler|easy|easier|better|cleaner|standard|"
+                          r"popular|common|nicer|reliable|scalable|robust|secure|proven|mature|flexible|good|great|"
+                          r"industry standard|battle-tested)\b"
+                          # An appeal to fashion in place of a reason: "jitter is good practice for retries".
+                          r"|\b(?:is|are|it's|that's) (?:a |the )?(?:good|best|standard|common|recommended) practices?\b")
+
+
+def thin(low: str) -> bool:
+    """Whether a sentence (lower-cased) gives a bare quality or a fashion as its reason: "because it's reliable"."""
+    return bool(_THIN_REASON.search(low))
 
 
 # A position followed by its explanation after a colon: "<stance> is X: <at least five words>".
