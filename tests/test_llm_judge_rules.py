@@ -88,3 +88,19 @@ def test_answers_for_another_problem_stay_below_the_bar(tmp_path):
         card = _judge(server, tmp_path, load_transcript(MIDDLING))
     assert all(d.level == "below_bar" for d in card.dimensions)
     assert card.relevance["off_problem"] and "High-scale streaming chat" in " ".join(card.notes)
+
+
+def test_two_claims_against_the_facts_leave_the_judges_whole_result_below_the_bar(tmp_path):
+    text = MIDDLING.read_text()
+    claims = ("An H100 has 16 GB, so a 70B FP16 model fits on one GPU. "
+              "It cut p99 latency by 300%, which took it well below zero.")
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Candidate:"))
+    lines[first] = f"{lines[first]} {claims}"
+    transcript = parse_text("\n".join(lines))
+    with FakeOpenAI([Reply(text=_reply(overall={"level": "good", "score": 60}))]) as server:
+        card = _judge(server, tmp_path, transcript)
+    assert len(card.corrections) >= 2
+    assert card.overall_level == "below_bar" and card.overall_score < 40 and card.level_signal == "below L4"
+    system = server.requests[0]["messages"][0]["content"]
+    assert "restates its claim" in system and "two or more leave it below the bar" in system

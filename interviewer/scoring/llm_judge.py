@@ -24,6 +24,7 @@ from ..transcript import Transcript
 from .judge_fit import fit_turns, transcript_room
 from .judge_schema import JudgeReply, response_schema
 from .offline import score as offline_score
+from .offline import wrong_facts_cap
 from .scorecard import GOOD_AT, INSUFFICIENT, NOT_ASSESSED, DimensionScore, Quote, Scorecard, level_for
 
 log = logging.getLogger("interviewer.judge")
@@ -175,7 +176,10 @@ def _scorecard(parsed: JudgeReply, transcript: Transcript, rubric: Rubric, offli
     assessed = [d for d in dims if d.assessed]
     weight = sum(d.weight for d in assessed)
     overall = sum(d.score * d.weight for d in assessed) / weight if weight else 0.0
+    overall = wrong_facts_cap(overall, len(corrections))  # the offline scorer's rule, applied to the judge's result too
     signal = parsed.level_signal or offline.level_signal
+    if overall < GOOD_AT and signal in ("L4", "L5", "L6"):
+        signal = "below L4"  # a result below the bar carries no level
     insufficient = signal == INSUFFICIENT or offline.level_signal == INSUFFICIENT
     card = Scorecard(round=rubric.id, problem=transcript.problem, scorer=f"llm:{name}",
                      overall_level=NOT_ASSESSED if insufficient else level_for(overall), overall_score=overall,
@@ -194,7 +198,7 @@ def _scorecard(parsed: JudgeReply, transcript: Transcript, rubric: Rubric, offli
     if off_problem:
         card.notes.append(f"The answers fit {card.relevance.get('elsewhere') or 'another problem'} better than this "
                           "one, so every level is capped below the bar.")
-    card.notes += notes + [n for n in offline.notes if "addressed the scorer" in n]
+    card.notes += notes + [n for n in offline.notes if "addressed the scorer" in n or "reasons" in n]
     return card
 
 

@@ -87,7 +87,7 @@ def score(transcript: Transcript, rubric: Rubric) -> Scorecard:
     assessed = [d for d in dimensions if d.assessed]
     total_weight = sum(d.weight for d in assessed)
     overall = sum(d.score * d.weight for d in assessed) / total_weight if total_weight else 0.0
-    overall = _wrong_facts_cap(overall, len(evidence.corrections))
+    overall = wrong_facts_cap(overall, len(evidence.corrections))
     missing = [d.title for d in dimensions if not d.assessed]
     card = Scorecard(
         round=rubric.id,
@@ -259,7 +259,7 @@ def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[st
     return value
 
 
-def _wrong_facts_cap(overall: float, wrong: int) -> float:
+def wrong_facts_cap(overall: float, wrong: int) -> float:
     """Claims that contradict the problem's facts weigh on the whole interview, not only on the dimensions they
     would have supported: with one, the result is good at best; with two or more, it is below the bar, however
     fluent the rest (an interviewer does not pass a design built on two wrong facts)."""
