@@ -9,7 +9,8 @@ did not happen is counted, never fatal.
    Hands-free is measured three ways, turn by turn: as the app does it now (the end silence of
    `voice.end_silence_s`, or each `--silence`, with the reply worked out and its first clause
    synthesized during the countdown, and the pass ahead hearing as much of the end of the answer as
-   it can finish within the countdown); the same with the whole answer refined ahead; and as it did
+   it can finish within the countdown, greedily when that is long); the same with the full beam; the same
+   with the whole answer refined ahead; and as it did
    before (1.5 s of silence, the reply worked out once the turn has ended, the whole answer refined
    ahead).
    Answers are Piper speech played in real time through the real capture path: short ones (4-6 s) and,
@@ -97,7 +98,8 @@ def clip(voice, text):
     return audio, (int(spoken[-1]) + 1) * WINDOW / RATE
 
 
-def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply_ahead=False, fit_ahead=True):
+def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply_ahead=False, fit_ahead=True,
+                greedy_ahead=True):
     """One answer through capture, live transcription, (end of turn,) refine, the offline brain and
     the speaker. Hands-free, the refinement starts during the countdown, and with `reply_ahead` so
     does the reply (worked out on a fork of the engine, its first clause synthesized), as the app
@@ -126,6 +128,7 @@ def answer_turn(whisper, voice, services, text, hands_free, silence_s=1.5, reply
     live = LiveTranscriber(whisper, on_scores=watch.scores if hands_free else None,
                            on_caption=lambda caption: watch.caption(caption, live.captioned_s))
     live.fit_ahead = fit_ahead
+    live.greedy_ahead = greedy_ahead
     ahead = ReplyAhead()
     if hands_free:
         watch.on_pause, watch.on_resume = live.refine_ahead, live.drop_ahead
@@ -199,18 +202,21 @@ def turns(whisper, voice, trials, silences, answers=ANSWERS, title="short answer
     with tempfile.TemporaryDirectory() as tmp:
         services = build_services(transcripts_dir=Path(tmp), brain="offline")
         answer_turn(whisper, voice, services, ANSWERS[0], hands_free=False)  # warm-up
-        ways = [(f"now: {s:.2f} s of silence, reply worked out in the countdown", s, True, True) for s in silences]
+        ways = [(f"now: {s:.2f} s of silence, reply worked out in the countdown", s, True, True, True)
+                for s in silences]
+        ways.append((f"now, but a long pass in a pause with the full beam ({silences[0]:.2f} s of silence)",
+                     silences[0], True, True, False))
         ways.append((f"now, but the whole answer refined ahead ({silences[0]:.2f} s of silence, reply in the "
-                     "countdown)", silences[0], True, False))
+                     "countdown)", silences[0], True, False, False))
         ways.append(("before: 1.50 s of silence, reply worked out after the turn, the whole answer refined ahead",
-                     1.5, False, False))
+                     1.5, False, False, False))
         kept = {label: [] for label, *_ in ways}
         push, missed = [], {label: 0 for label, *_ in ways}
         for i in range(trials):
             text = answers[i % len(answers)]
-            for label, silence_s, ahead, fit in ways:  # interleaved, so load and warmth fall on all alike
+            for label, silence_s, ahead, fit, greedy in ways:  # interleaved, so load and warmth fall on all alike
                 figures = answer_turn(whisper, voice, services, text, hands_free=True, silence_s=silence_s,
-                                      reply_ahead=ahead, fit_ahead=fit)
+                                      reply_ahead=ahead, fit_ahead=fit, greedy_ahead=greedy)
                 if figures is None or "first_audio_s" not in figures:
                     missed[label] += 1
                 else:

@@ -40,6 +40,7 @@ class Recogniser:
 
     def __init__(self) -> None:
         self.calls: list[tuple[float, float]] = []  # (seconds heard, peak value) per call
+        self.beams: list[int] = []  # the beam each call decoded with
         self.started = threading.Semaphore(0)
         self.failures = 0  # calls still to fail, as a decoder fault would
         self.pace = 0.0  # seconds of recognition it reports per second of audio
@@ -55,6 +56,7 @@ class Recogniser:
     def transcribe(self, audio, prompt=None, hotwords=None, beam_size=5, **_) -> Transcription:
         call = len(self.calls) + 1
         self.calls.append((len(audio) / SAMPLE_RATE, float(np.abs(audio).max(initial=0.0))))
+        self.beams.append(beam_size)
         self.started.release()
         self._gate.wait()
         if self.failures:
@@ -310,3 +312,11 @@ def test_a_dropped_pass_still_serves_the_pieces_said_inside_its_audio():
     assert ahead.take(0) is None  # not the answer's text ...
     assert ahead.covering(8_000, 39_000) is not None  # ... but a piece inside it can take its words
     assert ahead.covering(4_000, 39_000) is None and ahead.covering(8_000, 41_000) is None
+
+
+@pytest.mark.parametrize(("said_s", "beam"), [(3.0, 5), (9.0, 1)])
+def test_a_long_stretch_heard_in_a_pause_is_decoded_greedily_as_at_release(answer, said_s, beam):
+    live, watch, recogniser, ended = answer
+    feed(live, np.concatenate([word(1, said_s), quiet(1.6)]))
+    assert live.wait_caught_up(10) and ended.wait(10)
+    assert live.ahead.delivered == 1 and recogniser.beams == [beam]

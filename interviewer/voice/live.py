@@ -44,7 +44,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable
 
 from .errors import VoiceError
-from .refine_ahead import REFINE_WINDOW_S, Heard, RefineAhead, Window, joined, plan
+from .refine_ahead import REFINE_CONTEXT_S, REFINE_WINDOW_S, Heard, RefineAhead, Window, joined, plan
 from .segmenter import SAMPLE_RATE, WINDOW, Piece, Segmenter, SegmenterOptions, SpeechDetector
 from .transcription import Transcription, join_text
 
@@ -85,6 +85,7 @@ class LiveTranscriber:
         # The pass ahead hears only the speech no pass has heard yet (off: the whole answer, up to
         # REFINE_WINDOW_S; kept for measuring the difference, see bench/bench_turns.py).
         self.fit_ahead = True
+        self.greedy_ahead = True  # a long pass in a pause decodes greedily (the bench compares it with the beam)
         self.segmenter = Segmenter(options)
         self.recording: Recording | None = None
         self.recorder: Recorder | None = None
@@ -281,17 +282,21 @@ class LiveTranscriber:
         if self.on_ahead is not None:
             self.on_ahead(None)
 
-    def _hear(self, window: Window) -> Transcription:  # the refinement pass
+    def _hear(self, window: Window, beam_size: int | None = None) -> Transcription:  # the refinement pass
         with self._audio_lock:
             audio = self._audio[window.begin:window.end].copy()
         return self.model.transcribe(audio, prompt=self.prompt, hotwords=self.hotwords,
-                                     beam_size=self.beam_size).shifted(window.begin / SAMPLE_RATE)
+                                     beam_size=beam_size or self.beam_size).shifted(window.begin / SAMPLE_RATE)
 
     def _hear_ahead(self, claim: tuple[int, Window]) -> None:
         generation, window = claim
         started = time.perf_counter()
         try:
-            heard = Heard(window, self._hear(window), time.perf_counter() - started, generation)
+            # As at release: a long stretch (more than TAIL_BEAM_MAX_S beside the context before it) is decoded
+            # greedily, so the pass in a pause can end before the countdown does.
+            long = (window.end - window.begin) / SAMPLE_RATE > TAIL_BEAM_MAX_S + REFINE_CONTEXT_S
+            beam = 1 if long and self.greedy_ahead else None
+            heard = Heard(window, self._hear(window, beam), time.perf_counter() - started, generation)
         except Exception:  # noqa: BLE001 - only a head start: the pass after the turn runs and reports
             log.warning("refining ahead failed", exc_info=True)
             return
