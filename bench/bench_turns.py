@@ -273,6 +273,7 @@ def interrupted_reply(voice, interruption, speak_for_s, options=None):
     from interviewer.voice.speaker import Speaker
 
     events = []
+    player = None
     speaker = Speaker(voice, device="pulse", on_event=events.append)
     watch = BargeInWatch(Recorder(device="pulse"), speaker.played_rms,
                          on_barge_in=lambda w: speaker.stop("barge-in"), options=options)
@@ -285,11 +286,16 @@ def interrupted_reply(voice, interruption, speak_for_s, options=None):
             threading.Event().wait(speak_for_s)
             if not watch.fired:
                 onset = time.monotonic()
-                subprocess.Popen(["paplay", "--device=interview", str(interruption)])
+                player = subprocess.Popen(["paplay", "--device=interview", str(interruption)])
         speaker.wait_idle(60)
     finally:
         speaker.close()
         watch.close()
+        if player is not None:
+            # The interruption plays on after the interviewer stops: left running, its tail reaches the next
+            # trial's microphone and fires that trial's barge-in before its own speech (counted as a miss).
+            player.wait(10)
+            threading.Event().wait(0.5)
     stopped = [e for e in events if e.kind == "stopped" and e.reason == "barge-in"]
     spoken = max((e.spoken_s for e in events if e.kind in ("stopped", "ended")), default=0.0)
     if onset is None or not stopped:
