@@ -182,6 +182,17 @@ def test_no_barge_in_while_the_echo_path_is_unknown():
     assert barge.push(speech(0.3), mic_rms=0.3, played_rms=0.2)  # headphones: no echo, speech counts
 
 
+def test_a_candidate_who_talks_from_the_first_moments_of_the_reply_is_heard_with_headphones():
+    # Headphones: the microphone hears nothing of the playback, only the candidate, who starts a few windows in
+    # and keeps talking through the learning of the echo path. Their voice must not be learned as the echo.
+    barge = BargeIn()
+    assert not barge.push(speech(0.1), mic_rms=0.0, played_rms=0.3)
+    fired = barge.push(speech(0.2), mic_rms=0.1, played_rms=0.3)  # during the learning: set aside
+    for _ in range(10):
+        fired = fired or barge.push(speech(0.1), mic_rms=0.1, played_rms=0.3)
+    assert fired and barge.echo_gain is not None and barge.echo_gain < 0.1
+
+
 def test_a_caption_that_lags_behind_one_already_held_does_not_bring_back_the_longer_wait():
     from interviewer.voice.turns import WINDOW_S, EndOfTurn, TurnOptions
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 from dataclasses import dataclass, field
 
 from .silences import END_SILENCE_S, UNFINISHED_SILENCE_S
@@ -183,7 +182,7 @@ class BargeIn:
     over the interviewer for `min_speech_s`.
 
     The echo path is learned as it goes: the ratio of what the microphone hears to what was
-    played, over windows of loud playback (median, so the candidate's few words do not move it).
+    played, over windows of loud playback (the lower quartile, so the candidate's words do not move it).
     With headphones that ratio is near zero and any speech counts; with the voice looped back
     into the microphone it is near one, and only speech well above the playback counts."""
 
@@ -199,7 +198,12 @@ class BargeIn:
         """Microphone level per unit of played level, once enough loud playback has been heard."""
         if len(self._ratios) * WINDOW_S < self.options.learn_s:
             return None
-        return statistics.median(self._ratios)
+        # The lower quartile, not the median: a candidate who talks from the first moments of the reply is heard
+        # in most of the windows it is learned from, and with headphones their voice would pass for the echo
+        # (its ratio is all there is above zero) and be set aside for the rest of the reply. The interviewer's
+        # own echo, looped back, is in nearly every loud window, so its quartile is its level all the same.
+        ordered = sorted(self._ratios)
+        return ordered[len(ordered) // 4]
 
     def push(self, scores, mic_rms: float, played_rms: float) -> bool:
         o = self.options
