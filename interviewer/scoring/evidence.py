@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..rubric.schema import Problem, Rubric
 from ..transcript import Transcript, Turn
 from ..understanding import lexicon as lx
-from ..understanding.arithmetic import cache_loss, error_bar, impossible_cut
+from ..understanding.arithmetic import derived_claims
 from ..understanding.claims import contradictions
 from ..understanding.knowledge import Knowledge
 from ..understanding.signals import Analysis, Span, analyze, derived, fingerprint, thin
@@ -244,8 +244,7 @@ def _corrections(turn: Turn, analysis: Analysis, knowledge: Knowledge, evidence:
         if span in analysis.injections:
             continue
         before = analysis.sentences[index - 1].text if index else ""
-        derived = [c for c in (error_bar(span.text, span.start, before), cache_loss(span.text, span.start, analysis.text),
-                                impossible_cut(span.text, span.start)) if c is not None]
+        derived = derived_claims(span.text, span.start, before, analysis.text)
         for claim in contradictions(span.text, span.start, knowledge.checks, before=before) + derived:
             wrong.add(span.start)
             if not any(c.fact_id == claim.fact_id for c in evidence.corrections):

@@ -244,13 +244,9 @@ def _caps(dimension: Dimension, evidence: Evidence, value: float, notes: list[st
     elif wrong and value >= GREAT_AT:
         notes.append("capped at good: a claim contradicts the problem's facts")
         value = GREAT_AT - 1
-    if _mostly_hollow(evidence) and value >= GOOD_AT and set(dimension.signals) & _ARGUED_SIGNALS:
-        notes.append(f"capped below the bar: {len(evidence.hollow)} of {evidence.reasons} reasons restated their "
-                     "claim or named nothing of this problem")
-        value = GOOD_AT - 1
-    elif _abstract(evidence) and value >= GOOD_AT and set(dimension.signals) & _ARGUED_SIGNALS:
-        notes.append(f"capped below the bar: {evidence.reasons} reasons given and {evidence.quantities} figures; "
-                     "nothing argued was tied to a number of this problem")
+    unargued = _unargued(evidence)
+    if unargued and value >= GOOD_AT and set(dimension.signals) & _ARGUED_SIGNALS:
+        notes.append(f"capped below the bar: {unargued}")
         value = GOOD_AT - 1
     if evidence.relevance.off_problem and value >= GOOD_AT:
         notes.append(f"capped below the bar: the answers were about {evidence.relevance.where}, "
@@ -277,6 +273,18 @@ def _mostly_hollow(evidence: Evidence) -> bool:
 
 def _abstract(evidence: Evidence) -> bool:
     return evidence.reasons >= ABSTRACT_REASONS and evidence.quantities < FIGURES_PER_REASON * evidence.reasons
+
+
+def _unargued(evidence: Evidence) -> str:
+    """Why the answers' reasons argue nothing, session-wide ("" when they do): mostly hollow, or never tied to a
+    figure."""
+    if _mostly_hollow(evidence):
+        return (f"{len(evidence.hollow)} of {evidence.reasons} reasons restated their claim or named nothing of this "
+                "problem")
+    if _abstract(evidence):
+        return (f"{evidence.reasons} reasons given and {evidence.quantities} figures; nothing argued was tied to a "
+                "number of this problem")
+    return ""
 
 
 def _unprompted(signal: str, evidence: Evidence) -> bool:

@@ -118,3 +118,9 @@ def impossible_cut(sentence: str, start: int) -> Contradiction | None:
         return None
     says = "A reduction can't be more than 100%: cutting something by more than all of it would take it below zero."
     return Contradiction("derived-cut-over-100", says, sentence, start, start + len(sentence))
+
+
+def derived_claims(sentence: str, start: int, before: str, whole: str) -> list[Contradiction]:
+    """Every derived check on one sentence (`before`: the sentence before it; `whole`: the answer it is in)."""
+    found = (error_bar(sentence, start, before), cache_loss(sentence, start, whole), impossible_cut(sentence, start))
+    return [claim for claim in found if claim is not None]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import lexicon as lx
-from .arithmetic import cache_loss, error_bar, impossible_cut
+from .arithmetic import derived_claims
 from .claims import Contradiction, contradictions
 from .stated import misstated
 from .knowledge import Knowledge
@@ -190,8 +190,7 @@ def read(text: str, knowledge: Knowledge, asked: Asked | None = None, gate: int 
         if heard:
             # "Fifty thousand employees" just after the interviewer said about 100,000: misheard, said back.
             claims += [c for c in misstated(span.text, span.start, heard) if c.fact_id not in {x.fact_id for x in claims}]
-        claims += [c for c in (error_bar(span.text, span.start, before), cache_loss(span.text, span.start, text),
-                               impossible_cut(span.text, span.start)) if c is not None]
+        claims += derived_claims(span.text, span.start, before, text)
         own = _specific(low, knowledge)
         if own:
             # A claim about this problem's own parts with a consequence or a decision attached ("a coupon

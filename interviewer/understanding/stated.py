@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .claims import NUMBER, Contradiction, number_value
 
@@ -84,10 +85,7 @@ def misstated(sentence: str, start: int, stated: str) -> list[Contradiction]:
     low = sentence.lower()
     if _CHOSEN.search(low):
         return []
-    # A figure about one of something ("A rater grades roughly 20 to 60 answers an hour") is not the total a
-    # candidate works out from it ("50 raters at 40 an hour is 2,000 answers an hour").
-    said = [f for sentence in _sentences(stated) if not _PER_ONE.match(sentence.lower())
-            for f in figures(sentence.lower())]
+    said = _said(stated)
     if not said:
         return []
     found: dict[str, Contradiction] = {}
@@ -108,6 +106,15 @@ def misstated(sentence: str, start: int, stated: str) -> list[Contradiction]:
         found.setdefault(figure.noun, Contradiction(f"stated-{figure.noun}", _stated_sentence(stated, figure.noun),
                                                     sentence, start, start + len(sentence)))
     return list(found.values())
+
+
+@lru_cache(maxsize=8)
+def _said(stated: str) -> tuple[Figure, ...]:
+    """The figures of what the interviewer stated, read once per reply heard (an answer is read sentence by sentence
+    against the same text). A figure about one of something ("A rater grades roughly 20 to 60 answers an hour") is
+    not the total a candidate works out from it ("50 raters at 40 an hour is 2,000 answers an hour")."""
+    return tuple(f for sentence in _sentences(stated) if not _PER_ONE.match(sentence.lower())
+                 for f in figures(sentence.lower()))
 
 
 def _sentences(text: str) -> list[str]:
