@@ -54,7 +54,8 @@ async def test_a_change_to_the_keys_is_shown_and_work_waits_for_them():
         assert act.has_class("-disabled")
 
 
-async def test_the_setup_screen_composes_its_footer_keys_once(tmp_path, monkeypatch):
+def count_compositions(monkeypatch) -> list[Footer]:
+    """The footers, one entry each time one composes keys."""
     composed = []
     original = footer.TextualFooter.compose
 
@@ -65,6 +66,11 @@ async def test_the_setup_screen_composes_its_footer_keys_once(tmp_path, monkeypa
         yield from keys
 
     monkeypatch.setattr(footer.TextualFooter, "compose", counted)
+    return composed
+
+
+async def test_the_setup_screen_composes_its_footer_keys_once(tmp_path, monkeypatch):
+    composed = count_compositions(monkeypatch)
     app = InterviewerApp(build_services(transcripts_dir=tmp_path / "t", brain="offline"))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -72,20 +78,18 @@ async def test_the_setup_screen_composes_its_footer_keys_once(tmp_path, monkeypa
         assert len(composed) == 1
 
 
-async def test_keys_at_mount_are_drawn_with_the_screens_first_frame(tmp_path, monkeypatch):
-    """The setup screen's keys are composed with its footer, so they are there when the screen has
-    mounted, before its first frame."""
-    from interviewer.tui.setup_screen import SetupScreen
+async def test_show_keys_composes_the_keys_at_once_and_a_later_change_of_bindings_keeps_them(monkeypatch):
+    """`show_keys` composes the keys from the screen's bindings there and then, not a frame or two later
+    as Textual's footer does; the change of bindings that follows shows the same keys and composes none."""
+    composed = count_compositions(monkeypatch)
 
-    at_mount = []
-    original = SetupScreen.on_mount
+    class Shown(Toggle):
+        async def on_mount(self) -> None:
+            await self.query_one(Footer).show_keys()
+            self.keys_when_started = [key.key for key in self.screen.query("FooterKey")]
 
-    def on_mount(self):
-        at_mount.append({key.key for key in self.query("FooterKey")})
-        original(self)
-
-    monkeypatch.setattr(SetupScreen, "on_mount", on_mount)
-    app = InterviewerApp(build_services(transcripts_dir=tmp_path / "t", brain="offline"))
-    async with app.run_test(size=(120, 36)) as pilot:
+    app = Shown()
+    async with app.run_test() as pilot:
+        assert app.keys_when_started is not None and {"ctrl+q", "x"} <= set(app.keys_when_started)
         await settle(pilot)
-        assert at_mount and {"ctrl+q", "ctrl+s", "r", "d", "f1"} <= at_mount[0]
+        assert len(composed) == 1 and {"ctrl+q", "x"} <= {key.key for key in app.screen.query("FooterKey")}

@@ -136,34 +136,63 @@ async def test_collections_come_back_on_once_the_first_screen_is_drawn(tmp_path)
 
 
 @pytest.mark.parametrize("size", [SIZE, (80, 24), (160, 60)])
-async def test_the_first_frame_has_the_round_list_in_its_place_and_the_rest_mounts_after_it(tmp_path, monkeypatch,
-                                                                                             size):
-    """The first frame draws the title, the round list and the footer; the other lists and the notes
-    mount right after it, above and below the round list, which stays where it is in the form."""
-    first: dict[str, object] = {}
-    original = SetupScreen._complete
+async def test_the_screen_comes_in_three_frames_and_the_round_list_stays_in_its_place(tmp_path, monkeypatch, size):
+    """The first frame draws the title and the footer's bar; the second, the round list (focused) and the
+    footer's keys; the other lists and the notes mount in the third, above and below the round list,
+    which stays where it is in the form."""
+    frames: list[dict[str, object]] = []
+    show_rounds, complete = SetupScreen._show_rounds, SetupScreen._complete
 
-    async def complete(self):
-        if not first:  # the first call mounts the rest; a later one finds it done
-            first["widgets"] = {widget.id for widget in self.query("OptionList, Static")}
-            first["round"] = self.query_one("#round").region.translate(self.query_one("#setup-form").scroll_offset)
-            first["keys"] = {key.key for key in self.query("FooterKey")}
-        await original(self)
+    def drawn(screen) -> dict[str, object]:
+        return {"widgets": {widget.id for widget in screen.query("OptionList, Static")},
+                "keys": {key.key for key in screen.query("FooterKey")}}
 
-    monkeypatch.setattr(SetupScreen, "_complete", complete)
+    async def after_first(self):
+        frames.append(drawn(self))
+        await show_rounds(self)
+
+    async def after_second(self):
+        if len(frames) == 1:  # the first call mounts the rest; a later one finds it done
+            frames.append(drawn(self) | {"round": self.query_one("#round").region.translate(
+                self.query_one("#setup-form").scroll_offset), "focused": self.focused.id})
+        await complete(self)
+
+    monkeypatch.setattr(SetupScreen, "_show_rounds", after_first)
+    monkeypatch.setattr(SetupScreen, "_complete", after_second)
     app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline"))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert {"round", "setup-title"} <= first["widgets"] and "role" not in first["widgets"]
-        assert {"ctrl+q", "ctrl+s", "r", "d"} <= first["keys"]
+        first, second = frames
+        assert first == {"widgets": {"setup-title"}, "keys": set()}
+        assert {"round", "setup-title"} <= second["widgets"] and "role" not in second["widgets"]
+        assert {"ctrl+q", "ctrl+s", "r", "d", "f1"} <= second["keys"] and second["focused"] == "round"
         lists = [widget.id for widget in screen.query("OptionList")]
         assert lists == ["role", "plan", "level", "round", "problem", "mode"]  # the order Tab and Enter follow
         form, rounds = screen.query_one("#setup-form"), screen.query_one("#round")
-        assert rounds.region.translate(form.scroll_offset) == first["round"] and screen.focused.id == "round"
+        assert rounds.region.translate(form.scroll_offset) == second["round"] and screen.focused.id == "round"
         assert form.can_view_entire(rounds)  # a short terminal scrolls it into view
         assert "Start interview" in str(screen.query_one("#setup-keys").render())
         assert len(ids(screen.query_one("#problem"))) > 1  # the round's problems, listed by the work held back
+
+
+async def test_ctrl_s_before_the_round_list_has_mounted_starts_the_first_round(tmp_path, monkeypatch):
+    """Keys pressed before the second frame: the lists they read are mounted there and then."""
+    async def not_yet(self):
+        pass
+
+    monkeypatch.setattr(SetupScreen, "_show_rounds", not_yet)
+    app = InterviewerApp(build_services(transcripts_dir=tmp_path, brain="offline", level="L4"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.query("#round")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        interview = app.screen
+        assert isinstance(interview, InterviewScreen)
+        first_round = ids(screen.query_one("#round"))[0]
+        assert (interview.round_id, interview.problem_id, interview.level) == (first_round, None, "L4")
 
 
 def rest_held_back(tmp_path, monkeypatch, level: str) -> InterviewerApp:

@@ -6,15 +6,17 @@ and a screen that focuses a widget and highlights a few lists as it mounts chang
 before the next frame: three recomposes of the same keys, one after another, before the keys appear.
 
 Textual fills a footer a frame or two after the screen's first frame (once the screen's bindings are
-collected; with `keys_at_mount`, as it mounts). A worker thread started before then (listing sessions, loading a rubric, probing the audio
-stack) takes the GIL in long stretches, and the frame with the keys waits for it: a user sees a screen
-without its keys for as long as the thread runs. Work queued here starts after that frame instead.
+collected; with `show_keys`, in the next frame). A worker thread started before then (listing sessions,
+loading a rubric, probing the audio stack) takes the GIL in long stretches, and the frame with the keys
+waits for it: a user sees a screen without its keys for as long as the thread runs. Work queued here
+starts after that frame instead.
 
 A screen that draws part of itself first mounts the rest with `after_first_frame`.
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from inspect import isawaitable
 from typing import Any, Callable
@@ -32,21 +34,29 @@ MOST_CHECKS = 20
 class Footer(TextualFooter):
     """Textual's footer with the recomposes asked for between two frames merged into one, which reads the
     bindings as they are by then, and skipped when the keys it would show are the ones it shows (mounting
-    the keys changes the bindings once more, to the same keys).
-
-    `keys_at_mount=True` composes the keys with the footer, from the screen's and the app's bindings, so
-    they are drawn in the screen's first frame; for a screen whose first focused widget adds no shown key
-    and consumes none (a widget that takes typed text would hide keys the footer showed at first)."""
+    the keys changes the bindings once more, to the same keys)."""
 
     _queued = False
     _shown: tuple | None = None
 
-    def __init__(self, *args: Any, keys_at_mount: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if keys_at_mount:
-            # What Textual's footer waits for (the first change of the screen's bindings) before it
-            # composes any key: a frame or two after the screen's first, and three layouts later.
-            self.set_reactive(TextualFooter._bindings_ready, True)
+    async def show_keys(self) -> None:
+        """Compose the keys now, from the screen's bindings as they are, so that they are drawn in the
+        next frame. Textual's footer waits for the first change of the screen's bindings: a frame or two
+        later, and three layouts on. For a screen whose focused widget adds no shown key and consumes none
+        (a widget that takes typed text would hide keys the footer showed at first)."""
+        self.set_reactive(TextualFooter._bindings_ready, True)
+        # Composed by the footer itself: each key binds to the footer's style as it is composed, which
+        # Textual does only from the footer's own message pump.
+        composed = asyncio.get_running_loop().create_future()
+
+        async def compose_keys() -> None:
+            try:
+                await self.recompose()
+            finally:
+                composed.set_result(None)
+
+        self.call_next(compose_keys)
+        await composed
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:

@@ -4,11 +4,13 @@ This is the first screen a user sees, so it is built for a fast first frame: eve
 same widget (an option list: up/down picks, Enter moves on), the title is one line of text, and
 anything not needed to draw (the round's details, the offer to resume) arrives after it.
 
-The first frame holds the title, the round list (focused: the choice a user makes first) in the place
-it keeps, and the footer with its keys; the other lists and the notes mount right after that frame,
-in the next. Each widget costs its styling, layout and drawing before the first frame: from composing
-to the first frame, six lists with their labels and the notes took several times an empty app's time.
-Anything that reads a list mounts the rest first, so a key pressed before then acts on the whole screen.
+The screen is drawn in three frames, each as soon as the one before it: the title and the footer's bar
+(what an empty app draws first); then the round list (focused: the choice a user makes first) in the
+place it keeps, with the footer's keys; then the other lists and the notes. Each widget costs its
+styling, layout and drawing before the frame that shows it: from composing to the first frame, six lists
+with their labels and the notes took several times an empty app's time, and the round list with the
+keys still took twice its time. Anything that reads a list mounts what is missing first, so a key pressed
+before then acts on the whole screen.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 # Each role runs its loop; its rounds are the loop's, in stage order (so the MLE role reaches the work trial).
 ROLES = {role: (title, LOOPS[loop_id].rounds()) for role, (title, loop_id) in LOOP_ROLES.items()}
 TITLE = "interviewer: new interview"
+ROUND_LABEL = "Round"  # the round list's label, drawn in the second frame
 LAST_LABEL = "Mode"  # the label of the last list, which mounts after the first frame
 RANDOM = "random-problem"
 # Links rather than buttons: the same clickable targets at a fraction of a button's styling cost.
@@ -79,7 +82,7 @@ class SetupScreen(Screen):
     list has focus first); Enter on a problem, or Ctrl+S anywhere, starts the interview."""
 
     BINDINGS = [("ctrl+s", "start", "Start"), ("r", "review", "Past sessions"), ("d", "debrief", "Loop debrief")]
-    AUTO_FOCUS = "#round"  # focused as the screen mounts: one restyle, not two
+    AUTO_FOCUS = "#round"  # focused when the screen is shown again; the first time, as the list mounts
 
     class RoundDescribed(Message):
         def __init__(self, rubric) -> None:
@@ -92,25 +95,42 @@ class SetupScreen(Screen):
         self._role = "swe"
         self._wanted_problem: str | None = None
         self._after_footer = AfterFooter(self)
+        self._rounds_mounted = False
         self._rest_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Static(TITLE, id="setup-title", markup=False)
-        with Horizontal(id="setup"):
-            form = VerticalScroll(id="setup-form")
-            # The lists above the round list mount after the first frame; their rows are kept free so
-            # that the round list is drawn where it stays.
-            form.styles.padding = (rows_above_round(), 0, 0, 0)
-            with form:
-                yield Label("Round", id="round-label")
-                yield choices(*self._round_options("swe"), id="round")
-        yield Footer(keys_at_mount=True)
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#round", OptionList).highlighted = 0
-        after_first_frame(self.query_one("#setup-title"), self._complete)  # see the module's docstring
+        after_first_frame(self.query_one("#setup-title"), self._show_rounds)  # see the module's docstring
         self._after_footer(self._find_interrupted)
         self._after_footer(self._check_voice)
+
+    async def _show_rounds(self) -> None:
+        """The second frame: the round list, focused, and the footer's keys; then the rest of the screen."""
+        with self.app.batch_update():
+            await gather(*self._mount_rounds())
+            await self.query_one(Footer).show_keys()
+        after_first_frame(self.query_one("#round"), self._complete)
+
+    def _mount_rounds(self) -> list[AwaitMount]:
+        """The form with the round list alone, focused on its first round. Once only."""
+        if self._rounds_mounted:
+            return []
+        self._rounds_mounted = True
+        setup, form = Horizontal(id="setup"), VerticalScroll(id="setup-form")
+        # The lists above the round list mount a frame later; their rows are kept free so that the round
+        # list is drawn where it stays.
+        form.styles.padding = (rows_above_round(), 0, 0, 0)
+        rounds = choices(*self._round_options("swe"), id="round")
+        # Mounted one level at a time rather than as children passed to a container, which join the DOM
+        # only once it has mounted: a key pressed before then finds each of them at once.
+        mounted = [self.mount(setup, after="#setup-title"), setup.mount(form),
+                   form.mount(Label(ROUND_LABEL, id="round-label"), rounds)]
+        self.set_focus(rounds)
+        rounds.highlighted = 0  # heard (the round's problems are listed once the footer's keys are drawn)
+        return mounted
 
     async def _complete(self) -> None:
         """Mount the rest of the screen, then open the gate for the work held back: after the frames that
@@ -136,6 +156,7 @@ class SetupScreen(Screen):
         if self._rest_mounted:
             return []
         self._rest_mounted = True
+        self._mount_rounds()
         chosen_level = LEVELS.index(self.app.services.settings.level)  # settings hold one of these
         form = self.query_one("#setup-form", VerticalScroll)
         form.styles.clear_rule("padding")
@@ -162,9 +183,13 @@ class SetupScreen(Screen):
         return self.query_one(list_id, OptionList).highlighted_option
 
     # ----------------------------------------------------------------- choices
+    def _round_list(self) -> OptionList:
+        self._mount_rounds()  # a key pressed before the frame that mounts it still finds the list
+        return self.query_one("#round", OptionList)
+
     @property
     def round_id(self) -> str | None:
-        option = self.query_one("#round", OptionList).highlighted_option
+        option = self._round_list().highlighted_option
         return option.id if option else None
 
     @property
@@ -189,7 +214,7 @@ class SetupScreen(Screen):
 
     def choose(self, round_id: str, problem_id: str | None = None) -> None:
         """Highlight a round (and, once its problems are listed, a problem)."""
-        rounds = self.query_one("#round", OptionList)
+        rounds = self._round_list()
         rounds.highlighted = rounds.get_option_index(round_id)
         self._wanted_problem = problem_id
 
