@@ -73,7 +73,10 @@ def echo_latencies(stream: bool, presses: int = 60) -> tuple[list[float], int]:
     from llm_server import FakeOpenAI, Reply
 
     # 2,000 tokens of about 4 characters, 4 characters every 5 ms: 200 tokens a second for ten seconds.
-    # The reply has no `z`, so a `z` drawn after the key is written is the key's echo.
+    # Each key is a character typed once and found nowhere else (a CJK ideograph): a frame that redraws
+    # the answer box with the keys typed before it does not pass for this key's echo, as it did with
+    # the same key every time.
+    keys = [chr(0x4E00 + number).encode() for number in range(presses)]
     reply = Reply(text="word " * 1600, chunk_chars=4, chunk_delay=0.005) if stream else Reply(text="Hello.")
     with FakeOpenAI(responder=lambda body: reply) as server, tempfile.TemporaryDirectory() as tmp:
         argv = python(COMMAND) + ["practice", "system-design", "--problem", "streaming-chat",
@@ -85,8 +88,8 @@ def echo_latencies(stream: bool, presses: int = 60) -> tuple[list[float], int]:
                 return [], presses
             if not stream:
                 terminal.read_until(b"Hello.", 10)
-            for _ in range(presses):
-                took = terminal.echo(b"z")
+            for key in keys:
+                took = terminal.echo(key)
                 if took is None:
                     missed += 1
                 else:
