@@ -4,8 +4,9 @@
 
 1. Append latency per turn with fsync (what a session pays per answer), beside the same
    appends with flush only, measured in the same run so the ratio is meaningful.
-2. Load time of a 10,000-turn transcript (engine state on every interviewer turn).
-3. Scoring time of a 60-minute transcript.
+2. Load time of a 10,000-turn transcript (engine state on every interviewer turn), beside its lines parsed by
+   json alone.
+3. Scoring time of a 60-minute transcript, beside the same session cut to its first exchange.
 4. Scoring growth: `interviewer score` (the command a user waits on, run as its own process) on a
    transcript of 2,000 distinct turns beside the same on 500 turns in the same run (target: within 4.5x,
    that is linear), and the 500-turn score in process (target: well under a second). Turns are made of
@@ -87,14 +88,19 @@ def bench_load(turns: int, folder: Path) -> None:
                 record["n"] = written
             f.write(json.dumps(record, separators=(",", ":")) + "\n")
             i += 1
-    timings = []
-    for _ in range(5):
+    timings, bare = [], []
+    for _ in range(5):  # interleaved with the baseline: every line read and parsed by json, nothing else
         start = time.perf_counter()
         transcript = load_transcript(path)
         timings.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        with open(path, encoding="utf-8") as f:
+            [json.loads(line) for line in f]
+        bare.append(time.perf_counter() - start)
     assert len(transcript.turns) == turns
     print(f"load, {turns} turns ({path.stat().st_size / 1e6:.1f} MB): median {statistics.median(timings) * 1e3:.0f} ms "
-          f"over 5 runs (min {min(timings) * 1e3:.0f} ms)")
+          f"over 5 runs (min {min(timings) * 1e3:.0f} ms), beside every line parsed by json alone: median "
+          f"{statistics.median(bare) * 1e3:.0f} ms (min {min(bare) * 1e3:.0f} ms)")
 
 
 def sixty_minute_transcript() -> tuple[str, int]:
@@ -111,6 +117,15 @@ def sixty_minute_transcript() -> tuple[str, int]:
     return "\n".join(lines), words
 
 
+def load_transcript_text(text: str):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write(text)
+    try:
+        return load_transcript(f.name)
+    finally:
+        os.unlink(f.name)
+
+
 def bench_score() -> None:
     text, words = sixty_minute_transcript()
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
@@ -124,10 +139,19 @@ def bench_score() -> None:
         card = score(transcript, rubric)
         timings.append(time.perf_counter() - start)
     os.unlink(f.name)
+    # The baseline: the same session cut to its first exchange, scored the same way: what scoring costs
+    # whatever the length (the rubric's relevance index, building the card).
+    first = load_transcript_text("\n".join(text.split("\n\n")[:3]))
+    fixed = []
+    for _ in range(5):
+        start = time.perf_counter()
+        score(first, rubric)
+        fixed.append(time.perf_counter() - start)
     minutes = words / 150
     print(f"score, 60-minute session: {len(transcript.turns)} turns, {words} candidate words "
           f"(~{minutes:.0f} min of candidate speech): "
-          f"median {statistics.median(timings) * 1e3:.0f} ms over 5 runs; overall {card.overall_score:.0f}")
+          f"median {statistics.median(timings) * 1e3:.0f} ms over 5 runs; overall {card.overall_score:.0f}; "
+          f"beside its first exchange alone ({len(first.turns)} turns): median {statistics.median(fixed) * 1e3:.0f} ms")
 
 
 _TEMPLATES = (
