@@ -1,13 +1,13 @@
 """Launches of the real app under CPU load: in how many is the setup screen's footer drawn once
 the voice check has finished? Prints figures; asserts nothing (tests/test_tmux_smoke.py does).
 
-    python bench/bench_footer.py [LAUNCHES] [--textual-driver]
+    python bench/bench_footer.py [LAUNCHES] [--app-driver-only]
 
 Each launch runs `interviewer` in a 100x30 tmux pane while 2 busy-looping processes per CPU
 keep every core loaded, waits until the voice note no longer says "checking" (the check imports
 sounddevice, whose PortAudio start points descriptor 2 at /dev/null for a moment), then gives
-the footer 5 s to be on the last line. `--textual-driver` runs Textual's own Linux driver, which
-draws to descriptor 2 itself, for comparison with the app's driver. With PortAudio, PulseAudio
+the footer 5 s to be on the last line. Each launch with the app's driver is followed by one with
+Textual's own Linux driver, which draws to descriptor 2 itself: the baseline, in the same run. With PortAudio, PulseAudio
 and the ALSA plugins installed (as CI has them) the window is wide enough to matter.
 """
 
@@ -60,18 +60,22 @@ def main() -> None:
     if shutil.which("tmux") is None:
         sys.exit("bench_footer needs tmux (apt-get install tmux)")
     launches = int(next((a for a in sys.argv[1:] if a.isdigit()), "20"))
-    textual_driver = "--textual-driver" in sys.argv
+    drivers = (False, True) if "--app-driver-only" not in sys.argv else (False,)
     load = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2 * (os.cpu_count() or 2))]
+    drawn = {driver: 0 for driver in drivers}
     try:
         with tempfile.TemporaryDirectory() as folder:
-            drawn = sum(launch_once(Path(folder), textual_driver) for _ in range(launches))
+            for _ in range(launches):  # interleaved, so the load hits both drivers alike
+                for textual_driver in drivers:
+                    drawn[textual_driver] += launch_once(Path(folder), textual_driver)
     finally:
         for process in load:
             process.kill()
             process.wait()
-    driver = "Textual's LinuxDriver (draws to fd 2)" if textual_driver else "the app's driver (its own copy of fd 2)"
-    print(f"{driver}: footer drawn in {drawn} of {launches} launches under load "
-          f"({len(load)} busy processes on {os.cpu_count()} CPUs)")
+    for textual_driver, count in drawn.items():
+        driver = "Textual's LinuxDriver (draws to fd 2)" if textual_driver else "the app's driver (its own copy of fd 2)"
+        print(f"{driver}: footer drawn in {count} of {launches} launches under load "
+              f"({len(load)} busy processes on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -171,6 +171,7 @@ def main() -> int:
     make_fixtures.require_tools()
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f} at start")
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     model = stt.load(device="cpu")
     print(f"model {model.name} on {model.device}/{model.compute_type}, loaded and warmed up in {model.load_s:.2f} s")
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
@@ -182,7 +183,8 @@ def main() -> int:
         bench_priming(model, RubricLibrary(), folder)
         bench_fillers(model, folder)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak memory (max RSS): {peak_mb:.0f} MB; load average {os.getloadavg()[0]:.2f} at end")
+    print(f"\npeak memory (max RSS): {peak_mb:.0f} MB, beside {before_mb:.0f} MB before the model was loaded; "
+          f"load average {os.getloadavg()[0]:.2f} at end")
     return 0
 
 
