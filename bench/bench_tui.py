@@ -11,7 +11,8 @@ run; asserts nothing, and never stops at a launch that misses its frame: it coun
    `python -c pass`. Runs are interleaved so background load hits each alike. The setup screen draws its
    round list with the footer's keys, then its other lists and notes: the times until the round list
    and until the whole screen (its last list's label) are drawn are printed too, beside the empty app's
-   footer keys.
+   footer keys. And `interviewer practice system-design`, the README's first command: its first paint,
+   footer keys and the interviewer's opening question, beside the empty app's.
    Bytecode is cached (in a temporary folder, by one untimed run of each) as it is for an installed copy.
 2. Keystroke echo on the terminal: from a key written to the terminal until a frame carrying the
    character has been drawn, while an interviewer reply of 2,000 tokens streams at 200 tokens a second,
@@ -33,6 +34,10 @@ from terminal import EMPTY_APP, EMPTY_MARKERS, TERMINAL, Launches, Pty, bench_en
 
 # What the console script `interviewer` runs.
 COMMAND = "import sys\nfrom interviewer.cli import main\nsys.exit(main())\n"
+# The README's first command: an interview straight away. Its screen's first frame says it is starting; the
+# footer's keys (Ctrl+S "Send" among them) follow, then the interviewer's opening, once the session has opened.
+PRACTICE = ["practice", "system-design", "--problem", "streaming-chat"]
+PRACTICE_MARKERS = (b"Starting", b"Send", b"would you like to know")
 APP_ONLY = """
 from interviewer.services import build_services
 from interviewer.tui.app import InterviewerApp
@@ -51,6 +56,7 @@ def bench_cold_start(runs: int) -> None:
     setup = (TITLE.encode(), ROUND_LABEL.encode(), quit_key, LAST_LABEL.encode())
     with tempfile.TemporaryDirectory() as tmp:
         launches = Launches({"interviewer": (python(COMMAND), setup), "app": (python(APP_ONLY), setup),
+                             "practice": (python(COMMAND) + PRACTICE, PRACTICE_MARKERS),
                              "empty": (python(EMPTY_APP), EMPTY_MARKERS), "bare": (python("pass"), ())},
                             bench_env(tmp))
         launches.run(runs)
@@ -61,6 +67,10 @@ def bench_cold_start(runs: int) -> None:
         print(f"  {'':24s} footer keys {launches.figure(name, 2, ('empty', 1))}")
         print(f"  {'':24s} round list  {launches.figure(name, 1, ('empty', 1))}")
         print(f"  {'':24s} whole screen {launches.figure(name, 3, ('empty', 1))} (every list and note drawn)")
+    print(f"  {'`interviewer practice`':24s} first paint {launches.figure('practice', 0, ('empty', 0))}")
+    print(f"  {'':24s} footer keys {launches.figure('practice', 1, ('empty', 1))}")
+    print(f"  {'':24s} first question {launches.figure('practice', 2, ('empty', 1))} (the session opened, its "
+          "opening shown)")
     for which, what in ((0, "first paint"), (1, "footer keys")):
         print(f"  {'empty app with a footer':24s} {what} {launches.figure('empty', which, ('empty', which))}")
     bare = launches.ms("bare")

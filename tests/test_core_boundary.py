@@ -71,3 +71,10 @@ def test_opening_the_app_loads_no_other_command_and_no_hands_free_logic():
 
     assert (commands.loop.__module__, commands.paths.__module__) == ("interviewer.loop_commands",
                                                                      "interviewer.session_commands")
+
+
+def test_the_interview_screen_leaves_the_session_to_its_worker():
+    """`interviewer practice` draws its first frame before the session's modules load (the engine, the
+    rubric's schema and pydantic under it, the reading of answers, a Markdown parser): its worker loads them."""
+    assert loaded("import interviewer.tui.app, interviewer.tui.interview_screen",
+                  ("interviewer.session", "interviewer.rubric.schema", "pydantic", "markdown_it")) == []

@@ -118,6 +118,18 @@ async def test_coding_round_shows_the_editor_and_snapshots_code(tmp_path):
     assert len(snapshots) == 1 and "class Store" in snapshots[0]["code"]  # unchanged code is not saved twice
 
 
+async def test_f4_shows_the_rounds_rubric_even_when_pressed_before_the_session_has_opened(tmp_path):
+    services = build_services(transcripts_dir=tmp_path / "t", brain="offline")
+    app = InterviewerApp(services, start="practice", round_id="system-design", problem_id="streaming-chat")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")  # before the worker that opens the session has run
+        await settle(pilot)
+        [panel] = app.screen.query("#rubric")
+        assert panel.display and app.services.library.load("system-design").rubric.title in panel.source
+        await pilot.press("f4")
+        assert not panel.display
+
+
 async def test_ctrl_q_saves_and_the_next_start_offers_to_resume(tmp_path):
     services = build_services(transcripts_dir=tmp_path / "t", brain="offline")
     app = InterviewerApp(services, start="practice", round_id="behavioral", problem_id="ownership-and-pushback")

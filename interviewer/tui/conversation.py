@@ -9,12 +9,16 @@ collects them and posts one message; the screen calls `drain` on the UI thread.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from ..llm.model import Restart
+
+if TYPE_CHECKING:  # imported with the first reply: a Markdown parser is not needed for an empty conversation
+    from textual.widgets import Markdown
 
 
 class Conversation(VerticalScroll):
@@ -53,6 +57,8 @@ class Conversation(VerticalScroll):
         if role == "candidate":
             self.mount(Static(text, classes="candidate", markup=False))
         else:
+            from textual.widgets import Markdown
+
             self.mount(Markdown(text, classes="interviewer"))
         self.follow()
 
@@ -90,6 +96,8 @@ class Conversation(VerticalScroll):
         if not chunks:
             return
         self.waiting(None)
+        from textual.widgets import Markdown
+
         if self._reply_widget is None:
             self._reply_widget = Markdown(classes="interviewer")
             await self.mount(self._reply_widget)

@@ -9,6 +9,7 @@ every key; F9 asks before it ends the round.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,18 +17,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Markdown, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from ..drafts import Draft, last_code, load_draft, save_draft
 from ..llm.model import Waiting, stop_waiting, watch_waits
-from ..session import Reply, Session
 from .checks_panel import ChecksPanel
 from .conversation import Conversation
-from .footer import Footer
+from .footer import AfterFooter, Footer
 from .interview_text import rubric_text, status_line
 from .spoken_answers import SpokenAnswers
 from .spoken_replies import SpokenReplies
 from .voice_panel import VoicePanel
+
+if TYPE_CHECKING:
+    # The session (the engine, the rubric's schema, the reading of answers) is imported by the worker that
+    # opens it, after the screen's first frames: importing it takes several times an empty app's first frame.
+    from ..session import Reply, Session
 
 DRAFT_EVERY_S = 5.0
 TYPED_COMMANDS = ("/hint", "/next", "/done", "/quit")  # typed alone in the answer box and sent
@@ -101,6 +106,7 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         self.busy = True
         self.left = False  # Ctrl+Q or a stop signal: late messages from the workers are dropped
         self._saved_draft = Draft()
+        self._rubric_shown = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -114,7 +120,7 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
             with Vertical(id="coding"):
                 yield TextArea.code_editor("", language="python", id="code")
                 yield ChecksPanel(id="checks")
-            yield Markdown("", id="rubric")
+            # The rubric panel (F4) mounts with the session, hidden: what it shows comes from the rubric.
         yield Footer(compact=True, show_command_palette=False)
 
     @property
@@ -123,12 +129,13 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#coding").display = False
-        self.query_one("#rubric").display = False
         self.query_one("#answer").focus()
         self.set_interval(1.0, self._tick)
         self.set_interval(DRAFT_EVERY_S, self._autosave)
         self.start_speaking()
-        self._open()
+        opening = AfterFooter(self)  # the worker's imports would hold up the frames until its keys are drawn
+        opening(self._open)
+        opening.start()
 
     def on_resize(self) -> None:
         self._tick()
@@ -136,6 +143,9 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
     # ------------------------------------------------------------------ workers
     @work(thread=True, exclusive=True, exit_on_error=False, group="session", name="open-session")
     def _open(self) -> None:
+        from textual.widgets import Markdown  # noqa: F401 - imported here, not on the UI thread with the first reply
+        from ..session import Session
+
         services = self.app.services
         try:
             draft = code = None
@@ -222,7 +232,11 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
             if session.checked and session.engine.state.gate:
                 self._show_gate_checks(session.engine.state.gate)
             self.refresh_bindings()
-        self.query_one("#rubric", Markdown).update(rubric_text(session.rubric))
+        from textual.widgets import Markdown
+
+        rubric = Markdown(rubric_text(session.rubric), id="rubric")
+        rubric.display = self._rubric_shown
+        self.query_one("#workspace").mount(rubric)
         if self.voice:
             from ..voice.vocabulary import priming_for
 
@@ -380,8 +394,9 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         return True
 
     def action_toggle_rubric(self) -> None:
-        panel = self.query_one("#rubric")
-        panel.display = not panel.display
+        self._rubric_shown = not self._rubric_shown
+        for panel in self.query("#rubric"):  # none until the session has opened: shown then if asked for
+            panel.display = self._rubric_shown
 
     def leave(self, reason: str = "quit") -> str | None:
         """Ctrl+Q, or a stop signal: keep the draft, write the end record, say how to continue.

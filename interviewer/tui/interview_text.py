@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from ..rubric.schema import Rubric
-from ..session import Session
+from typing import TYPE_CHECKING
+
 from ..transcript import mmss
+
+if TYPE_CHECKING:  # the session and the rubric's schema load on the screen's worker, not before its first frame
+    from ..rubric.schema import Rubric
+    from ..session import Session
 
 SEPARATOR = " · "
 
