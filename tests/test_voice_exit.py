@@ -87,6 +87,14 @@ def test_after_exit_begins_a_new_native_call_waits_and_calls_in_flight_finish_fi
 
 def test_drain_gives_up_after_its_timeout(monkeypatch):
     monkeypatch.setattr(native, "_closed", False)
-    monkeypatch.setattr(native, "_in_flight", 1)  # a call that never returns
-    assert native._drain(timeout=0.05) is False
-    monkeypatch.setattr(native, "_in_flight", 0)
+    # A call that never returns, counted beside any real one still running on a thread an earlier test left
+    # (setting the count would let that call's end bring it to zero, and restoring it would leave it off by one).
+    with native._state:
+        native._in_flight += 1
+    try:
+        assert native._drain(timeout=0.05) is False
+    finally:
+        with native._state:
+            native._in_flight -= 1
+            native._closed = False  # reopen the gate for any thread that came to it meanwhile
+            native._state.notify_all()
