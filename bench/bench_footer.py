@@ -47,11 +47,19 @@ def launch_once(folder: Path, textual_driver: bool) -> bool:
     if textual_driver:
         env["TEXTUAL_DRIVER"] = "textual.drivers.linux_driver:LinuxDriver"
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    # The pane stays after the app exits, with its exit status, so that a launch that ended is told from one
+    # that drew nothing.
     tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30",
-         f"cd {shlex.quote(str(folder))} && env {exports} {shlex.quote(sys.executable)} -m interviewer.cli")
+         f"cd {shlex.quote(str(folder))} && env {exports} {shlex.quote(sys.executable)} -m interviewer.cli; "
+         "echo the app exited with status $?; sleep 600")
     try:
-        screen_when(name, lambda s: "Voice:" in s and "checking" not in s, 60)
-        return screen_when(name, lambda s: bool(s.strip()) and "^q Quit" in s.rstrip().splitlines()[-1], 5) is not None
+        checked = screen_when(name, lambda s: "Voice:" in s and "checking" not in s, 60) is not None
+        drawn = screen_when(name, lambda s: bool(s.strip()) and "^q Quit" in s.rstrip().splitlines()[-1], 5) is not None
+        if not drawn:  # what the user saw instead
+            shown = [line for line in tmux("capture-pane", "-p", "-J", "-t", name).splitlines() if line.strip()]
+            print(f"  missed ({'the voice check finished' if checked else 'the voice check never finished'}); "
+                  f"what the pane shows: {shown[:2] + shown[-6:]!r}")
+        return drawn
     finally:
         tmux("kill-session", "-t", name)
 
