@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 ROLES = {role: (title, LOOPS[loop_id].rounds()) for role, (title, loop_id) in LOOP_ROLES.items()}
 TITLE = "interviewer: new interview"
 ROUND_LABEL = "Round"  # the round list's label, drawn in the second frame
-LAST_LABEL = "Mode"  # the label of the last list, which mounts after the first frame
+LAST_LABEL = "Mode"  # the label of the last list, drawn in the third frame
 RANDOM = "random-problem"
 # Links rather than buttons: the same clickable targets at a fraction of a button's styling cost.
 START_HINT = ("[b][@click=screen.start]Start interview[/][/b]: Enter on a problem, or Ctrl+S\n"
