@@ -30,9 +30,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "bench")]
 
+from bench_tui import COMMAND as ENTRY  # noqa: E402 - what the console script `interviewer` runs
 from terminal import bench_env  # noqa: E402
 
-ENTRY = "import sys\nfrom interviewer.cli import main\nsys.exit(main())\n"
 FIRST_QUESTION = b"what would you like to know"  # the system-design round's opening question
 
 
