@@ -50,51 +50,62 @@ def test_exiting_while_speech_models_are_busy_is_clean():
         assert run.returncode == 0, run.stderr[-2000:]
 
 
-def test_after_exit_begins_a_new_native_call_waits_and_calls_in_flight_finish_first(monkeypatch):
-    monkeypatch.setattr(native, "_closed", False)
-    monkeypatch.setattr(native, "_in_flight", 0)
+def test_after_exit_begins_a_new_native_call_waits_and_calls_in_flight_finish_first():
+    gate = native.ExitGate()  # its own gate: the process's count belongs to threads other tests may have left
     inside, release, started_late = threading.Event(), threading.Event(), threading.Event()
 
     def in_flight_call():
-        with native.native_call():
+        with gate.call():
             inside.set()
             release.wait(10)
 
     def late_call():
-        with native.native_call():
+        with gate.call():
             started_late.set()
 
     first = threading.Thread(target=in_flight_call, daemon=True)
     first.start()
     assert inside.wait(10)
     drained: list[bool] = []
-    drainer = threading.Thread(target=lambda: drained.append(native._drain(timeout=10)), daemon=True)
+    drainer = threading.Thread(target=lambda: drained.append(gate.drain(timeout=10)), daemon=True)
     drainer.start()
     late = threading.Thread(target=late_call, daemon=True)
     late.start()
-    assert native.in_flight() == 1 and not drained  # exit waits for the call in flight
+    assert gate.in_flight == 1 and not drained  # exit waits for the call in flight
     release.set()
     drainer.join(10)
     assert drained == [True]
     late.join(0.2)
     assert not started_late.is_set() and late.is_alive()  # a call begun after exit never reaches native code
-    with native._state:  # let the parked thread go, so it does not outlive the test waiting
-        native._closed = False
-        native._state.notify_all()
+    gate.reopen()  # let the parked thread go, so it does not outlive the test waiting
     late.join(10)
     assert started_late.is_set()
 
 
-def test_drain_gives_up_after_its_timeout(monkeypatch):
-    monkeypatch.setattr(native, "_closed", False)
-    # A call that never returns, counted beside any real one still running on a thread an earlier test left
-    # (setting the count would let that call's end bring it to zero, and restoring it would leave it off by one).
-    with native._state:
-        native._in_flight += 1
+def test_drain_gives_up_after_its_timeout():
+    gate = native.ExitGate()
+    inside, release = threading.Event(), threading.Event()
+
+    def stuck_call():
+        with gate.call():
+            inside.set()
+            release.wait(10)
+
+    stuck = threading.Thread(target=stuck_call, daemon=True)
+    stuck.start()
+    assert inside.wait(10)
     try:
-        assert native._drain(timeout=0.05) is False
+        assert gate.drain(timeout=0.05) is False
+        assert gate.in_flight == 1
     finally:
-        with native._state:
-            native._in_flight -= 1
-            native._closed = False  # reopen the gate for any thread that came to it meanwhile
-            native._state.notify_all()
+        release.set()
+        stuck.join(10)
+    assert gate.in_flight == 0
+
+
+def test_the_model_modules_call_through_the_process_gate():
+    # The drain at exit only protects calls that pass through the process's own gate.
+    from interviewer.voice import segmenter, stt, tts
+
+    for module in (stt, tts, segmenter):
+        assert module.native_call is native.native_call
