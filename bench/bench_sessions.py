@@ -17,6 +17,8 @@ scorecard), then:
    The search of the words said is printed beside a bare scan: every transcript read and searched.
 3. `list_sessions` with the index warm, beside the same listing with no index (every file read), and
    `interrupted` and `dimension_history` over the folder, beside the warm listing they start from.
+4. Saving a scorecard at the end of a session, which also writes that session's entry into the index of
+   N sessions, beside the same save without it; and how many files the next listing then reads (target: 0).
 """
 
 from __future__ import annotations
@@ -207,6 +209,37 @@ def main() -> None:
         points = sum(len(v) for v in history.values())  # type: ignore[union-attr]
         print(f"dimension_history: {len(history)} dimensions, {points} points "  # type: ignore[arg-type]
               f"in {fastest:.3f} s, beside the warm listing, {fastest_listing:.3f} s")
+        bench_scored_session(folder, args.sessions, args.repeat)
+
+
+def bench_scored_session(folder: Path, sessions: int, repeat: int) -> None:
+    """A session ends and is scored: its index entry is written then, so the next listing reads nothing."""
+    from interviewer import sessions as module
+
+    newest = max(folder.glob("*.jsonl"))
+    transcript = load_transcript(newest)
+    card = score(transcript, RubricLibrary().load(transcript.round).rubric)
+    _, with_index, _ = best(lambda: save_scorecard(newest, card), repeat)
+    updating = module.index_written
+    module.index_written = lambda _path: None
+    try:
+        _, without, _ = best(lambda: save_scorecard(newest, card), repeat)
+    finally:
+        module.index_written = updating
+    with newest.open("a", encoding="utf-8") as out:  # one more answer, then the end: scored again
+        out.write(json.dumps({"type": "turn", "n": 999, "role": "candidate", "t": 3601.0, "text": "one more"}) + "\n")
+    save_scorecard(newest, card)
+    read: list[str] = []
+    summarize = module._summarize
+    module._summarize = lambda path, *rest: (read.append(path.name), summarize(path, *rest))[1]
+    try:
+        listed = list_sessions(folder)
+    finally:
+        module._summarize = summarize
+    assert len(listed) == sessions
+    print(f"save_scorecard with the index entry written ({sessions} sessions indexed): {with_index * 1e3:.0f} ms "
+          f"best of {repeat}, beside {without * 1e3:.0f} ms without it; the next listing read {len(read)} "
+          f"file(s) (target: 0)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """The session index: each saved session's summary, kept in the per-user cache folder (one file per
 sessions folder) with the size and modification time of the transcript and of its scorecard. Listing
 stats the folder and reads again only what was written since (a new session, an answer appended, a
-re-score), so 10,000 sessions list in the time it takes to stat them rather than to read them.
+re-score), so 10,000 sessions list in the time it takes to stat them rather than to read them. Saving a
+scorecard (the end of a session, a re-score) writes that session's entry at once, so the next listing reads
+nothing for it; an answer appended is left to the listing, since rewriting the whole index on every answer
+would cost more than the one file it saves reading.
 
 Only a shortcut: an unreadable or stale index is rebuilt from the files, never trusted over them.
 """

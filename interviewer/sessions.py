@@ -6,7 +6,8 @@ records are counted from their first bytes without parsing the turn; only the fe
 (`<stem>.score.json`, written by `save_scorecard`) supplies the scores, so listing never
 re-scores. A file that cannot be read is skipped with a warning on the
 `interviewer.sessions` logger; listing never raises for a bad transcript. Summaries are kept in
-the session index (session_index.py) and read again only for files written since.
+the session index (session_index.py), which a session updates when it is scored, and read again only
+for files written since.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def save_scorecard(transcript_path: str | os.PathLike[str], card: Scorecard, rea
         raise SaveError(f"{history}: cannot keep the scorecard history ({type(exc).__name__}); free disk space "
                         "or choose another folder") from None
     write_atomic(earlier, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+    index_written(transcript_path)
     return earlier
 
 
@@ -221,6 +223,30 @@ def trends(oldest_first) -> dict[str, list[tuple[datetime, float]]]:
         for dim, value in summary.dimension_scores.items():
             history.setdefault(dim, []).append((when, value))
     return history
+
+
+def index_written(transcript_path: str | os.PathLike[str]) -> None:
+    """Bring the session index up to date for one session just written: scored at its end, re-scored, or scored
+    for a loop debrief, so the next listing finds its summary without reading it. Best effort: the index is only
+    a shortcut, and a listing re-reads any session whose files changed since its entry was made."""
+    from . import session_index
+
+    path = Path(transcript_path)
+    folder = path.parent
+    try:
+        stat = path.stat()
+        score_file = path.stem + SCORE_SUFFIX
+        try:
+            score_time = os.stat(folder / score_file).st_mtime_ns
+            names = {score_file}
+        except FileNotFoundError:
+            score_time, names = 0, set()
+        stamp = session_index.stamp(stat.st_size, stat.st_mtime_ns, score_time)
+        entries = session_index.load(folder)
+        entries[path.name] = session_index.to_entry(stamp, *_summarize(path, stat, names))
+        session_index.save(folder, entries)
+    except Exception as exc:  # noqa: BLE001 - the session is saved; only the shortcut to it was not
+        log.debug("%s: session index not updated (%s: %s)", path, type(exc).__name__, exc)
 
 
 def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], SessionSummary]]:

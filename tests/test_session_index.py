@@ -81,3 +81,39 @@ def test_a_corrupt_index_is_rebuilt(folder, tmp_path):
     assert [s.to_json() for s in list_sessions(folder)] == expected
     index.write_text("{not json", encoding="utf-8")
     assert [s.to_json() for s in list_sessions(folder)] == expected
+
+
+def scored(path, library):
+    from interviewer.scoring import score
+    from interviewer.transcript import load_transcript
+
+    header = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    return score(load_transcript(path), library.load(header["round"]).rubric)
+
+
+def test_a_scored_session_is_in_the_index_before_the_next_listing(folder, monkeypatch, library):
+    list_sessions(folder)
+    shutil.copy(SAMPLES / "behavioral-ownership.jsonl", folder / "owner.jsonl")  # new since the last listing
+    card = scored(folder / "owner.jsonl", library)
+    sessions.save_scorecard(folder / "owner.jsonl", card)
+    read = reading(monkeypatch)
+    listed = {s.name: s for s in list_sessions(folder)}
+    assert read == []  # its summary, scores included, was written when it was scored
+    assert listed["owner"].overall_level == card.overall_level
+    assert listed["owner"].overall_score == pytest.approx(card.overall_score, abs=0.05) and not listed["owner"].score_stale
+    assert set(listed) == {"chat", "kv", "owner"}
+
+
+def test_a_session_scored_before_any_listing_starts_the_index_that_listing_completes(folder, monkeypatch, library):
+    sessions.save_scorecard(folder / "kv.jsonl", scored(folder / "kv.jsonl", library))
+    read = reading(monkeypatch)
+    assert {s.name for s in list_sessions(folder)} == {"chat", "kv"}
+    assert read == ["chat.jsonl"]
+
+
+def test_a_scorecard_is_saved_even_when_its_index_entry_cannot_be(folder, tmp_path, monkeypatch, library):
+    (tmp_path / "cache").write_text("a file where the cache folder should be", encoding="utf-8")
+    card = scored(folder / "kv.jsonl", library)
+    saved = sessions.save_scorecard(folder / "kv.jsonl", card)
+    assert json.loads(saved.read_text(encoding="utf-8"))["overall"]["level"] == card.overall_level
+    assert list_sessions(folder, "coding")[0].overall_level == card.overall_level
