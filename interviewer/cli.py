@@ -22,8 +22,18 @@ OPENING_THE_APP = {(): {"command": None, "transcripts_dir": None},
                    ("review",): {"command": "review", "transcripts_dir": None, "file": None}}
 
 
-def _parser() -> argparse.ArgumentParser:
+# The commands, each with the options only it takes. A command line naming one is parsed by a parser holding
+# that command alone: the same options, messages and help for it, in a fifth of the time of every command's.
+COMMANDS = ("practice", "resume", "score", "review", "sessions", "paths", "import", "transcribe", "say", "rubrics",
+            "loop")
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or with `only`, that command's alone."""
     import argparse
+
+    def wanted(name: str) -> bool:
+        return only is None or name == only
 
     parser = argparse.ArgumentParser(
         prog="interviewer",
@@ -38,76 +48,89 @@ def _parser() -> argparse.ArgumentParser:
                         help="where sessions are saved (env INTERVIEWER_TRANSCRIPTS_DIR)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    practice = sub.add_parser("practice", parents=[common], help="run an interview round")
-    practice.add_argument("round", help="round id (see `interviewer rubrics`)")
-    practice.add_argument("--problem", help="problem id within the round (default: a random one)")
-    practice.add_argument("--level", choices=["L4", "L5", "L6"], help="target level (default: L5)")
-    practice.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
-    practice.add_argument("--voice", action="store_true",
-                          help="answer by speaking: push-to-talk with F8, transcribed on this machine")
-    _llm_flags(practice)
-    _stt_flag(practice)
+    if wanted("practice"):
+        practice = sub.add_parser("practice", parents=[common], help="run an interview round")
+        practice.add_argument("round", help="round id (see `interviewer rubrics`)")
+        practice.add_argument("--problem", help="problem id within the round (default: a random one)")
+        practice.add_argument("--level", choices=["L4", "L5", "L6"], help="target level (default: L5)")
+        practice.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
+        practice.add_argument("--voice", action="store_true",
+                              help="answer by speaking: push-to-talk with F8, transcribed on this machine")
+        _llm_flags(practice)
+        _stt_flag(practice)
 
-    resume = sub.add_parser("resume", parents=[common], help="continue an interrupted session")
-    resume.add_argument("file", type=Path, help="a transcript, or a session's name in the sessions folder")
-    resume.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
-    _llm_flags(resume)
-    _stt_flag(resume)
+    if wanted("resume"):
+        resume = sub.add_parser("resume", parents=[common], help="continue an interrupted session")
+        resume.add_argument("file", type=Path, help="a transcript, or a session's name in the sessions folder")
+        resume.add_argument("--plain", action="store_true", help="plain text on stdin/stdout (works in a pipe)")
+        _llm_flags(resume)
+        _stt_flag(resume)
 
-    score = sub.add_parser("score", parents=[common],
-                           help="score a transcript (JSONL from this tool or plain text)")
-    score.add_argument("file", type=Path, help="a transcript, or a session's name in the sessions folder")
-    fmt = score.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print one JSON object")
-    fmt.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
-    score.add_argument("--llm", action="store_true", help="score with the LLM judge (falls back to offline)")
-    score.add_argument("--no-save", action="store_true",
-                       help="don't keep this scorecard with the session (a session's scorecards are kept, oldest "
-                            "first, so re-scoring never loses an earlier one)")
-    _llm_flags(score)
+    if wanted("score"):
+        score = sub.add_parser("score", parents=[common],
+                               help="score a transcript (JSONL from this tool or plain text)")
+        score.add_argument("file", type=Path, help="a transcript, or a session's name in the sessions folder")
+        fmt = score.add_mutually_exclusive_group()
+        fmt.add_argument("--json", action="store_true", help="print one JSON object")
+        fmt.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
+        score.add_argument("--llm", action="store_true", help="score with the LLM judge (falls back to offline)")
+        score.add_argument("--no-save", action="store_true",
+                           help="don't keep this scorecard with the session (a session's scorecards are kept, oldest "
+                                "first, so re-scoring never loses an earlier one)")
+        _llm_flags(score)
 
-    review = sub.add_parser("review", parents=[common],
-                            help="browse saved sessions, or print one transcript with its scorecard")
-    review.add_argument("file", type=Path, nargs="?", help="print this transcript (without it: open the browser)")
+    if wanted("review"):
+        review = sub.add_parser("review", parents=[common],
+                                help="browse saved sessions, or print one transcript with its scorecard")
+        review.add_argument("file", type=Path, nargs="?", help="print this transcript (without it: open the browser)")
 
-    sessions = sub.add_parser("sessions", parents=[common], help="list saved sessions without the app")
-    sessions.add_argument("--json", action="store_true", help="one JSON object per line")
-    sessions.add_argument("--round", help="only sessions of this round")
+    if wanted("sessions"):
+        sessions = sub.add_parser("sessions", parents=[common], help="list saved sessions without the app")
+        sessions.add_argument("--json", action="store_true", help="one JSON object per line")
+        sessions.add_argument("--round", help="only sessions of this round")
 
-    paths = sub.add_parser("paths", parents=[common], help="print where settings, sessions and logs live")
-    paths.add_argument("--json", action="store_true", help="print one JSON object")
+    if wanted("paths"):
+        paths = sub.add_parser("paths", parents=[common], help="print where settings, sessions and logs live")
+        paths.add_argument("--json", action="store_true", help="print one JSON object")
 
-    imports = sub.add_parser("import", parents=[common],
-                             help="copy sessions saved by an older version (./transcripts) into the sessions folder")
-    imports.add_argument("folder", type=Path, nargs="?", default=Path("transcripts"),
-                         help="the folder holding them (default: ./transcripts)")
+    if wanted("import"):
+        imports = sub.add_parser(
+            "import", parents=[common],
+            help="copy sessions saved by an older version (./transcripts) into the sessions folder")
+        imports.add_argument("folder", type=Path, nargs="?", default=Path("transcripts"),
+                             help="the folder holding them (default: ./transcripts)")
 
-    transcribe = sub.add_parser("transcribe", parents=[common],
-                                help="transcribe a recorded answer (wav, flac, mp3) on this machine")
-    transcribe.add_argument("file", type=Path, metavar="AUDIO_FILE")
-    _stt_flag(transcribe)
-    transcribe.add_argument("--device", choices=["auto", "cpu", "cuda"],
-                            help="where the speech model runs (default: auto, a GPU when one is visible)")
-    transcribe.add_argument("--round", help="prime recognition with this round's vocabulary")
-    transcribe.add_argument("--json", action="store_true", help="print one JSON object with word timings")
+    if wanted("transcribe"):
+        transcribe = sub.add_parser("transcribe", parents=[common],
+                                    help="transcribe a recorded answer (wav, flac, mp3) on this machine")
+        transcribe.add_argument("file", type=Path, metavar="AUDIO_FILE")
+        _stt_flag(transcribe)
+        transcribe.add_argument("--device", choices=["auto", "cpu", "cuda"],
+                                help="where the speech model runs (default: auto, a GPU when one is visible)")
+        transcribe.add_argument("--round", help="prime recognition with this round's vocabulary")
+        transcribe.add_argument("--json", action="store_true", help="print one JSON object with word timings")
 
-    say = sub.add_parser("say", parents=[common], help="say a line in the interviewer's voice, or write it as WAV")
-    say.add_argument("text", metavar="TEXT", help="what to say (Markdown is read as the interviewer reads it; - reads "
-                                                 "standard input)")
-    say.add_argument("--out", type=Path, metavar="FILE", help="write a WAV file instead of playing it")
-    say.add_argument("--tts-model", help="a Piper .onnx voice (default: the bundled en_US-joe-medium; env "
-                                         "INTERVIEWER_TTS_MODEL)")
-    say.add_argument("--rate", help="speaking rate, 0.5 to 2.0 (env INTERVIEWER_VOICE_RATE)")
-    say.add_argument("--volume", help="loudness, 0.0 to 1.0 (env INTERVIEWER_VOICE_VOLUME)")
+    if wanted("say"):
+        say = sub.add_parser("say", parents=[common],
+                             help="say a line in the interviewer's voice, or write it as WAV")
+        say.add_argument("text", metavar="TEXT", help="what to say (Markdown is read as the interviewer reads it; "
+                                                     "- reads standard input)")
+        say.add_argument("--out", type=Path, metavar="FILE", help="write a WAV file instead of playing it")
+        say.add_argument("--tts-model", help="a Piper .onnx voice (default: the bundled en_US-joe-medium; env "
+                                             "INTERVIEWER_TTS_MODEL)")
+        say.add_argument("--rate", help="speaking rate, 0.5 to 2.0 (env INTERVIEWER_VOICE_RATE)")
+        say.add_argument("--volume", help="loudness, 0.0 to 1.0 (env INTERVIEWER_VOICE_VOLUME)")
 
-    rubrics = sub.add_parser("rubrics", parents=[common], help="list rounds, or validate rubric files")
-    checks = rubrics.add_mutually_exclusive_group()
-    checks.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
-    checks.add_argument("--check", action="store_true", help="validate every rubric this copy runs from")
+    if wanted("rubrics"):
+        rubrics = sub.add_parser("rubrics", parents=[common], help="list rounds, or validate rubric files")
+        checks = rubrics.add_mutually_exclusive_group()
+        checks.add_argument("--validate", type=Path, metavar="PATH", help="a rubric .yaml file or a folder of them")
+        checks.add_argument("--check", action="store_true", help="validate every rubric this copy runs from")
 
-    from .loop_commands import add_parser as add_loop
+    if wanted("loop"):
+        from .loop_commands import add_parser as add_loop
 
-    add_loop(sub, common, _llm_flags)
+        add_loop(sub, common, _llm_flags)
     return parser
 
 
@@ -164,7 +187,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace | SimpleNamespace:
     opening = OPENING_THE_APP.get(tuple(argv))
     if opening is not None:
         return SimpleNamespace(**opening)
-    return _parser().parse_args(argv)
+    only = argv[0] if argv and argv[0] in COMMANDS else None
+    return _parser(only).parse_args(argv)
 
 
 def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:

@@ -164,3 +164,47 @@ def test_the_arguments_that_open_the_app_mean_what_the_parser_gives_for_them():
     for argv in ([], ["review"]):
         assert vars(_arguments(argv)) == vars(_parser().parse_args(argv))
     assert set(OPENING_THE_APP) == {(), ("review",)}
+
+
+COMMAND_LINES = [
+    ["practice", "system-design", "--problem", "streaming-chat", "--level", "L6", "--plain"],
+    ["practice", "coding", "--voice", "--stt-model", "tiny", "--model", "m", "--base-url", "http://127.0.0.1:1/v1"],
+    ["resume", "some-session", "--plain", "--transcripts-dir", "x"],
+    ["score", "t.jsonl", "--json", "--no-save"], ["review", "t.jsonl"], ["sessions", "--round", "coding"],
+    ["paths", "--json"], ["import"], ["transcribe", "a.wav", "--device", "cpu", "--round", "coding"],
+    ["say", "hello", "--rate", "1.2"], ["rubrics", "--check"], ["loop", "start", "senior-swe"], ["loop"],
+]
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=lambda argv: " ".join(argv[:2]))
+def test_a_command_alone_is_parsed_as_the_whole_parser_parses_it(argv):
+    from interviewer.cli import COMMANDS, _arguments, _parser
+
+    assert argv[0] in COMMANDS
+    assert vars(_arguments(argv)) == vars(_parser().parse_args(argv))
+
+
+def test_every_command_is_one_a_command_line_can_name_alone():
+    import argparse
+
+    from interviewer.cli import COMMANDS, _parser
+
+    [sub] = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(sub.choices) == set(COMMANDS)
+    assert {c for c in COMMANDS if set(_subcommands(_parser(c))) != {c}} == set()
+
+
+def _subcommands(parser):
+    import argparse
+
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def test_a_command_alone_reports_its_errors_and_help_as_before(tmp_path):
+    missing = run(["practice"], tmp_path)
+    assert missing.returncode == 2 and "interviewer practice: error: the following arguments are required: round" \
+        in missing.stderr
+    shown = run(["practice", "--help"], tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: interviewer practice")
+    whole = run(["--help"], tmp_path)
+    assert all(command in whole.stdout for command in ("practice", "transcribe", "loop"))
