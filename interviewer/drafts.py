@@ -11,10 +11,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bounded_read import read_bounded
 from .errors import InterviewerError
-from .transcript import Transcript
+
+if TYPE_CHECKING:
+    from .transcript import Transcript
 
 DRAFT_SUFFIX = ".draft.json"
 DRAFT_MAX_BYTES = 4 << 20

@@ -78,3 +78,11 @@ def test_the_interview_screen_leaves_the_session_to_its_worker():
     rubric's schema and pydantic under it, the reading of answers, a Markdown parser): its worker loads them."""
     assert loaded("import interviewer.tui.app, interviewer.tui.interview_screen",
                   ("interviewer.session", "interviewer.rubric.schema", "pydantic", "markdown_it")) == []
+
+
+def test_the_interview_screens_first_frame_needs_none_of_its_workspace():
+    """Its first frame is the status line and the footer's bar: the text area, the transcript's reading and the
+    LLM client's wrapper load for the second (the workspace) or with the session."""
+    assert loaded("import interviewer.tui.app, interviewer.tui.interview_screen",
+                  ("textual.widgets._text_area", "interviewer.transcript", "interviewer.llm.model",
+                   "interviewer.tui.conversation", "interviewer.tui.checks_panel")) == []

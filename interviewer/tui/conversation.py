@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ..llm.model import Restart
+from ..llm.base import Restart
 
 if TYPE_CHECKING:  # imported with the first reply: a Markdown parser is not needed for an empty conversation
     from textual.widgets import Markdown

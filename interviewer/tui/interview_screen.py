@@ -4,12 +4,17 @@ All session work happens in thread workers; they report back with messages, and 
 handlers on the UI thread touch widgets. Keys follow Textual's conventions: Ctrl+Q quits
 (saving the session and the draft), Ctrl+C copies in the answer box and the editor, F1 lists
 every key; F9 asks before it ends the round.
+
+The screen draws in two frames, as an empty app does: the status line and the footer's bar first,
+then the workspace (the conversation, the answer box, the editor) with the footer's keys. The
+widgets' modules (the text area's above all) load for the second, so the first comes as soon as an
+empty app's; the keys are offered once the widgets they act on are there.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,13 +22,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from ..drafts import Draft, last_code, load_draft, save_draft
-from ..llm.model import Waiting, stop_waiting, watch_waits
-from .checks_panel import ChecksPanel
-from .conversation import Conversation
-from .footer import AfterFooter, Footer
+from .footer import AfterFooter, Footer, after_first_frame
 from .interview_text import rubric_text, status_line
 from .spoken_answers import SpokenAnswers
 from .spoken_replies import SpokenReplies
@@ -32,7 +34,13 @@ from .voice_panel import VoicePanel
 if TYPE_CHECKING:
     # The session (the engine, the rubric's schema, the reading of answers) is imported by the worker that
     # opens it, after the screen's first frames: importing it takes several times an empty app's first frame.
+    # The LLM client's wrapper likewise: the session has loaded it by the time a wait is watched or stopped.
+    from textual.widgets import TextArea
+
+    from ..llm.model import Waiting
     from ..session import Reply, Session
+    from .checks_panel import ChecksPanel
+    from .conversation import Conversation
 
 DRAFT_EVERY_S = 5.0
 TYPED_COMMANDS = ("/hint", "/next", "/done", "/quit")  # typed alone in the answer box and sent
@@ -107,35 +115,56 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         self.left = False  # Ctrl+Q or a stop signal: late messages from the workers are dropped
         self._saved_draft = Draft()
         self._rubric_shown = False
+        self._workspace_shown = False  # mounted after the first frame; no key acts before it is
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Static("Starting…", id="status", markup=False)
-        with Horizontal(id="workspace"):
-            with Vertical(id="talk"):
-                yield Conversation(id="conversation")
-                if self.voice:
-                    yield self.app.make_voice_panel(id="voice")
-                yield TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
-            with Vertical(id="coding"):
-                yield TextArea.code_editor("", language="python", id="code")
-                yield ChecksPanel(id="checks")
-            # The rubric panel (F4) mounts with the session, hidden: what it shows comes from the rubric.
         yield Footer(compact=True, show_command_palette=False)
+
+    async def _show_workspace(self) -> None:
+        """The second frame: the workspace, the answer box focused, and the footer's keys."""
+        from textual.widgets import TextArea
+
+        from .checks_panel import ChecksPanel
+        from .conversation import Conversation
+
+        workspace, talk, coding = Horizontal(id="workspace"), Vertical(id="talk"), Vertical(id="coding")
+        coding.display = False  # shown when the round is a coding one
+        answer = TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
+        in_talk = [Conversation(id="conversation"), answer]
+        if self.voice:
+            in_talk.insert(1, self.app.make_voice_panel(id="voice"))
+        with self.app.batch_update():
+            # One level at a time: children passed to a container join the DOM only once it has mounted.
+            await self.mount(workspace, after="#status")
+            await workspace.mount(talk, coding)
+            # The rubric panel (F4) mounts with the session, hidden: what it shows comes from the rubric.
+            await talk.mount_all(in_talk)
+            await coding.mount(TextArea.code_editor("", language="python", id="code"), ChecksPanel(id="checks"))
+            answer.focus()
+            self._workspace_shown = True
+            self.refresh_bindings()
+            await self.query_one(Footer).show_keys()
+        # The session opens into the workspace, once the frame with the keys is drawn: the worker's imports
+        # would hold that frame up.
+        opening = AfterFooter(self)
+        opening(self._open)
+        opening.start()
 
     @property
     def conversation(self) -> Conversation:
-        return self.query_one("#conversation", Conversation)
+        return cast("Conversation", self.query_one("#conversation"))
+
+    def _box(self, which: str = "#answer") -> TextArea:
+        """The answer box, or the code editor (`#code`)."""
+        return cast("TextArea", self.query_one(which))
 
     def on_mount(self) -> None:
-        self.query_one("#coding").display = False
-        self.query_one("#answer").focus()
+        after_first_frame(self.query_one("#status"), self._show_workspace)
         self.set_interval(1.0, self._tick)
         self.set_interval(DRAFT_EVERY_S, self._autosave)
         self.start_speaking()
-        opening = AfterFooter(self)  # the worker's imports would hold up the frames until its keys are drawn
-        opening(self._open)
-        opening.start()
 
     def on_resize(self) -> None:
         self._tick()
@@ -168,6 +197,8 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
             session.llm_config = services.llm if services.uses_llm else None
             session.on_chunk = self.reply_chunk
             session.on_notice = lambda text: self.post_message(self.Noticed(text))
+            from ..llm.model import watch_waits
+
             watch_waits(session.brain, lambda waiting: self.post_message(self.ModelWaited(waiting)))
             self.post_message(self.SessionOpened(session, draft, code))
             reply = session.open() if transcript is None else session.pending_answer(transcript)
@@ -220,10 +251,10 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
     def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
         if self.left:  # quit or stopped before the session had opened: end it as asked
             message.session.close(self._left_as)
-            stop_waiting(message.session.brain)
+            _stop_waiting(message.session.brain)
             return
         self.session = session = message.session
-        editor = self.query_one("#code", TextArea)
+        editor = self._box("#code")
         if session.rubric.family == "coding":
             self.query_one("#coding").display = True
             saved = message.draft.code if message.draft and message.draft.code is not None else message.code
@@ -247,7 +278,7 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
             for role, text in session.history:
                 self.conversation.show(role, text)
             if message.draft and message.draft.answer:
-                box = self.query_one("#answer", TextArea)
+                box = self._box()
                 box.text = message.draft.answer
                 box.move_cursor(box.document.end)
         self._saved_draft = self._draft()
@@ -283,7 +314,7 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
 
     def on_interview_screen_checks_ran(self, message: ChecksRan) -> None:
         if not self.left:
-            self.query_one("#checks", ChecksPanel).show_run(message.summary)
+            cast("ChecksPanel", self.query_one("#checks")).show_run(message.summary)
 
     def on_interview_screen_noticed(self, message: Noticed) -> None:
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
@@ -308,7 +339,7 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
 
     # ------------------------------------------------------------------ actions
     def action_send(self) -> None:
-        box = self.query_one("#answer", TextArea)
+        box = self._box()
         if not self._ready():
             return
         if not box.text.strip():
@@ -327,7 +358,7 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         try:  # checked here, so a refused answer stays in the box
             text = self.session.validate_answer(box.text)
             if self.query_one("#coding").display:
-                self.session.validate_code(self.query_one("#code", TextArea).text)
+                self.session.validate_code(self._box("#code").text)
         except Exception as error:  # noqa: BLE001 - shown, and the text stays in the box
             self.app.show_error(error)
             return
@@ -370,19 +401,21 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
     def action_run_checks(self) -> None:
         if not self._ready():
             return
-        code = self.query_one("#code", TextArea).text
+        code = self._box("#code").text
         try:
             self.session.validate_code(code)
         except Exception as error:  # noqa: BLE001 - shown; nothing ran
             self.app.show_error(error)
             return
         self.busy = True
-        self.query_one("#checks", ChecksPanel).show_running(self.session.engine.state.gate)
+        cast("ChecksPanel", self.query_one("#checks")).show_running(self.session.engine.state.gate)
         self._run_checks(code)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """F5 is offered only where there are checks to run, F8 only in a voice interview, F6 and F7
         only where the interviewer speaks."""
+        if not self._workspace_shown and action != "toggle_rubric":  # F4 only keeps what was asked for
+            return False  # hidden and inert until the widgets the keys act on are mounted
         if action == "run_checks":
             return self.session is not None and self.session.checked
         if action == "talk":
@@ -411,13 +444,13 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         except Exception as error:  # noqa: BLE001 - the session itself is saved; say what was not
             self.app.show_error(error)
         session.close(reason)
-        stop_waiting(session.brain)  # a reply still being waited on would hold up the exit
+        _stop_waiting(session.brain)  # a reply still being waited on would hold up the exit
         return f"Saved {session.path}; continue with `interviewer resume {session.path.stem}`"
 
     # ------------------------------------------------------------------ helpers
     def _draft(self) -> Draft:
-        code = self.query_one("#code", TextArea).text if self.query_one("#coding").display else None
-        return Draft(self.query_one("#answer", TextArea).text, code)
+        code = self._box("#code").text if self.query_one("#coding").display else None
+        return Draft(self._box().text, code)
 
     def _autosave(self) -> None:
         """Every few seconds, if the answer or the code changed, keep it beside the transcript."""
@@ -438,14 +471,20 @@ class InterviewScreen(SpokenAnswers, SpokenReplies, Screen):
         self.busy = True
         code = None
         if self.query_one("#coding").display:
-            code = self.query_one("#code", TextArea).text
+            code = self._box("#code").text
         self._submit(answer, command, code, spoken)
 
     def _show_gate_checks(self, gate: int) -> None:
         descriptions = [c.description for c in self.session.gate_checks(gate)]
-        self.query_one("#checks", ChecksPanel).show_checks(gate, descriptions)
+        cast("ChecksPanel", self.query_one("#checks")).show_checks(gate, descriptions)
 
     def _tick(self) -> None:
         if self.session is not None:
             status = self.query_one("#status", Static)
             status.update(status_line(self.session, status.size.width - 2 if status.size.width else None))
+
+
+def _stop_waiting(brain) -> None:
+    from ..llm.model import stop_waiting
+
+    stop_waiting(brain)

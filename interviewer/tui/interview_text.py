@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..transcript import mmss
-
 if TYPE_CHECKING:  # the session and the rubric's schema load on the screen's worker, not before its first frame
     from ..rubric.schema import Rubric
     from ..session import Session
@@ -25,6 +23,8 @@ def status_line(session: Session, width: int | None = None) -> str:
     """Round, problem, phase or coding part, the clock against the phase budget and the round,
     and the interviewer in use. On a narrow terminal the least useful parts go first (titles,
     then the part's name), shortest forms next; the clocks and the interviewer always stay."""
+    from ..transcript.model import mmss  # loaded with the session, after the screen's first frame
+
     engine = session.engine
     phase = engine.phase
     now = session.elapsed()

@@ -3,9 +3,12 @@ which supplies the box, the session and `action_send`)."""
 
 from __future__ import annotations
 
-from textual.widgets import TextArea
+from typing import TYPE_CHECKING, cast
 
 from .voice_panel import VoicePanel
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea  # loaded with the screen's workspace, after its first frame
 
 
 class SpokenAnswers:
@@ -21,7 +24,7 @@ class SpokenAnswers:
             self.notify("No speech was recognised; try again, closer to the microphone, or type.", severity="warning")
             panel.listen()  # hands-free: still the candidate's turn
             return
-        box = self.query_one("#answer", TextArea)
+        box = cast("TextArea", self.query_one("#answer"))
         box.text = self.with_spoken(message.text)
         self._spoken = (message.delivery, message.recording)
         self._spoken_box = box.text
@@ -33,13 +36,13 @@ class SpokenAnswers:
 
     def with_spoken(self, text: str) -> str:
         """The answer box with a spoken answer added: after what is typed there, if anything."""
-        box = self.query_one("#answer", TextArea).text
+        box = cast("TextArea", self.query_one("#answer")).text
         return f"{box.rstrip()} {text}".strip() if box.strip() else text
 
     def on_voice_panel_transcript_refined(self, message: VoicePanel.TranscriptRefined) -> None:
         """The refined text replaces the quick one only while the box holds exactly what landed:
         an edit, or an answer already sent, wins."""
-        box = self.query_one("#answer", TextArea)
+        box = cast("TextArea", self.query_one("#answer"))
         if self._spoken is None or box.text != self._spoken_box or not box.text.endswith(message.quick_text):
             return
         box.text = box.text[:len(box.text) - len(message.quick_text)] + message.text

@@ -20,7 +20,7 @@ from typing import Any
 from textual import work
 from textual.message import Message
 
-from ..llm.model import Restart
+from ..llm.base import Restart
 from .voice_panel import VoicePanel
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
-from ..transcript import mmss
 from .hands_free import HandsFreeListening
 
 METER_CELLS = 20
@@ -298,6 +297,8 @@ class VoicePanel(HandsFreeListening, Static):
             return
         level = recorder.level().rms_dbfs
         filled = round(METER_CELLS * min(1.0, max(0.0, (level - QUIET_DBFS) / -QUIET_DBFS)))
+        from ..transcript.model import mmss  # here: the transcript package is not needed for the first frame
+
         text = Text()
         text.append("● REC ", style="bold red")
         text.append(f"{mmss(recorder.elapsed_s)}  ")
