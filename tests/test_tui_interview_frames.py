@@ -42,12 +42,24 @@ async def test_the_screen_comes_in_two_frames_and_the_session_opens_after_the_ke
         await settle(pilot)
         first, second = frames
         assert first == {"widgets": {"status"}, "keys": set(), "session": None}
-        assert {"workspace", "talk", "conversation", "answer", "coding", "code", "checks"} <= second["widgets"]
+        assert {"workspace", "talk", "conversation", "answer", "coding"} <= second["widgets"]
+        assert not {"code", "checks"} & second["widgets"]  # the editor mounts only for a coding round
         assert second["focused"] == "answer" and second["session"] is None
         screen = app.screen
         assert screen.session is not None and screen.focused.id == "answer"
         assert {"ctrl+s", "f2", "f3", "f4", "f9"} <= {key.key for key in screen.query("FooterKey")}
         assert "would you like to know" in screen.query(".interviewer").first().source.lower()
+        assert not screen.query("#code") and not screen.query_one("#coding").display
+
+
+async def test_a_coding_round_mounts_its_editor_and_checks_when_the_session_opens(tmp_path):
+    app = practice(tmp_path, round_id="coding", problem_id="kv-store")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.query_one("#coding").display and screen.query_one("#checks").display
+        assert screen.query_one("#code").text == (screen.session.problem.code or "")
+        assert "f5" in {key.key for key in screen.query("FooterKey")}
 
 
 async def test_keys_before_the_workspace_has_mounted_do_nothing_and_quit_still_quits(tmp_path, monkeypatch):

@@ -126,11 +126,10 @@ class InterviewScreen(InterviewKeys, SpokenAnswers, SpokenReplies, Screen):
         """The second frame: the workspace, the answer box focused, and the footer's keys."""
         from textual.widgets import TextArea
 
-        from .checks_panel import ChecksPanel
         from .conversation import Conversation
 
         workspace, talk, coding = Horizontal(id="workspace"), Vertical(id="talk"), Vertical(id="coding")
-        coding.display = False  # shown when the round is a coding one
+        coding.display = False  # the editor and its checks mount there when the round is a coding one
         answer = TextArea(id="answer", soft_wrap=True, placeholder="Type your answer; Ctrl+S sends it.")
         in_talk = [Conversation(id="conversation"), answer]
         if self.voice:
@@ -141,7 +140,6 @@ class InterviewScreen(InterviewKeys, SpokenAnswers, SpokenReplies, Screen):
             await workspace.mount(talk, coding)
             # The rubric panel (F4) mounts with the session, hidden: what it shows comes from the rubric.
             await talk.mount_all(in_talk)
-            await coding.mount(TextArea.code_editor("", language="python", id="code"), ChecksPanel(id="checks"))
             answer.focus()
             self._workspace_shown = True
             self.refresh_bindings()
@@ -248,18 +246,25 @@ class InterviewScreen(InterviewKeys, SpokenAnswers, SpokenReplies, Screen):
             self.post_message(self.Failed(error))
 
     # ------------------------------------------------------------ message handlers
-    def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
+    async def on_interview_screen_session_opened(self, message: SessionOpened) -> None:
         if self.left:  # quit or stopped before the session had opened: end it as asked
             message.session.close(self._left_as)
             _stop_waiting(message.session.brain)
             return
         self.session = session = message.session
-        editor = self._box("#code")
         if session.rubric.family == "coding":
-            self.query_one("#coding").display = True
+            from textual.widgets import TextArea
+
+            from .checks_panel import ChecksPanel
+
             saved = message.draft.code if message.draft and message.draft.code is not None else message.code
-            editor.text = saved if saved is not None else (session.problem.code or "")
-            self.query_one("#checks").display = session.checked
+            editor = TextArea.code_editor(saved if saved is not None else (session.problem.code or ""),
+                                          language="python", id="code")
+            checks = ChecksPanel(id="checks")
+            checks.display = session.checked
+            coding = self.query_one("#coding")
+            await coding.mount(editor, checks)
+            coding.display = True
             if session.checked and session.engine.state.gate:
                 self._show_gate_checks(session.engine.state.gate)
             self.refresh_bindings()
