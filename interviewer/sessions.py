@@ -232,19 +232,13 @@ def index_written(transcript_path: str | os.PathLike[str]) -> None:
     from . import session_index
 
     path = Path(transcript_path)
-    folder = path.parent
     try:
         stat = path.stat()
-        score_file = path.stem + SCORE_SUFFIX
-        try:
-            score_time = os.stat(folder / score_file).st_mtime_ns
-            names = {score_file}
-        except FileNotFoundError:
-            score_time, names = 0, set()
-        stamp = session_index.stamp(stat.st_size, stat.st_mtime_ns, score_time)
-        entries = session_index.load(folder)
+        names = {scorecard_path(path).name} if scorecard_path(path).exists() else set()
+        stamp = _stamp(path, stat, names)
+        entries = session_index.load(path.parent)
         entries[path.name] = session_index.to_entry(stamp, *_summarize(path, stat, names))
-        session_index.save(folder, entries)
+        session_index.save(path.parent, entries)
     except Exception as exc:  # noqa: BLE001 - the session is saved; only the shortcut to it was not
         log.debug("%s: session index not updated (%s: %s)", path, type(exc).__name__, exc)
 
@@ -273,9 +267,7 @@ def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], 
             if not entry.is_file():
                 continue
             stat = entry.stat()
-            score_file = path.stem + SCORE_SUFFIX
-            score_time = os.stat(folder / score_file).st_mtime_ns if score_file in names else 0
-            stamp = session_index.stamp(stat.st_size, stat.st_mtime_ns, score_time)
+            stamp = _stamp(path, stat, names)
             item = session_index.from_entry(path, known.get(entry.name), stamp)
             if item is not None:
                 current[entry.name] = known[entry.name]
@@ -293,6 +285,15 @@ def _index(folder: Path, round: str | None) -> list[tuple[tuple[datetime, str], 
     if current.keys() != known.keys() or any(current[k] is not known[k] for k in current):
         session_index.save(folder, current)
     return found
+
+
+def _stamp(path: Path, stat: os.stat_result, names: set[str]) -> list[int]:
+    """What the index entry of `path` stands on (`names`: the files beside it, its scorecard's among them)."""
+    from . import session_index
+
+    score_file = path.stem + SCORE_SUFFIX
+    score_time = os.stat(path.with_name(score_file)).st_mtime_ns if score_file in names else 0
+    return session_index.stamp(stat.st_size, stat.st_mtime_ns, score_time)
 
 
 def _summarize(path: Path, stat: os.stat_result, names: set[str]) -> tuple[tuple[datetime, str], SessionSummary]:
