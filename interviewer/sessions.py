@@ -233,8 +233,8 @@ def index_written(transcript_path: str | os.PathLike[str]) -> None:
 
     path = Path(transcript_path)
     try:
-        stat = path.stat()
-        names = {scorecard_path(path).name} if scorecard_path(path).exists() else set()
+        stat, card = path.stat(), scorecard_path(path)
+        names = {card.name} if card.exists() else set()
         stamp = _stamp(path, stat, names)
         entries = session_index.load(path.parent)
         entries[path.name] = session_index.to_entry(stamp, *_summarize(path, stat, names))
